@@ -1,0 +1,204 @@
+//! The one generator of this crate's client code.
+//!
+//! `build.rs` and `cargo xtask` both include this file (with `#[path]`), so the code a build
+//! compiles and the code a maintainer reviews come from the very same settings.
+//!
+//! It turns the OpenAPI document into formatted Rust source, and turns every failure into a
+//! [`CodegenError`] that says what is wrong and where: a line and column for YAML syntax, a
+//! JSON pointer for a document that parses but does not fit OpenAPI 3.0, and the generator's
+//! own words (never a panic) for the rest.
+
+#![allow(dead_code)]
+
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+
+/// Where the specification lives, relative to the crate root.
+pub const SPEC_PATH: &str = "openapi/cloudflare-audit-logs.yaml";
+
+/// Hand-written types that stand in for generated ones (the open enums and the date-or-time
+/// bound). Schema name in the spec, then the path of the type in the crate.
+pub const REPLACEMENTS: &[(&str, &str)] = &[
+    ("ActorType", "crate::ActorType"),
+    ("ChangedField", "crate::ChangedField"),
+    ("TimeBound", "crate::TimeBound"),
+];
+
+/// The type handed to every request's hooks: the crate's execution seam.
+pub const INNER_TYPE: &str = "crate::transport::Transport";
+
+/// Choices that vary between builds.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Derive `schemars::JsonSchema` on the generated types.
+    pub json_schema: bool,
+}
+
+/// Why no code came out.
+#[derive(Debug)]
+pub enum CodegenError {
+    /// The text is not YAML.
+    Yaml {
+        /// 1-based line, when the parser knows it.
+        line: Option<usize>,
+        /// 1-based column, when the parser knows it.
+        column: Option<usize>,
+        /// What the parser said.
+        message: String,
+    },
+    /// The YAML does not describe an OpenAPI 3.0 document.
+    Structure {
+        /// JSON pointer to the offending node.
+        pointer: String,
+        /// What did not fit.
+        message: String,
+    },
+    /// The generator refused the document.
+    Generator(String),
+    /// The generated tokens are not valid Rust (a generator bug).
+    Format(String),
+}
+
+impl fmt::Display for CodegenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodegenError::Yaml {
+                line: Some(line),
+                column,
+                message,
+            } => {
+                write!(f, "YAML error at line {line}")?;
+                if let Some(column) = column {
+                    write!(f, ", column {column}")?;
+                }
+                write!(f, ": {message}")
+            }
+            CodegenError::Yaml { message, .. } => write!(f, "YAML error: {message}"),
+            CodegenError::Structure { pointer, message } => {
+                let at = if pointer.is_empty() { "/" } else { pointer };
+                write!(f, "not an OpenAPI 3.0 document at {at}: {message}")
+            }
+            CodegenError::Generator(message) => {
+                write!(f, "progenitor rejected the spec: {message}")
+            }
+            CodegenError::Format(message) => write!(f, "generated code does not parse: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for CodegenError {}
+
+/// Parses the spec's YAML text into a JSON value, keeping YAML line numbers in errors.
+pub fn parse_yaml(text: &str) -> Result<serde_json::Value, CodegenError> {
+    yaml_serde::from_str::<serde_json::Value>(text).map_err(|e| {
+        let location = e.location();
+        CodegenError::Yaml {
+            line: location.as_ref().map(|l| l.line()),
+            column: location.as_ref().map(|l| l.column()),
+            message: e.to_string(),
+        }
+    })
+}
+
+/// Reads a JSON value as an OpenAPI 3.0 document, naming the offending node on failure.
+pub fn parse_openapi(value: serde_json::Value) -> Result<openapiv3::OpenAPI, CodegenError> {
+    match value.get("openapi").and_then(|v| v.as_str()) {
+        Some(version) if version.starts_with("3.0.") => {}
+        Some(version) => {
+            return Err(CodegenError::Structure {
+                pointer: "/openapi".into(),
+                message: format!("version {version} is not supported; use 3.0.x"),
+            });
+        }
+        None => {
+            return Err(CodegenError::Structure {
+                pointer: "/openapi".into(),
+                message: "missing `openapi: 3.0.x`".into(),
+            });
+        }
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let pointer = json_pointer(e.path());
+        CodegenError::Structure {
+            pointer,
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        pointer.push('/');
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"))
+            }
+            Segment::Unknown => pointer.push('?'),
+        }
+    }
+    pointer
+}
+
+/// The generator settings shared by every caller.
+pub fn settings(options: Options) -> progenitor::GenerationSettings {
+    let mut settings = progenitor::GenerationSettings::default();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Builder)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_hooks(progenitor::HooksMode::Expected)
+        .with_derive("PartialEq");
+    if let Ok(inner) = INNER_TYPE.parse::<proc_macro2::TokenStream>() {
+        settings.with_inner_type(inner);
+    }
+    if options.json_schema {
+        settings.with_derive("schemars::JsonSchema");
+    }
+    for (name, path) in REPLACEMENTS {
+        settings.with_replacement(
+            name,
+            path,
+            [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+        );
+    }
+    settings
+}
+
+/// Generates the formatted client source from the spec's YAML text.
+pub fn generate(spec_text: &str, options: Options) -> Result<String, CodegenError> {
+    let spec = parse_openapi(parse_yaml(spec_text)?)?;
+    let settings = settings(options);
+    let mut generator = progenitor::Generator::new(&settings);
+
+    // Progenitor asserts on some shapes it does not support. Turn such a panic into an error
+    // (and keep the default hook from printing a backtrace in the middle of a build).
+    let previous_hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&spec)));
+    panic::set_hook(previous_hook);
+
+    let tokens = match outcome {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => return Err(CodegenError::Generator(e.to_string())),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown failure".into());
+            return Err(CodegenError::Generator(format!(
+                "generator panicked: {message} (an unsupported construct such as a `default` \
+                 response, two failure schemas, OpenAPI 3.1 or a deepObject parameter)"
+            )));
+        }
+    };
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| CodegenError::Format(e.to_string()))?;
+    let mut out = String::from(
+        "// Generated from openapi/cloudflare-audit-logs.yaml by progenitor; do not edit.\n\
+         // Edit the spec and rebuild instead; `cargo xtask codegen` prints this file.\n\n",
+    );
+    out.push_str(&prettyplease::unparse(&file));
+    Ok(out)
+}

@@ -1,0 +1,30 @@
+//! Cloudflare's response envelope: `success`, `errors`, `messages`, `result`, `result_info`.
+//!
+//! The generated code only looks at the HTTP status; a `success: false` inside a 2xx is an
+//! error too, and this trait lets the transport tell.
+
+use crate::generated::types::{AuditLogPage, InsightAuditLogPage, ResponseMessage};
+
+/// A decoded success body that may still report failure.
+pub(crate) trait Envelope {
+    /// What `success` says.
+    fn succeeded(&self) -> bool;
+    /// Cloudflare's `errors[]`, taken out.
+    fn take_errors(&mut self) -> Vec<ResponseMessage>;
+}
+
+macro_rules! envelope {
+    ($($page:ty),+) => {$(
+        impl Envelope for $page {
+            fn succeeded(&self) -> bool {
+                self.success
+            }
+
+            fn take_errors(&mut self) -> Vec<ResponseMessage> {
+                self.errors.take().unwrap_or_default()
+            }
+        }
+    )+};
+}
+
+envelope!(AuditLogPage, InsightAuditLogPage);

@@ -1,0 +1,268 @@
+//! [`Error`]: every way a call can fail, with what you need to act on it.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+
+use crate::CredentialsError;
+use crate::generated::types::{ErrorEnvelope, ResponseMessage};
+use crate::transport::Exchange;
+
+/// How many bytes of a body an error message quotes.
+const SNIPPET_LEN: usize = 300;
+
+/// Every failure of this crate.
+///
+/// It is `Send + Sync + 'static`, holds no open connection, and never contains a credential.
+/// [`Error::status`], [`Error::cf_ray`] and [`Error::is_retryable`] answer the usual questions
+/// without matching on variants.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The caller asked for something the API cannot take; no request was sent.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// Credentials were missing, ambiguous or unusable.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+    /// The client could not be built from its configuration.
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+    /// Cloudflare answered with an error: an HTTP error status, or `success: false`.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The response did not have the shape the spec promises.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// The request did not complete: connection refused or reset, timeout, truncated body.
+    #[error("request failed after {attempts} attempt(s): {source}")]
+    Transport {
+        /// What went wrong underneath.
+        #[source]
+        source: reqwest::Error,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+    /// The server's pagination would have repeated or skipped entries, so iteration stopped.
+    #[error("pagination stopped: {0}")]
+    Pagination(String),
+}
+
+impl Error {
+    /// The HTTP status of the response this error came from, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode(decode) => Some(decode.status),
+            Error::Transport { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// The `cf-ray` header of the response, to quote to Cloudflare support.
+    pub fn cf_ray(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.cf_ray(),
+            Error::Decode(decode) => decode.cf_ray.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same request again may succeed (rate limits, server errors,
+    /// timeouts and broken connections).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => is_retryable_status(api.status),
+            Error::Transport { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The API error details, when Cloudflare answered with an error.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+}
+
+/// Statuses worth a second try: timeouts, conflicts, rate limits and server errors.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}
+
+/// An error answer from Cloudflare.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    errors: Vec<ResponseMessage>,
+    cf_ray: Option<String>,
+    body: Bytes,
+}
+
+impl ApiError {
+    /// The HTTP status (200 when a successful status carried `success: false`).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Cloudflare's `errors[]`: codes and messages. Empty when the body was not an envelope
+    /// (for example, a proxy's HTML error page).
+    pub fn errors(&self) -> &[ResponseMessage] {
+        &self.errors
+    }
+
+    /// The `cf-ray` header, if the response had one.
+    pub fn cf_ray(&self) -> Option<&str> {
+        self.cf_ray.as_deref()
+    }
+
+    /// The raw response body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Cloudflare API error: HTTP {}", self.status)?;
+        if self.errors.is_empty() {
+            let snippet = snippet(&self.body);
+            if !snippet.is_empty() {
+                write!(f, ": {snippet}")?;
+            }
+        }
+        for (i, e) in self.errors.iter().enumerate() {
+            let sep = if i == 0 { ": " } else { "; " };
+            write!(f, "{sep}[{}] {}", e.code, e.message)?;
+        }
+        if let Some(ray) = &self.cf_ray {
+            write!(f, " (cf-ray {ray})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A response whose body does not decode.
+#[derive(Debug)]
+pub struct DecodeError {
+    status: StatusCode,
+    cf_ray: Option<String>,
+    snippet: String,
+    source: serde_json::Error,
+}
+
+impl DecodeError {
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The start of the body, as text.
+    pub fn snippet(&self) -> &str {
+        &self.snippet
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode the HTTP {} response: {}; body starts with: {}",
+            self.status, self.source, self.snippet
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// The start of a body as one line of text.
+fn snippet(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(SNIPPET_LEN)];
+    let mut text: String = String::from_utf8_lossy(cut)
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if body.len() > SNIPPET_LEN {
+        text.push('…');
+    }
+    text.trim().to_owned()
+}
+
+fn cf_ray(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get("cf-ray")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// An error answer built from what the transport saw.
+pub(crate) fn api_error(
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    errors: Vec<ResponseMessage>,
+    body: Bytes,
+) -> Error {
+    Error::Api(Box::new(ApiError {
+        status,
+        errors,
+        cf_ray: cf_ray(headers),
+        body,
+    }))
+}
+
+/// Cloudflare's `errors[]` from a body that may or may not be an envelope.
+fn envelope_errors(body: &[u8]) -> Vec<ResponseMessage> {
+    serde_json::from_slice::<ErrorEnvelope>(body)
+        .ok()
+        .and_then(|envelope| envelope.errors)
+        .unwrap_or_default()
+}
+
+/// Turns a failure of a generated call into an [`Error`], using what the transport recorded
+/// of the exchange so that the status, headers and raw body survive every path.
+pub(crate) fn from_generated(
+    error: progenitor_client::Error<ErrorEnvelope>,
+    exchange: &Exchange,
+) -> Error {
+    use progenitor_client::Error as G;
+    match error {
+        G::InvalidRequest(message) => Error::InvalidInput(message),
+        G::CommunicationError(source) | G::ResponseBodyError(source) => Error::Transport {
+            source,
+            attempts: exchange.attempts.max(1),
+        },
+        G::ErrorResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let errors = response.into_inner().errors.unwrap_or_default();
+            api_error(status, &headers, errors, exchange.body.clone())
+        }
+        G::InvalidResponsePayload(body, source) => match exchange.status {
+            Some(status) if !status.is_success() => {
+                // An error status whose body is not an envelope (an HTML page from a proxy).
+                api_error(status, &exchange.headers, Vec::new(), body)
+            }
+            status => Error::Decode(Box::new(DecodeError {
+                status: status.unwrap_or(StatusCode::OK),
+                cf_ray: cf_ray(&exchange.headers),
+                snippet: snippet(&body),
+                source,
+            })),
+        },
+        G::UnexpectedResponse(response) => {
+            let status = response.status();
+            let errors = envelope_errors(&exchange.body);
+            api_error(status, response.headers(), errors, exchange.body.clone())
+        }
+        other => Error::InvalidInput(other.to_string()),
+    }
+}

@@ -1,0 +1,122 @@
+//! Enums the server sends, open to values this version does not know.
+//!
+//! The generator makes closed enums, and one value Cloudflare adds tomorrow would then fail
+//! the whole page that carries it. These hand-written types replace the generated ones
+//! (through progenitor's `with_replacement`), so an unknown value decodes as `Unknown(value)`
+//! and serializes back unchanged. Enums the caller sends (such as [`FieldChanged`]) stay closed.
+//!
+//! [`FieldChanged`]: crate::FieldChanged
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $wire)] $variant, )+
+            /// A value this version of the crate does not know, kept as the server sent it.
+            #[serde(untagged)]
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )+
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    $( $wire => Self::$variant, )+
+                    other => Self::Unknown(other.to_owned()),
+                })
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// The kind of actor behind an account audit log entry.
+    ///
+    /// ```
+    /// use cloudflare_audit_logs::ActorType;
+    /// let known: ActorType = serde_json::from_str(r#""Cloudflare""#)?;
+    /// assert_eq!(known, ActorType::Cloudflare);
+    /// let new: ActorType = serde_json::from_str(r#""api_token""#)?;
+    /// assert_eq!(new, ActorType::Unknown("api_token".into()));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ActorType {
+        /// A user of the account.
+        User = "user",
+        /// A Cloudflare administrator.
+        Admin = "admin",
+        /// Cloudflare itself (an automated system).
+        Cloudflare = "Cloudflare",
+    }
+}
+
+open_enum! {
+    /// The insight field an insights audit log entry changed.
+    ///
+    /// This is the open twin of the request filter [`FieldChanged`](crate::FieldChanged); the
+    /// two compare equal where they name the same field.
+    ///
+    /// ```
+    /// use cloudflare_audit_logs::{ChangedField, FieldChanged};
+    /// let field: ChangedField = serde_json::from_str(r#""severity""#)?;
+    /// assert_eq!(field.as_str(), "severity");
+    /// assert_eq!(ChangedField::Status, FieldChanged::Status);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ChangedField {
+        /// The insight's status.
+        Status = "status",
+        /// The classification a user gave the insight.
+        UserClassification = "user_classification",
+    }
+}
+
+impl From<crate::FieldChanged> for ChangedField {
+    fn from(value: crate::FieldChanged) -> Self {
+        match value {
+            crate::FieldChanged::Status => Self::Status,
+            crate::FieldChanged::UserClassification => Self::UserClassification,
+        }
+    }
+}
+
+impl PartialEq<crate::FieldChanged> for ChangedField {
+    fn eq(&self, other: &crate::FieldChanged) -> bool {
+        matches!(
+            (self, other),
+            (ChangedField::Status, crate::FieldChanged::Status)
+                | (
+                    ChangedField::UserClassification,
+                    crate::FieldChanged::UserClassification
+                )
+        )
+    }
+}
