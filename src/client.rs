@@ -103,6 +103,20 @@ impl ClientBuilder {
     /// Sends requests with this `reqwest::Client` (for a proxy, a private CA or mTLS). Its
     /// own timeouts and TLS settings then apply; [`timeout`](Self::timeout) and
     /// [`connect_timeout`](Self::connect_timeout) are not used.
+    ///
+    /// Start from [`http_client_builder`](crate::http_client_builder): it carries this crate's
+    /// TLS set-up (reqwest's own builder needs a process-wide rustls provider).
+    ///
+    /// ```
+    /// use cloudflare_audit_logs::{Client, Credentials, http_client_builder};
+    ///
+    /// let http = http_client_builder()?.pool_max_idle_per_host(4).build()?;
+    /// let client = Client::builder()
+    ///     .credentials(Credentials::api_token("..."))
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -167,13 +181,22 @@ fn normalize_base_url(url: &str) -> Result<String, Error> {
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
 
+/// A `reqwest::ClientBuilder` with this crate's TLS set-up (rustls with the ring provider and
+/// the platform's certificate verifier) and its default timeouts, to customize and hand to
+/// [`ClientBuilder::http_client`].
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
+    with_tls(
+        reqwest::Client::builder()
+            .timeout(DEFAULT_TIMEOUT)
+            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+            .tcp_nodelay(true),
+    )
+}
+
 fn http_client(timeout: Duration, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    let builder = reqwest::Client::builder()
+    http_client_builder()?
         .timeout(timeout)
         .connect_timeout(connect_timeout)
-        .tcp_nodelay(true);
-    let builder = with_tls(builder)?;
-    builder
         .build()
         .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
 }

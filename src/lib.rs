@@ -67,7 +67,8 @@ mod transport;
 
 pub use account_logs::{AccountAuditLogs, MAX_PER_PAGE};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_BASE_URL,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    ENV_BASE_URL, http_client_builder,
 };
 pub use credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
 pub use error::{ApiError, DecodeError, Error};

@@ -1,0 +1,109 @@
+//! Fixtures shared by the integration tests: sample entries, envelopes and a client pointed
+//! at a local httpmock server.
+#![allow(dead_code)]
+
+use cloudflare_audit_logs::{Client, Credentials};
+use httpmock::MockServer;
+use serde_json::{Value, json};
+
+pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+pub const ZONE: &str = "9a7806061c88ada191ed06f989cc3dac";
+pub const TOKEN: &str = "test-token-Sn3lZJTBX6kkg7OdcBUAxOO963GEIyGQ";
+
+pub const ACCOUNT_PATH: &str = "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/audit_logs";
+pub const INSIGHTS_ACCOUNT_PATH: &str =
+    "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/security-center/insights/audit-log";
+pub const INSIGHTS_ZONE_PATH: &str =
+    "/client/v4/zones/9a7806061c88ada191ed06f989cc3dac/security-center/insights/audit-log";
+
+/// A client with an API token, talking to `server`.
+pub fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .credentials(Credentials::api_token(TOKEN))
+        .base_url(server.url("/client/v4"))
+        .build()
+        .expect("client builds")
+}
+
+/// An account audit log entry numbered `i`, with every field upstream documents.
+pub fn audit_log(i: usize) -> Value {
+    json!({
+        "id": format!("d5b0f326-1232-4452-8858-{i:012}"),
+        "action": {"result": true, "type": "change_setting"},
+        "actor": {
+            "email": "michelle@example.com",
+            "id": "f6b5de0326bb5182b8a4840ee01ec774",
+            "ip": "198.41.129.166",
+            "type": "user"
+        },
+        "interface": "API",
+        "metadata": {"name": "security_level", "type": "firewall", "value": "high", "zone_name": "example.com"},
+        "newValue": "low",
+        "oldValue": "high",
+        "owner": {"id": "023e105f4ecef8ad9ca31a8372d0c353"},
+        "resource": {"id": "023e105f4ecef8ad9ca31a8372d0c353", "type": "zone"},
+        "when": format!("2026-01-01T00:{:02}:{:02}Z", (i / 60) % 60, i % 60)
+    })
+}
+
+/// An insights audit log entry numbered `i`, with every field upstream documents.
+pub fn insight(i: usize) -> Value {
+    json!({
+        "id": format!("019b0000-0000-7000-8000-{i:012}"),
+        "changed_at": format!("2026-01-01T00:{:02}:{:02}Z", (i / 60) % 60, i % 60),
+        "changed_by": "system",
+        "current_value": "resolved",
+        "field_changed": "status",
+        "issue_id": format!("issue-{i}"),
+        "previous_value": "active",
+        "rationale": null,
+        "zone_id": 1234567
+    })
+}
+
+/// A success envelope around `result`, with `result_info` when given.
+pub fn envelope(result: Vec<Value>, result_info: Option<Value>) -> Value {
+    let mut body = json!({"success": true, "errors": [], "messages": [], "result": result});
+    if let Some(info) = result_info {
+        body["result_info"] = info;
+    }
+    body
+}
+
+/// Account audit log entries numbered `from..to`.
+pub fn audit_logs(from: usize, to: usize) -> Vec<Value> {
+    (from..to).map(audit_log).collect()
+}
+
+/// Insights entries numbered `from..to`.
+pub fn insights(from: usize, to: usize) -> Vec<Value> {
+    (from..to).map(insight).collect()
+}
+
+/// The numbers of the account audit log entries, read back from their IDs.
+pub fn numbers_of_logs(entries: &[cloudflare_audit_logs::AuditLog]) -> Vec<usize> {
+    entries
+        .iter()
+        .map(|e| {
+            let id = e.id.as_deref().expect("entry has an id");
+            id.rsplit('-')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("numbered id")
+        })
+        .collect()
+}
+
+/// The numbers of the insights entries, read back from their IDs.
+pub fn numbers_of_insights(entries: &[cloudflare_audit_logs::InsightAuditLog]) -> Vec<usize> {
+    entries
+        .iter()
+        .map(|e| {
+            let id = e.id.expect("entry has an id").to_string();
+            id.rsplit('-')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("numbered id")
+        })
+        .collect()
+}

@@ -1,0 +1,252 @@
+//! Cursor iteration of the insights audit log: every end form, empty pages mid-stream,
+//! repeated cursors, both scopes and resuming.
+
+mod common;
+
+use cloudflare_audit_logs::{Error, ResumeToken, Scope};
+use common::*;
+use futures::TryStreamExt;
+use httpmock::prelude::*;
+use serde_json::{Value, json};
+
+/// Serves `body` at `path` for the request carrying `cursor` (or none).
+async fn cursor_mock<'a>(
+    server: &'a MockServer,
+    path: &str,
+    cursor: Option<&str>,
+    body: Value,
+) -> httpmock::Mock<'a> {
+    server
+        .mock_async(|when, then| {
+            let when = when.method(GET).path(path);
+            match cursor {
+                Some(c) => when.query_param("cursor", c),
+                None => when.query_param_missing("cursor"),
+            };
+            then.status(200).json_body(body);
+        })
+        .await
+}
+
+fn info(cursor: Value) -> Option<Value> {
+    Some(json!({"count": 2, "per_page": 2, "cursor": cursor}))
+}
+
+#[tokio::test]
+async fn follows_cursors_to_the_end_in_every_end_form() {
+    let end_forms: [(&str, Option<Value>); 4] = [
+        ("cursor absent", Some(json!({"count": 1, "per_page": 2}))),
+        ("cursor null", info(Value::Null)),
+        ("cursor empty", info(json!(""))),
+        ("result_info absent", None),
+    ];
+    for (form, last_info) in end_forms {
+        let server = MockServer::start_async().await;
+        let p1 = cursor_mock(
+            &server,
+            INSIGHTS_ZONE_PATH,
+            None,
+            envelope(insights(0, 2), info(json!("c1"))),
+        )
+        .await;
+        let p2 = cursor_mock(
+            &server,
+            INSIGHTS_ZONE_PATH,
+            Some("c1"),
+            envelope(insights(2, 4), info(json!("c2"))),
+        )
+        .await;
+        let p3 = cursor_mock(
+            &server,
+            INSIGHTS_ZONE_PATH,
+            Some("c2"),
+            envelope(insights(4, 5), last_info),
+        )
+        .await;
+        let entries: Vec<_> = client(&server)
+            .insights_audit_log(Scope::Zone(ZONE.into()))
+            .per_page(2)
+            .stream()
+            .try_collect()
+            .await
+            .unwrap_or_else(|e| panic!("{form}: {e}"));
+        assert_eq!(numbers_of_insights(&entries), vec![0, 1, 2, 3, 4], "{form}");
+        for mock in [&p1, &p2, &p3] {
+            mock.assert_hits_async(1).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_empty_page_that_still_carries_a_cursor_does_not_end_the_stream() {
+    let server = MockServer::start_async().await;
+    cursor_mock(
+        &server,
+        INSIGHTS_ACCOUNT_PATH,
+        None,
+        envelope(insights(0, 2), info(json!("c1"))),
+    )
+    .await;
+    cursor_mock(
+        &server,
+        INSIGHTS_ACCOUNT_PATH,
+        Some("c1"),
+        envelope(vec![], info(json!("c2"))),
+    )
+    .await;
+    cursor_mock(
+        &server,
+        INSIGHTS_ACCOUNT_PATH,
+        Some("c2"),
+        envelope(insights(2, 3), None),
+    )
+    .await;
+    let pages: Vec<_> = client(&server)
+        .insights_audit_log(Scope::Account(ACCOUNT.into()))
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        pages.iter().map(|p| p.entries.len()).collect::<Vec<_>>(),
+        vec![2, 0, 1]
+    );
+    assert_eq!(
+        pages[1].next,
+        Some(ResumeToken::Cursor {
+            cursor: "c2".into()
+        })
+    );
+    assert!(pages[2].is_last());
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_ends_with_an_error_after_every_entry_once() {
+    let server = MockServer::start_async().await;
+    let first = cursor_mock(
+        &server,
+        INSIGHTS_ZONE_PATH,
+        None,
+        envelope(insights(0, 2), info(json!("c1"))),
+    )
+    .await;
+    let p2 = cursor_mock(
+        &server,
+        INSIGHTS_ZONE_PATH,
+        Some("c1"),
+        envelope(insights(2, 4), info(json!("c2"))),
+    )
+    .await;
+    // The server points back to c1.
+    let p3 = cursor_mock(
+        &server,
+        INSIGHTS_ZONE_PATH,
+        Some("c2"),
+        envelope(insights(4, 6), info(json!("c1"))),
+    )
+    .await;
+
+    let mut stream = client(&server)
+        .insights_audit_log(Scope::Zone(ZONE.into()))
+        .stream();
+    let mut seen = Vec::new();
+    let error = loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), stream.try_next()).await {
+            Ok(Ok(Some(entry))) => seen.push(entry),
+            Ok(Ok(None)) => panic!("the stream ended without reporting the loop"),
+            Ok(Err(e)) => break e,
+            Err(_) => panic!("the stream hung"),
+        }
+    };
+    assert_eq!(numbers_of_insights(&seen), (0..6).collect::<Vec<_>>());
+    assert!(matches!(error, Error::Pagination(_)), "{error}");
+    assert!(
+        stream.try_next().await.unwrap().is_none(),
+        "the stream ends after the error"
+    );
+    first.assert_hits_async(1).await;
+    p2.assert_hits_async(1).await;
+    p3.assert_hits_async(1).await;
+}
+
+#[tokio::test]
+async fn resumes_from_a_saved_cursor_token() {
+    let server = MockServer::start_async().await;
+    cursor_mock(
+        &server,
+        INSIGHTS_ZONE_PATH,
+        None,
+        envelope(insights(0, 2), info(json!("c1"))),
+    )
+    .await;
+    cursor_mock(
+        &server,
+        INSIGHTS_ZONE_PATH,
+        Some("c1"),
+        envelope(insights(2, 4), info(json!("c2"))),
+    )
+    .await;
+    cursor_mock(
+        &server,
+        INSIGHTS_ZONE_PATH,
+        Some("c2"),
+        envelope(insights(4, 5), None),
+    )
+    .await;
+    let client = client(&server);
+
+    let first = client
+        .insights_audit_log(Scope::Zone(ZONE.into()))
+        .send()
+        .await
+        .unwrap();
+    let saved = serde_json::to_string(&first.next.clone().expect("more")).unwrap();
+    let token: ResumeToken = serde_json::from_str(&saved).unwrap();
+    let rest: Vec<_> = client
+        .insights_audit_log(Scope::Zone(ZONE.into()))
+        .resume(token)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let mut all = first.entries;
+    all.extend(rest);
+    assert_eq!(numbers_of_insights(&all), vec![0, 1, 2, 3, 4]);
+
+    let wrong = client
+        .insights_audit_log(Scope::Zone(ZONE.into()))
+        .resume(ResumeToken::Page {
+            page: 2,
+            before: "2026-01-01".parse().unwrap(),
+        })
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(wrong, Error::InvalidInput(_)), "{wrong}");
+}
+
+#[tokio::test]
+async fn an_entry_repeated_across_a_cursor_boundary_is_yielded_once() {
+    let server = MockServer::start_async().await;
+    cursor_mock(
+        &server,
+        INSIGHTS_ZONE_PATH,
+        None,
+        envelope(insights(0, 3), info(json!("c1"))),
+    )
+    .await;
+    cursor_mock(
+        &server,
+        INSIGHTS_ZONE_PATH,
+        Some("c1"),
+        envelope(insights(2, 5), None),
+    )
+    .await;
+    let entries: Vec<_> = client(&server)
+        .insights_audit_log(Scope::Zone(ZONE.into()))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(numbers_of_insights(&entries), vec![0, 1, 2, 3, 4]);
+}
