@@ -117,25 +117,125 @@ pub fn parse_openapi(value: serde_json::Value) -> Result<openapiv3::OpenAPI, Cod
             });
         }
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = json_pointer(e.path());
-        CodegenError::Structure {
-            pointer,
-            message: e.into_inner().to_string(),
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value.clone()) {
+        Ok(spec) => Ok(spec),
+        Err(e) => {
+            // openapiv3 reads `$ref`-or-object nodes as untagged enums, which hide where inside
+            // them an error is. Look for the deepest node that fails on its own.
+            let (pointer, message) = narrow(&value)
+                .unwrap_or_else(|| (json_pointer("", e.path()), e.into_inner().to_string()));
+            Err(CodegenError::Structure { pointer, message })
         }
-    })
+    }
 }
 
-fn json_pointer(path: &serde_path_to_error::Path) -> String {
+/// The deepest known node of the document that fails to read as its OpenAPI type.
+fn narrow(doc: &serde_json::Value) -> Option<(String, String)> {
+    let mut found = None;
+    for (path, item) in entries(doc.get("paths")) {
+        let base = format!("/paths/{}", escape(&path));
+        for (method, operation) in entries(Some(item)) {
+            let at = format!("{base}/{}", escape(&method));
+            check::<openapiv3::Operation>(&at, operation, &mut found);
+            let parameters = operation.get("parameters").and_then(|p| p.as_array());
+            for (i, parameter) in parameters.into_iter().flatten().enumerate() {
+                narrow_parameter(&format!("{at}/parameters/{i}"), parameter, &mut found);
+            }
+        }
+    }
+    let components = doc.get("components");
+    for (name, schema) in entries(components.and_then(|c| c.get("schemas"))) {
+        narrow_schema(
+            &format!("/components/schemas/{}", escape(&name)),
+            schema,
+            &mut found,
+        );
+    }
+    for (name, parameter) in entries(components.and_then(|c| c.get("parameters"))) {
+        narrow_parameter(
+            &format!("/components/parameters/{}", escape(&name)),
+            parameter,
+            &mut found,
+        );
+    }
+    found
+}
+
+fn narrow_parameter(at: &str, value: &serde_json::Value, found: &mut Option<(String, String)>) {
+    if value.get("$ref").is_some() {
+        return;
+    }
+    check::<openapiv3::Parameter>(at, value, found);
+    if let Some(schema) = value.get("schema") {
+        narrow_schema(&format!("{at}/schema"), schema, found);
+    }
+}
+
+fn narrow_schema(at: &str, value: &serde_json::Value, found: &mut Option<(String, String)>) {
+    if value.get("$ref").is_some() {
+        return;
+    }
+    check::<openapiv3::Schema>(at, value, found);
+    if let Some(properties) = value.get("properties").and_then(|p| p.as_object()) {
+        for (name, property) in properties {
+            narrow_schema(
+                &format!("{at}/properties/{}", escape(name)),
+                property,
+                found,
+            );
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child) = value.get(key).filter(|c| c.is_object()) {
+            narrow_schema(&format!("{at}/{key}"), child, found);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for (i, child) in value
+            .get(key)
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            narrow_schema(&format!("{at}/{key}/{i}"), child, found);
+        }
+    }
+}
+
+/// The members of an object node (none for anything else).
+fn entries(value: Option<&serde_json::Value>) -> Vec<(String, &serde_json::Value)> {
+    value
+        .and_then(|v| v.as_object())
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
+        .unwrap_or_default()
+}
+
+/// Records `at` as the culprit when the node fails to read as `T` (deeper calls come later
+/// and win).
+fn check<T: serde::de::DeserializeOwned>(
+    at: &str,
+    value: &serde_json::Value,
+    found: &mut Option<(String, String)>,
+) {
+    if let Err(e) = serde_path_to_error::deserialize::<_, T>(value.clone()) {
+        let pointer = json_pointer(at, e.path());
+        *found = Some((pointer, e.into_inner().to_string()));
+    }
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn json_pointer(base: &str, path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
-    let mut pointer = String::new();
+    let mut pointer = base.to_owned();
     for segment in path.iter() {
         pointer.push('/');
         match segment {
             Segment::Seq { index } => pointer.push_str(&index.to_string()),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"))
-            }
+            Segment::Map { key } | Segment::Enum { variant: key } => pointer.push_str(&escape(key)),
             Segment::Unknown => pointer.push('?'),
         }
     }

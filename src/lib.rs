@@ -81,3 +81,8 @@ pub use open_enums::{ActorType, ChangedField};
 pub use page::{Entries, Page, Pages, ResumeToken};
 pub use time_bound::TimeBound;
 pub use transport::{DEFAULT_USER_AGENT, Transport};
+
+/// The README's examples, compiled as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -42,9 +42,9 @@ async fn ends_at_total_pages_without_asking_for_more() {
         .expect("three pages");
     assert_eq!(numbers_of_logs(&entries), vec![0, 1, 2, 3, 4, 5]);
     for mock in [&p1, &p2, &p3] {
-        mock.assert_hits_async(1).await;
+        mock.assert_calls_async(1).await;
     }
-    p4.assert_hits_async(0).await;
+    p4.assert_calls_async(0).await;
 }
 
 #[tokio::test]
@@ -69,9 +69,9 @@ async fn ends_at_a_page_shorter_than_the_per_page_the_server_reports() {
     assert!(pages[2].is_last());
     assert!(!pages[0].is_last());
     for mock in [&p1, &p2, &p3] {
-        mock.assert_hits_async(1).await;
+        mock.assert_calls_async(1).await;
     }
-    p4.assert_hits_async(0).await;
+    p4.assert_calls_async(0).await;
 }
 
 #[tokio::test]
@@ -97,9 +97,9 @@ async fn without_result_info_ends_on_the_first_empty_page() {
         .expect("pages until an empty one");
     assert_eq!(numbers_of_logs(&entries), (0..7).collect::<Vec<_>>());
     for mock in [&p1, &p2, &p3, &p4] {
-        mock.assert_hits_async(1).await;
+        mock.assert_calls_async(1).await;
     }
-    p5.assert_hits_async(0).await;
+    p5.assert_calls_async(0).await;
 }
 
 #[tokio::test]
@@ -132,7 +132,7 @@ async fn a_server_that_caps_per_page_below_the_request_does_not_end_the_run_earl
         .await
         .unwrap();
     assert_eq!(numbers_of_logs(&entries), vec![0, 1, 2, 3]);
-    last.assert_hits_async(1).await;
+    last.assert_calls_async(1).await;
 }
 
 /// A live log, newest first: entries 100 and 101 arrive after the run started, so a server
@@ -355,5 +355,5 @@ async fn bad_page_size_page_number_or_token_is_refused_before_any_request() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)), "{err}");
-    any.assert_hits_async(0).await;
+    any.assert_calls_async(0).await;
 }

@@ -72,7 +72,7 @@ async fn follows_cursors_to_the_end_in_every_end_form() {
             .unwrap_or_else(|e| panic!("{form}: {e}"));
         assert_eq!(numbers_of_insights(&entries), vec![0, 1, 2, 3, 4], "{form}");
         for mock in [&p1, &p2, &p3] {
-            mock.assert_hits_async(1).await;
+            mock.assert_calls_async(1).await;
         }
     }
 }
@@ -164,9 +164,9 @@ async fn a_repeated_cursor_ends_with_an_error_after_every_entry_once() {
         stream.try_next().await.unwrap().is_none(),
         "the stream ends after the error"
     );
-    first.assert_hits_async(1).await;
-    p2.assert_hits_async(1).await;
-    p3.assert_hits_async(1).await;
+    first.assert_calls_async(1).await;
+    p2.assert_calls_async(1).await;
+    p3.assert_calls_async(1).await;
 }
 
 #[tokio::test]

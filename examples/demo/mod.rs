@@ -42,7 +42,7 @@ fn audit_log(i: usize) -> Value {
         "id": format!("5d2c8a10-0b4e-4c1d-9d0e-{i:012x}"),
         "action": {"result": i % 7 != 3, "type": action},
         "actor": {"email": email, "id": format!("{:032x}", 0xa11ce + i % ACTORS.len()), "ip": ip, "type": actor_type},
-        "interface": if i % 2 == 0 { "API" } else { "UI" },
+        "interface": if i.is_multiple_of(2) { "API" } else { "UI" },
         "metadata": {"name": name, "zone_name": "example.com"},
         "newValue": if action == "change_setting" { json!("high") } else { Value::Null },
         "oldValue": if action == "change_setting" { json!("medium") } else { Value::Null },
@@ -53,7 +53,7 @@ fn audit_log(i: usize) -> Value {
 }
 
 fn insight(i: usize) -> Value {
-    let (field, previous, current) = if i % 3 == 0 {
+    let (field, previous, current) = if i.is_multiple_of(3) {
         ("user_classification", Value::Null, json!("false_positive"))
     } else {
         ("status", json!("active"), json!("resolved"))
@@ -61,7 +61,7 @@ fn insight(i: usize) -> Value {
     json!({
         "id": format!("019a8f00-0000-7000-8000-{i:012x}"),
         "changed_at": format!("2026-11-{:02}T{:02}:30:00Z", 1 + i / 24, i % 24),
-        "changed_by": if i % 2 == 0 { "system" } else { "alice@example.com" },
+        "changed_by": if i.is_multiple_of(2) { "system" } else { "alice@example.com" },
         "current_value": current,
         "field_changed": field,
         "issue_id": format!("insight-{}", i % 5),
