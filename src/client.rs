@@ -6,7 +6,10 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::transport::{DEFAULT_USER_AGENT, Transport};
-use crate::{AccountAuditLogs, Credentials, Error, InsightsAuditLog, Scope, generated};
+use crate::{
+    AccountAuditLogs, Credentials, Error, InsightsAuditLog, RateLimit, RetryPolicy, Scope,
+    generated,
+};
 
 /// Cloudflare's API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -84,6 +87,8 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    rate_limit: Option<RateLimit>,
 }
 
 impl ClientBuilder {
@@ -140,6 +145,20 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried (default: [`RetryPolicy::default`]; turn retries off
+    /// with [`RetryPolicy::none`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Paces requests client-side (default: no pacing). [`RateLimit::cloudflare`] keeps under
+    /// Cloudflare's budget of 1200 requests per five minutes. Clones share the budget.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
     /// Builds the client. Fails without credentials, with a value that cannot be a header,
     /// or with an API root that is not an `http(s)` URL.
     pub fn build(self) -> Result<Client, Error> {
@@ -156,7 +175,8 @@ impl ClientBuilder {
                 self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             )?,
         };
-        let transport = Transport::new(auth, user_agent);
+        let limiter = self.rate_limit.map(|limit| limit.limiter());
+        let transport = Transport::new(auth, user_agent, self.retry, limiter);
         Ok(Client {
             generated: Arc::new(generated::Client::new_with_client(
                 &base_url, http, transport,

@@ -1,12 +1,14 @@
 //! [`Error`]: every way a call can fail, with what you need to act on it.
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::CredentialsError;
 use crate::generated::types::{ErrorEnvelope, ResponseMessage};
+use crate::retry::{is_retryable_status, server_wait};
 use crate::transport::Exchange;
 
 /// How many bytes of a body an error message quotes.
@@ -32,6 +34,10 @@ pub enum Error {
     /// Cloudflare answered with an error: an HTTP error status, or `success: false`.
     #[error(transparent)]
     Api(Box<ApiError>),
+    /// Cloudflare kept answering 429 until the retries ran out, or asked for a longer wait
+    /// than the [`RetryPolicy`](crate::RetryPolicy) allows.
+    #[error(transparent)]
+    RateLimited(Box<RateLimited>),
     /// The response did not have the shape the spec promises.
     #[error(transparent)]
     Decode(Box<DecodeError>),
@@ -54,6 +60,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
+            Error::RateLimited(limited) => Some(limited.api.status),
             Error::Decode(decode) => Some(decode.status),
             Error::Transport { source, .. } => source.status(),
             _ => None,
@@ -64,6 +71,7 @@ impl Error {
     pub fn cf_ray(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.cf_ray(),
+            Error::RateLimited(limited) => limited.api.cf_ray(),
             Error::Decode(decode) => decode.cf_ray.as_deref(),
             _ => None,
         }
@@ -74,7 +82,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => is_retryable_status(api.status),
-            Error::Transport { .. } => true,
+            Error::RateLimited(_) | Error::Transport { .. } => true,
             _ => false,
         }
     }
@@ -83,15 +91,57 @@ impl Error {
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            Error::RateLimited(limited) => Some(&limited.api),
+            _ => None,
+        }
+    }
+
+    /// How long the server asked to wait before the next request, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited(limited) => limited.retry_after,
             _ => None,
         }
     }
 }
 
-/// Statuses worth a second try: timeouts, conflicts, rate limits and server errors.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+/// A 429 that retrying did not get past.
+#[derive(Debug)]
+pub struct RateLimited {
+    api: ApiError,
+    retry_after: Option<Duration>,
+    refused_wait: bool,
 }
+
+impl RateLimited {
+    /// How long the server asked to wait, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// The 429 answer itself.
+    pub fn api(&self) -> &ApiError {
+        &self.api
+    }
+}
+
+impl fmt::Display for RateLimited {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rate limited: ")?;
+        match self.retry_after {
+            Some(wait) if self.refused_wait => write!(
+                f,
+                "the server asks to wait {:.1} s, longer than the retry policy allows; ",
+                wait.as_secs_f64()
+            )?,
+            Some(wait) => write!(f, "the server asks to wait {:.1} s; ", wait.as_secs_f64())?,
+            None => {}
+        }
+        self.api.fmt(f)
+    }
+}
+
+impl std::error::Error for RateLimited {}
 
 /// An error answer from Cloudflare.
 #[derive(Debug)]
@@ -100,6 +150,7 @@ pub struct ApiError {
     errors: Vec<ResponseMessage>,
     cf_ray: Option<String>,
     body: Bytes,
+    attempts: u32,
 }
 
 impl ApiError {
@@ -123,6 +174,11 @@ impl ApiError {
     pub fn body(&self) -> &[u8] {
         &self.body
     }
+
+    /// How many times the request was sent (more than 1 when retries ran out).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -140,6 +196,9 @@ impl fmt::Display for ApiError {
         }
         if let Some(ray) = &self.cf_ray {
             write!(f, " (cf-ray {ray})")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
         }
         Ok(())
     }
@@ -204,19 +263,31 @@ fn cf_ray(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// An error answer built from what the transport saw.
+/// An error answer built from what the transport saw; a 429 becomes [`Error::RateLimited`].
 pub(crate) fn api_error(
     status: StatusCode,
     headers: &reqwest::header::HeaderMap,
     errors: Vec<ResponseMessage>,
     body: Bytes,
+    exchange: &Exchange,
 ) -> Error {
-    Error::Api(Box::new(ApiError {
+    let api = ApiError {
         status,
         errors,
         cf_ray: cf_ray(headers),
         body,
-    }))
+        attempts: exchange.attempts.max(1),
+    };
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Error::RateLimited(Box::new(RateLimited {
+            api,
+            retry_after: exchange
+                .wait_refused
+                .or_else(|| server_wait(headers, SystemTime::now())),
+            refused_wait: exchange.wait_refused.is_some(),
+        }));
+    }
+    Error::Api(Box::new(api))
 }
 
 /// Cloudflare's `errors[]` from a body that may or may not be an envelope.
@@ -244,12 +315,12 @@ pub(crate) fn from_generated(
             let status = response.status();
             let headers = response.headers().clone();
             let errors = response.into_inner().errors.unwrap_or_default();
-            api_error(status, &headers, errors, exchange.body.clone())
+            api_error(status, &headers, errors, exchange.body.clone(), exchange)
         }
         G::InvalidResponsePayload(body, source) => match exchange.status {
             Some(status) if !status.is_success() => {
                 // An error status whose body is not an envelope (an HTML page from a proxy).
-                api_error(status, &exchange.headers, Vec::new(), body)
+                api_error(status, &exchange.headers, Vec::new(), body, exchange)
             }
             status => Error::Decode(Box::new(DecodeError {
                 status: status.unwrap_or(StatusCode::OK),
@@ -261,7 +332,13 @@ pub(crate) fn from_generated(
         G::UnexpectedResponse(response) => {
             let status = response.status();
             let errors = envelope_errors(&exchange.body);
-            api_error(status, response.headers(), errors, exchange.body.clone())
+            api_error(
+                status,
+                response.headers(),
+                errors,
+                exchange.body.clone(),
+                exchange,
+            )
         }
         other => Error::InvalidInput(other.to_string()),
     }

@@ -62,6 +62,8 @@ pub mod generated;
 mod insights;
 mod open_enums;
 mod page;
+mod rate_limit;
+mod retry;
 mod time_bound;
 mod transport;
 
@@ -71,7 +73,7 @@ pub use client::{
     ENV_BASE_URL, http_client_builder,
 };
 pub use credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
-pub use error::{ApiError, DecodeError, Error};
+pub use error::{ApiError, DecodeError, Error, RateLimited};
 pub use generated::types::{
     AuditLog, AuditLogAction, AuditLogActor, AuditLogOwner, AuditLogResource, Direction,
     FieldChanged, InsightAuditLog, Order, ResponseMessage,
@@ -79,6 +81,8 @@ pub use generated::types::{
 pub use insights::{InsightsAuditLog, Scope};
 pub use open_enums::{ActorType, ChangedField};
 pub use page::{Entries, Page, Pages, ResumeToken};
+pub use rate_limit::RateLimit;
+pub use retry::RetryPolicy;
 pub use time_bound::TimeBound;
 pub use transport::{DEFAULT_USER_AGENT, Transport};
 

@@ -13,9 +13,15 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 
+use std::time::{Duration, Instant};
+
+use tracing::Instrument;
+
 use crate::Error;
 use crate::envelope::Envelope;
 use crate::generated::{self, types::ErrorEnvelope};
+use crate::rate_limit::Limiter;
+use crate::retry::{RetryPolicy, Wait, is_retryable_status};
 
 /// The `User-Agent` this crate sends unless told otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!(
@@ -33,13 +39,24 @@ const GENERATOR_VERSION_HEADER: &str = "api-version";
 #[derive(Clone, Debug)]
 pub struct Transport {
     headers: HeaderMap,
+    retry: RetryPolicy,
+    limiter: Option<Limiter>,
 }
 
 impl Transport {
-    pub(crate) fn new(auth: HeaderMap, user_agent: HeaderValue) -> Self {
+    pub(crate) fn new(
+        auth: HeaderMap,
+        user_agent: HeaderValue,
+        retry: RetryPolicy,
+        limiter: Option<Limiter>,
+    ) -> Self {
         let mut headers = auth;
         headers.insert(USER_AGENT, user_agent);
-        Transport { headers }
+        Transport {
+            headers,
+            retry,
+            limiter,
+        }
     }
 }
 
@@ -50,6 +67,8 @@ pub(crate) struct Exchange {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) attempts: u32,
+    /// The server asked for a longer wait than the retry policy allows, so it was not retried.
+    pub(crate) wait_refused: Option<Duration>,
 }
 
 tokio::task_local! {
@@ -79,11 +98,13 @@ pub(crate) async fn call<T: Envelope>(
                 Ok(body)
             } else {
                 let errors = body.take_errors();
+                let body = exchange.body.clone();
                 Err(crate::error::api_error(
                     status,
                     &exchange.headers,
                     errors,
-                    exchange.body,
+                    body,
+                    &exchange,
                 ))
             }
         })
@@ -104,24 +125,118 @@ impl ClientHooks<Transport> for generated::Client {
         Ok(())
     }
 
+    /// Sends the request, retrying what the [`RetryPolicy`] says is worth it, within the
+    /// client's [`RateLimit`](crate::RateLimit). The body is read here, so a connection that
+    /// breaks mid-body is retried like one that breaks before the status.
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        record(|exchange| exchange.attempts += 1);
-        let response = self.client().execute(request).await?;
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        record(|exchange| {
-            exchange.status = Some(status);
-            exchange.headers = headers.clone();
-            exchange.body = body.clone();
-        });
-        Ok(rebuild(status, version, headers, body))
+        let transport = self.inner();
+        let policy = transport.retry;
+        let mut request = request;
+        let mut retry = 0;
+        loop {
+            // GET requests have no body, so a copy for the next attempt always exists.
+            let spare = (retry < policy.retries())
+                .then(|| request.try_clone())
+                .flatten();
+            if let Some(limiter) = &transport.limiter {
+                limiter.ready().await;
+            }
+            record(|exchange| exchange.attempts += 1);
+            let span = tracing::debug_span!(
+                "cloudflare_request",
+                operation = info.operation_id,
+                attempt = retry + 1,
+                path = request.url().path(),
+                status = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+                cf_ray = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let outcome = send(self.client(), request).instrument(span.clone()).await;
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            let (wait, next) = match outcome {
+                Ok(answer) => {
+                    span.record("status", answer.status.as_u16());
+                    if let Some(ray) = answer.headers.get("cf-ray").and_then(|v| v.to_str().ok()) {
+                        span.record("cf_ray", ray);
+                    }
+                    record(|exchange| {
+                        exchange.status = Some(answer.status);
+                        exchange.headers = answer.headers.clone();
+                        exchange.body = answer.body.clone();
+                    });
+                    if !is_retryable_status(answer.status) {
+                        return Ok(answer.into_response());
+                    }
+                    let wait = match policy.wait_for(&answer.headers, retry) {
+                        Wait::For(wait) => wait,
+                        Wait::TooLong(wait) => {
+                            record(|exchange| exchange.wait_refused = Some(wait));
+                            return Ok(answer.into_response());
+                        }
+                    };
+                    let Some(next) = spare else {
+                        return Ok(answer.into_response());
+                    };
+                    let _entered = span.enter();
+                    let (status, wait_ms) = (answer.status.as_u16(), wait.as_millis() as u64);
+                    tracing::info!(status, wait_ms, "retrying");
+                    (wait, next)
+                }
+                Err(error) => {
+                    let Some(next) = spare.filter(|_| is_transient(&error)) else {
+                        return Err(error);
+                    };
+                    let wait = policy.backoff(retry);
+                    let _entered = span.enter();
+                    tracing::info!(%error, wait_ms = wait.as_millis() as u64, "retrying");
+                    (wait, next)
+                }
+            };
+            tokio::time::sleep(wait).await;
+            request = next;
+            retry += 1;
+        }
     }
+}
+
+/// A whole response: status, headers and the body read to its end.
+struct Answer {
+    status: StatusCode,
+    version: reqwest::Version,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    fn into_response(self) -> reqwest::Response {
+        rebuild(self.status, self.version, self.headers, self.body)
+    }
+}
+
+/// Sends one attempt and reads its body to the end.
+async fn send(client: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<Answer> {
+    let response = client.execute(request).await?;
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    Ok(Answer {
+        status,
+        version,
+        headers,
+        body,
+    })
+}
+
+/// Whether a transport failure may go away on its own: anything but a request that could not
+/// be built or redirects that went wrong.
+fn is_transient(error: &reqwest::Error) -> bool {
+    !(error.is_builder() || error.is_redirect())
 }
 
 /// A response again, from its buffered parts, for the generated code to decode.

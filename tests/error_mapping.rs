@@ -189,13 +189,23 @@ async fn a_refused_connection_is_a_transport_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
+    let base = format!("http://127.0.0.1:{port}/client/v4");
     let client = cloudflare_audit_logs::Client::builder()
         .credentials(cloudflare_audit_logs::Credentials::api_token(TOKEN))
-        .base_url(format!("http://127.0.0.1:{port}/client/v4"))
+        .base_url(base.as_str())
+        .retry_policy(cloudflare_audit_logs::RetryPolicy::none())
         .build()
         .unwrap();
     let err = client.account_audit_logs(ACCOUNT).send().await.unwrap_err();
     assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err}");
     assert!(err.is_retryable());
     assert!(!err.to_string().contains(TOKEN));
+
+    // With retries, every attempt is counted.
+    let err = client_for(base)
+        .account_audit_logs(ACCOUNT)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { attempts: 6, .. }), "{err}");
 }

@@ -2,7 +2,11 @@
 //! at a local httpmock server.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use cloudflare_audit_logs::{Client, Credentials};
+pub mod scripted;
+
+use std::time::Duration;
+
+use cloudflare_audit_logs::{Client, Credentials, RetryPolicy};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
@@ -16,13 +20,27 @@ pub const INSIGHTS_ACCOUNT_PATH: &str =
 pub const INSIGHTS_ZONE_PATH: &str =
     "/client/v4/zones/9a7806061c88ada191ed06f989cc3dac/security-center/insights/audit-log";
 
-/// A client with an API token, talking to `server`.
-pub fn client(server: &MockServer) -> Client {
+/// The default retry policy with waits shrunk to milliseconds, so that tests stay fast.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5))
+        .max_retry_after(Duration::from_secs(2))
+}
+
+/// A client with an API token and fast retries, talking to `base_url`.
+pub fn client_for(base_url: impl Into<String>) -> Client {
     Client::builder()
         .credentials(Credentials::api_token(TOKEN))
-        .base_url(server.url("/client/v4"))
+        .base_url(base_url)
+        .retry_policy(fast_retries())
         .build()
         .expect("client builds")
+}
+
+/// A client with an API token and fast retries, talking to `server`.
+pub fn client(server: &MockServer) -> Client {
+    client_for(server.url("/client/v4"))
 }
 
 /// An account audit log entry numbered `i`, with every field upstream documents.
