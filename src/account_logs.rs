@@ -50,6 +50,7 @@ pub struct AccountAuditLogs {
     per_page: Option<u64>,
     page: Option<u64>,
     resume: Option<ResumeToken>,
+    max_pages: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -92,6 +93,7 @@ impl AccountAuditLogs {
             per_page: None,
             page: None,
             resume: None,
+            max_pages: None,
         }
     }
 
@@ -166,6 +168,13 @@ impl AccountAuditLogs {
     pub async fn send(&self) -> Result<Page<AuditLog>, Error> {
         let at = self.start()?;
         self.fetch_page(&at).await.map(|(page, _)| page)
+    }
+
+    /// Stops a run after this many pages with [`Error::Pagination`] if more follow (default:
+    /// no limit, so exports of millions of entries run to the end).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
     }
 
     /// Every page, one request at a time, from the starting page on.
@@ -296,6 +305,10 @@ impl Walk for AccountAuditLogs {
         at: &'a Position,
     ) -> impl Future<Output = Fetched<AuditLog, Position>> + Send + 'a {
         self.fetch_page(at)
+    }
+
+    fn max_pages(&self) -> Option<u64> {
+        self.max_pages
     }
 
     fn key(entry: &AuditLog) -> Option<String> {

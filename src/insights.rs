@@ -55,6 +55,7 @@ pub struct InsightsAuditLog {
     per_page: Option<u64>,
     cursor: Option<String>,
     wrong_token: Option<ResumeToken>,
+    max_pages: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -106,6 +107,7 @@ impl InsightsAuditLog {
             per_page: None,
             cursor: None,
             wrong_token: None,
+            max_pages: None,
         }
     }
 
@@ -167,6 +169,13 @@ impl InsightsAuditLog {
     pub async fn send(&self) -> Result<Page<InsightAuditLog>, Error> {
         let at = self.start()?;
         self.fetch_page(&at).await.map(|(page, _)| page)
+    }
+
+    /// Stops a run after this many pages with [`Error::Pagination`] if more follow (default:
+    /// no limit, so exports of millions of entries run to the end).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
     }
 
     /// Every page, one request at a time, following the cursors.
@@ -235,6 +244,10 @@ impl Walk for InsightsAuditLog {
         at: &'a Option<String>,
     ) -> impl Future<Output = Fetched<InsightAuditLog, Option<String>>> + Send + 'a {
         self.fetch_page(at)
+    }
+
+    fn max_pages(&self) -> Option<u64> {
+        self.max_pages
     }
 
     fn key(entry: &InsightAuditLog) -> Option<String> {

@@ -51,6 +51,8 @@
 //! `openapi/` (see [`generated`]); this crate adds authentication, pagination and errors.
 
 #![forbid(unsafe_code)]
+// Data from outside (the server, the caller, the environment) never meets an unwrap.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod account_logs;

@@ -92,12 +92,15 @@ pub(crate) trait Walk: Send + Sync + Sized + 'static {
 
     /// The entry's ID, for dropping an entry the previous page already held.
     fn key(entry: &Self::Entry) -> Option<String>;
+
+    /// The most pages one run may fetch, if the caller set a limit.
+    fn max_pages(&self) -> Option<u64>;
 }
 
 impl<T: Send + 'static> Pages<T> {
     /// Walks a listing page by page from `start`. A position the run already fetched (a
-    /// cursor the server sent before) ends the stream with [`Error::Pagination`] instead of
-    /// looping. Only a hash of each position is kept, so memory stays small however long the
+    /// cursor the server sent before), or a page past the caller's `max_pages`, ends the
+    /// stream with [`Error::Pagination`] instead of looping or stopping silently. Only a hash of each position is kept, so memory stays small however long the
     /// run.
     pub(crate) fn walk<W: Walk<Entry = T>>(walker: W, start: Result<W::Position, Error>) -> Self {
         struct State<W: Walk> {
@@ -105,6 +108,23 @@ impl<T: Send + 'static> Pages<T> {
             next: Option<Result<W::Position, Error>>,
             seen: HashSet<u64>,
             dedupe: BoundaryDedupe<String>,
+        }
+        impl<W: Walk> State<W> {
+            /// Refuses a page past the caller's limit or one this run already fetched.
+            fn guard(&mut self, at: &W::Position) -> Result<(), Error> {
+                let fetched = self.seen.len() as u64;
+                if let Some(max) = self.walker.max_pages().filter(|&max| fetched >= max) {
+                    return Err(Error::Pagination(format!(
+                        "more pages follow, but the run stops at its limit of {max} (max_pages)"
+                    )));
+                }
+                if !self.seen.insert(fingerprint(at)) {
+                    return Err(Error::Pagination(
+                        "the server pointed back to a page this run already fetched".into(),
+                    ));
+                }
+                Ok(())
+            }
         }
         let state = State {
             walker,
@@ -117,11 +137,7 @@ impl<T: Send + 'static> Pages<T> {
                 None => return Ok(None),
                 Some(at) => at?,
             };
-            if !state.seen.insert(fingerprint(&at)) {
-                return Err(Error::Pagination(
-                    "the server pointed back to a page this run already fetched".into(),
-                ));
-            }
+            state.guard(&at)?;
             let (mut page, next) = state.walker.fetch(&at).await?;
             page.entries = state.dedupe.filter(page.entries, W::key);
             state.next = next.map(Ok);

@@ -159,6 +159,7 @@ fn unit_random() -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;

@@ -357,3 +357,39 @@ async fn bad_page_size_page_number_or_token_is_refused_before_any_request() {
     assert!(matches!(err, Error::InvalidInput(_)), "{err}");
     any.assert_calls_async(0).await;
 }
+
+#[tokio::test]
+async fn an_optional_page_limit_stops_with_an_error_when_more_pages_follow() {
+    let server = MockServer::start_async().await;
+    page_mock(&server, 1, envelope(audit_logs(0, 2), None)).await;
+    page_mock(&server, 2, envelope(audit_logs(2, 4), None)).await;
+    let p3 = page_mock(&server, 3, envelope(audit_logs(4, 6), None)).await;
+    page_mock(&server, 4, envelope(vec![], None)).await;
+    let client = client(&server);
+
+    let mut stream = client.account_audit_logs(ACCOUNT).max_pages(2).stream();
+    let mut seen = Vec::new();
+    let error = loop {
+        match stream.try_next().await {
+            Ok(Some(entry)) => seen.push(entry),
+            Ok(None) => panic!("the limit ended the stream silently"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(numbers_of_logs(&seen), vec![0, 1, 2, 3]);
+    assert!(
+        matches!(&error, Error::Pagination(m) if m.contains("max_pages")),
+        "{error}"
+    );
+    p3.assert_calls_async(0).await;
+
+    // A limit the run stays within changes nothing.
+    let all: Vec<_> = client
+        .account_audit_logs(ACCOUNT)
+        .max_pages(4)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(numbers_of_logs(&all), (0..6).collect::<Vec<_>>());
+}

@@ -1,6 +1,6 @@
 //! Fixtures shared by the integration tests: sample entries, envelopes and a client pointed
 //! at a local httpmock server.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
 
 pub mod scripted;
 

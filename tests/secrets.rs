@@ -1,0 +1,121 @@
+//! A canary secret must never show: not in `Debug`, not in `Display` of any error, not in
+//! tracing output, whatever the server answers.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cloudflare_audit_logs::{Client, ClientBuilder, Credentials, Error, RetryPolicy, Scope};
+use common::scripted::{Reply, Request, Scripted};
+use common::*;
+use futures::TryStreamExt;
+use serde_json::json;
+
+const CANARY_TOKEN: &str = "canary-token-b1d7e0c4a9f2";
+const CANARY_KEY: &str = "canary-key-5e8a2f61c03d";
+
+/// Captures everything a tracing subscriber writes.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+fn builder(base: String, credentials: Credentials) -> ClientBuilder {
+    Client::builder()
+        .credentials(credentials)
+        .base_url(base)
+        .retry_policy(
+            RetryPolicy::default()
+                .base_delay(Duration::from_millis(1))
+                .max_retries(2),
+        )
+}
+
+#[tokio::test]
+async fn no_secret_in_debug_errors_or_traces() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // The server checks the credentials it got, then refuses, fails and rate-limits.
+    let server = Scripted::start(|request: &Request| {
+        let authorized = request.header("authorization") == Some(&format!("Bearer {CANARY_TOKEN}"))
+            || request.header("x-auth-key") == Some(CANARY_KEY);
+        assert!(authorized, "the credentials arrive intact");
+        match request.param("per_page") {
+            Some("1") => Reply::json(401, &json!({"success": false, "errors": [{"code": 10000, "message": "Authentication error"}], "messages": []})),
+            Some("2") => Reply::text(502, "text/html", "<h1>bad gateway</h1>"),
+            Some("3") => Reply::json(429, &json!({"success": false, "errors": [], "messages": []})).with_header("retry-after", "999"),
+            _ => Reply::Close,
+        }
+    })
+    .await;
+
+    let mut texts = Vec::new();
+    for credentials in [
+        Credentials::api_token(CANARY_TOKEN),
+        Credentials::global_key("me@example.com", CANARY_KEY),
+    ] {
+        texts.push(format!("{credentials:?}"));
+        let builder = builder(server.base_url(), credentials);
+        texts.push(format!("{builder:?}"));
+        let client = builder.build().unwrap();
+        texts.push(format!("{client:?}"));
+        for per_page in [1, 2, 3, 4] {
+            let request = client
+                .insights_audit_log(Scope::Account(ACCOUNT.into()))
+                .per_page(per_page);
+            texts.push(format!("{request:?}"));
+            let error: Error = request.stream().try_collect::<Vec<_>>().await.unwrap_err();
+            texts.push(error.to_string());
+            texts.push(format!("{error:?}"));
+        }
+    }
+    // Credentials that cannot be sent fail without showing themselves either.
+    let bad = Client::builder()
+        .credentials(Credentials::api_token(format!("{CANARY_TOKEN}\n")))
+        .build()
+        .unwrap_err();
+    texts.push(bad.to_string());
+    texts.push(format!("{bad:?}"));
+
+    let traces = capture.text();
+    assert!(
+        traces.contains("cloudflare_request"),
+        "requests are traced:\n{traces}"
+    );
+    assert!(traces.contains("retrying"), "retries are traced:\n{traces}");
+    assert!(
+        traces.contains("status=502"),
+        "statuses are traced:\n{traces}"
+    );
+    texts.push(traces);
+    for text in &texts {
+        assert!(
+            !text.contains(CANARY_TOKEN) && !text.contains(CANARY_KEY),
+            "a secret leaked:\n{text}"
+        );
+    }
+}
