@@ -23,7 +23,6 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 /// # Ok::<(), chrono::ParseError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum TimeBound {
     /// A calendar date.
     Date(NaiveDate),
@@ -78,5 +77,35 @@ impl<'de> serde::Deserialize<'de> for TimeBound {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// On the wire a bound is one string: a full-date or a date-time.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for TimeBound {
+    fn schema_name() -> String {
+        "TimeBound".into()
+    }
+
+    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        use schemars::schema::{InstanceType, Metadata, SchemaObject, SubschemaValidation};
+        let string = |format: &str| {
+            schemars::schema::Schema::Object(SchemaObject {
+                instance_type: Some(InstanceType::String.into()),
+                format: Some(format.into()),
+                ..SchemaObject::default()
+            })
+        };
+        schemars::schema::Schema::Object(SchemaObject {
+            metadata: Some(Box::new(Metadata {
+                description: Some("An RFC 3339 full-date or date-time.".into()),
+                ..Metadata::default()
+            })),
+            subschemas: Some(Box::new(SubschemaValidation {
+                one_of: Some(vec![string("date"), string("date-time")]),
+                ..SubschemaValidation::default()
+            })),
+            ..SchemaObject::default()
+        })
     }
 }

@@ -1,25 +1,210 @@
 //! Maintainer tasks for the cloudflare-audit-logs crate, run as `cargo xtask <command>`.
+//!
+//! - `codegen`: print (or write) the Rust code `build.rs` generates from the spec.
+//! - `lint`: check the spec against the OpenAPI 3.0 schema and this crate's rules.
+//! - `diff`: what a spec change does to the wire contract and to the Rust API.
+//! - `drift`: how the spec differs from Cloudflare's upstream OpenAPI document.
+//! - `schema`: the JSON Schema of the entry types, for pipelines that register schemas.
+//! - `extras`: optional checks with tools that may be installed (Spectral, cargo-semver-checks).
 
+#[path = "../../codegen/mod.rs"]
+mod generator;
+
+mod diff;
+mod drift;
+mod extras;
+mod lint;
+mod schema;
+mod spec;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+use clap::{Parser, Subcommand, ValueEnum};
 
-commands:
-  help     print this message
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Maintainer tasks for cloudflare-audit-logs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-The spec lives in openapi/cloudflare-audit-logs.yaml; `cargo build` regenerates the client.";
+#[derive(Subcommand)]
+enum Command {
+    /// Print the generated client code (the very code `cargo build` compiles).
+    Codegen {
+        /// Write it to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Generate from this spec instead of the working tree's.
+        #[arg(long)]
+        spec: Option<String>,
+    },
+    /// Check the spec: OpenAPI 3.0 schema, references, operations, descriptions, deviations.
+    Lint {
+        /// Lint this file instead of the working tree's spec.
+        #[arg(long)]
+        spec: Option<PathBuf>,
+    },
+    /// Classify the changes between two revisions of the spec, with the generated-code diff.
+    Diff {
+        /// The old side: a git revision, `REV:path` or a file (default `HEAD`).
+        base: Option<String>,
+        /// The new side: a git revision, `REV:path` or a file (default: the working tree).
+        head: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Exit with 1 when a change of this severity or worse is found.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
+    /// Compare the spec with Cloudflare's upstream OpenAPI document (JSON or YAML).
+    Drift {
+        /// The upstream document.
+        upstream: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Exit with 1 when there is unexplained drift.
+        #[arg(long)]
+        fail_on_drift: bool,
+    },
+    /// Print the JSON Schema of the entry types (AuditLog, InsightAuditLog).
+    Schema {
+        /// Write it to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Run the optional tools that are installed (Spectral, cargo-semver-checks); skip the rest.
+    Extras {
+        /// The revision cargo-semver-checks compares the Rust API against.
+        #[arg(long, default_value = "HEAD")]
+        base: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Breaking,
+    Warning,
+}
 
 fn main() -> ExitCode {
-    let command = std::env::args().nth(1);
-    match command.as_deref() {
-        None | Some("help" | "-h" | "--help") => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Some(other) => {
-            eprintln!("unknown command {other:?}\n\n{USAGE}");
+    match run(Cli::parse().command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Codegen { out, spec } => {
+            let spec = match spec {
+                Some(name) => spec::load(&name)?,
+                None => spec::load_working_tree()?,
+            };
+            let code = generator::generate(&spec.text, generator::Options::default())
+                .map_err(|e| format!("{}: {e}", spec.label))?;
+            write_out(out, &code)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lint { spec } => {
+            let path = spec.unwrap_or_else(spec::spec_path);
+            let text = spec::read(&path)?;
+            let problems = lint::lint(&text);
+            for problem in &problems {
+                eprintln!("{}: {problem}", path.display());
+            }
+            if problems.is_empty() {
+                println!("{}: no problems", path.display());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("{} problem(s)", problems.len());
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Diff {
+            base,
+            head,
+            format,
+            fail_on,
+        } => {
+            let base = spec::load(base.as_deref().unwrap_or("HEAD"))?;
+            let head = match head {
+                Some(name) => spec::load(&name)?,
+                None => spec::load_working_tree()?,
+            };
+            let report = diff::Report::new(&base, &head);
+            match format {
+                Format::Markdown => print!("{}", report.markdown()),
+                Format::Json => println!("{}", report.json()),
+            }
+            let threshold = match fail_on {
+                Some(FailOn::Breaking) => Some(diff::Severity::Breaking),
+                Some(FailOn::Warning) => Some(diff::Severity::Warning),
+                None => None,
+            };
+            let fail = threshold.is_some_and(|t| report.changes.iter().any(|c| c.severity >= t));
+            Ok(if fail {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Drift {
+            upstream,
+            format,
+            fail_on_drift,
+        } => {
+            let ours = spec::load_working_tree()?;
+            let theirs = spec::from_text("upstream", spec::read(&upstream)?)?;
+            let report = drift::compare(&ours.doc, &theirs.doc);
+            match format {
+                Format::Markdown => print!("{}", report.markdown()),
+                Format::Json => println!("{}", report.json()),
+            }
+            let fail = fail_on_drift && !report.drift.is_empty();
+            Ok(if fail {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Schema { out } => {
+            let spec = spec::load_working_tree()?;
+            let schema = schema::entry_schema(&spec.doc)?;
+            let text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?;
+            write_out(out, &format!("{text}\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Extras { base } => {
+            extras::run(&base);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn write_out(out: Option<PathBuf>, text: &str) -> Result<(), String> {
+    match out {
+        Some(path) => {
+            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
+        None => {
+            print!("{text}");
+            Ok(())
         }
     }
 }

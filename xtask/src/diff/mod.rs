@@ -1,0 +1,92 @@
+//! `cargo xtask diff`: every change between two revisions of the spec, classified by what it
+//! does to callers on the wire and to the generated Rust API.
+//!
+//! Rule ids follow oasdiff's catalogue, and so does its direction model: narrowing what a
+//! request may carry, or widening what a response may hold, breaks clients. Severities are
+//! this crate's own: a new value of an open response enum is harmless (it decodes as
+//! `Unknown`), while a removed response property or a renamed operation breaks Rust code that
+//! used it.
+
+mod render;
+mod rules;
+
+use serde::Serialize;
+
+use crate::spec::Spec;
+
+/// How much a change matters to callers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Nothing a caller must do.
+    Info,
+    /// May affect some callers; read it.
+    Warning,
+    /// Breaks callers on the wire or in Rust.
+    Breaking,
+}
+
+/// One classified change.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    /// The oasdiff rule id.
+    pub rule: &'static str,
+    /// How much it matters here.
+    pub severity: Severity,
+    /// `GET /path (operation_id)`, or empty for document-wide changes.
+    pub operation: String,
+    /// What changed, in words, with its effect on the Rust API where there is one.
+    pub message: String,
+    /// JSON pointer into the new side (the old side for removals).
+    pub pointer: String,
+}
+
+/// What the change does to the generated code.
+#[derive(Debug, Serialize)]
+#[serde(tag = "status", content = "text", rename_all = "snake_case")]
+pub enum CodeDiff {
+    /// Both sides generate the same code.
+    Unchanged,
+    /// A unified diff of the generated code.
+    Changed(String),
+    /// One side does not generate; why.
+    Failed(String),
+}
+
+/// The whole comparison.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// The old side's name.
+    pub base: String,
+    /// The new side's name.
+    pub head: String,
+    /// Every change, most severe first.
+    pub changes: Vec<Change>,
+    /// The generated-code diff.
+    pub code: CodeDiff,
+}
+
+impl Report {
+    /// Compares two specs: their wire contracts and their generated code.
+    pub fn new(base: &Spec, head: &Spec) -> Report {
+        let mut changes = rules::compare(&base.doc, &head.doc);
+        changes.sort_by_key(|c| std::cmp::Reverse(c.severity));
+        Report {
+            base: base.label.clone(),
+            head: head.label.clone(),
+            changes,
+            code: render::code_diff(&base.text, &head.text),
+        }
+    }
+
+    /// How many changes have this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.severity == severity)
+            .count()
+    }
+}
+
+#[cfg(test)]
+mod tests;

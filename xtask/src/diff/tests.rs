@@ -1,0 +1,415 @@
+//! One fixture pair per rule: the crate's own spec, and that spec with one change applied.
+
+use serde_json::{Value, json};
+
+use super::rules::compare;
+use super::{Change, CodeDiff, Report, Severity};
+use crate::generator;
+use crate::spec::{Spec, from_text};
+
+const SPEC: &str = include_str!("../../../openapi/cloudflare-audit-logs.yaml");
+const ACCOUNT_OP: &str = "/paths/~1accounts~1{account_id}~1audit_logs/get";
+const ZONE_PATH: &str = "/zones/{zone_id}/security-center/insights/audit-log";
+const SCHEMAS: &str = "/components/schemas";
+
+fn spec() -> Value {
+    generator::parse_yaml(SPEC).unwrap()
+}
+
+fn at<'a>(doc: &'a mut Value, pointer: &str) -> &'a mut Value {
+    doc.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("no node at {pointer}"))
+}
+
+/// The account operation's parameter called `name`.
+fn param<'a>(doc: &'a mut Value, name: &str) -> &'a mut Value {
+    at(doc, &format!("{ACCOUNT_OP}/parameters"))
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("no parameter {name}"))
+}
+
+fn changes(prepare: impl Fn(&mut Value), change: impl FnOnce(&mut Value)) -> Vec<Change> {
+    let mut base = spec();
+    prepare(&mut base);
+    let mut head = base.clone();
+    change(&mut head);
+    compare(&base, &head)
+}
+
+fn assert_rule(changes: &[Change], rule: &str, severity: Severity) {
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.rule == rule && c.severity == severity),
+        "expected {rule} as {severity:?}, got {changes:#?}"
+    );
+}
+
+/// Applies `change` to the spec and asserts that it is classified as `rule` with `severity`.
+fn classifies(rule: &str, severity: Severity, change: impl FnOnce(&mut Value)) {
+    assert_rule(&changes(|_| {}, change), rule, severity);
+}
+
+#[test]
+fn the_same_spec_has_no_changes() {
+    assert!(compare(&spec(), &spec()).is_empty());
+}
+
+#[test]
+fn operation_rules() {
+    classifies("api-removed-without-deprecation", Severity::Breaking, |d| {
+        d["paths"].as_object_mut().unwrap().remove(ZONE_PATH);
+    });
+    classifies("endpoint-added", Severity::Info, |d| {
+        let mut op = at(d, ACCOUNT_OP).clone();
+        op["operationId"] = json!("account_audit_log_export");
+        d["paths"]["/accounts/{account_id}/audit_logs/export"] = json!({"get": op});
+    });
+    classifies("api-operation-id-removed", Severity::Breaking, |d| {
+        at(d, ACCOUNT_OP)["operationId"] = json!("list_account_audit_logs");
+    });
+    classifies("api-security-removed", Severity::Breaking, |d| {
+        at(d, ACCOUNT_OP)["security"] = json!([{"api_token": []}]);
+    });
+    classifies("api-security-added", Severity::Info, |d| {
+        at(d, ACCOUNT_OP)["security"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"user_service_key": []}));
+    });
+}
+
+#[test]
+fn parameter_presence_rules() {
+    let new_param = |required: bool| {
+        json!({"name": "actor.type", "in": "query", "required": required,
+               "description": "d", "schema": {"type": "string"}})
+    };
+    classifies("new-required-request-parameter", Severity::Breaking, |d| {
+        at(d, &format!("{ACCOUNT_OP}/parameters"))
+            .as_array_mut()
+            .unwrap()
+            .push(new_param(true));
+    });
+    classifies("new-optional-request-parameter", Severity::Info, |d| {
+        at(d, &format!("{ACCOUNT_OP}/parameters"))
+            .as_array_mut()
+            .unwrap()
+            .push(new_param(false));
+    });
+    classifies("request-parameter-removed", Severity::Breaking, |d| {
+        at(d, &format!("{ACCOUNT_OP}/parameters"))
+            .as_array_mut()
+            .unwrap()
+            .retain(|p| p["name"] != "zone.name");
+    });
+    classifies(
+        "request-parameter-became-required",
+        Severity::Breaking,
+        |d| {
+            param(d, "actor.email")["required"] = json!(true);
+        },
+    );
+    classifies("request-parameter-became-optional", Severity::Info, |d| {
+        param(d, "account_id")["required"] = json!(false);
+    });
+}
+
+#[test]
+fn parameter_schema_rules() {
+    classifies("request-parameter-type-changed", Severity::Breaking, |d| {
+        param(d, "per_page")["schema"]["type"] = json!("number");
+    });
+    classifies(
+        "request-parameter-enum-value-removed",
+        Severity::Breaking,
+        |d| {
+            at(d, &format!("{SCHEMAS}/Direction"))["enum"] = json!(["desc"]);
+        },
+    );
+    classifies(
+        "request-parameter-enum-value-added",
+        Severity::Warning,
+        |d| {
+            at(d, &format!("{SCHEMAS}/Direction"))["enum"] = json!(["desc", "asc", "relevance"]);
+        },
+    );
+    classifies("request-parameter-became-enum", Severity::Breaking, |d| {
+        param(d, "zone.name")["schema"]["enum"] = json!(["example.com"]);
+    });
+    classifies(
+        "request-parameter-default-value-changed",
+        Severity::Warning,
+        |d| {
+            param(d, "per_page")["schema"]["default"] = json!(25);
+        },
+    );
+    classifies("request-parameter-pattern-added", Severity::Warning, |d| {
+        param(d, "zone.name")["schema"]["pattern"] = json!("^[a-z.]+$");
+    });
+    assert_rule(
+        &changes(
+            |d| param(d, "zone.name")["schema"]["pattern"] = json!("^[a-z.]+$"),
+            |d| param(d, "zone.name")["schema"]["pattern"] = json!("^[a-z]+$"),
+        ),
+        "request-parameter-pattern-changed",
+        Severity::Warning,
+    );
+}
+
+#[test]
+fn parameter_bound_rules() {
+    classifies("request-parameter-max-decreased", Severity::Breaking, |d| {
+        param(d, "per_page")["schema"]["maximum"] = json!(500);
+    });
+    classifies("request-parameter-max-increased", Severity::Info, |d| {
+        param(d, "per_page")["schema"]["maximum"] = json!(5000);
+    });
+    classifies("request-parameter-min-increased", Severity::Breaking, |d| {
+        param(d, "page")["schema"]["minimum"] = json!(2);
+    });
+    classifies("request-parameter-min-decreased", Severity::Info, |d| {
+        param(d, "per_page")["schema"]["minimum"] = json!(0);
+    });
+    classifies(
+        "request-parameter-max-length-decreased",
+        Severity::Breaking,
+        |d| {
+            at(d, &format!("{SCHEMAS}/Identifier"))["maxLength"] = json!(16);
+        },
+    );
+    classifies(
+        "request-parameter-max-length-increased",
+        Severity::Info,
+        |d| {
+            at(d, &format!("{SCHEMAS}/Identifier"))["maxLength"] = json!(64);
+        },
+    );
+    classifies(
+        "request-parameter-min-length-increased",
+        Severity::Breaking,
+        |d| {
+            at(d, &format!("{SCHEMAS}/Identifier"))["minLength"] = json!(32);
+        },
+    );
+    assert_rule(
+        &changes(
+            |d| at(d, &format!("{SCHEMAS}/Identifier"))["minLength"] = json!(32),
+            |d| at(d, &format!("{SCHEMAS}/Identifier"))["minLength"] = json!(1),
+        ),
+        "request-parameter-min-length-decreased",
+        Severity::Info,
+    );
+}
+
+#[test]
+fn response_status_rules() {
+    let responses = format!("{ACCOUNT_OP}/responses");
+    classifies("response-success-status-removed", Severity::Breaking, |d| {
+        at(d, &responses).as_object_mut().unwrap().remove("200");
+    });
+    classifies("response-success-status-added", Severity::Info, |d| {
+        let ok = at(d, &format!("{responses}/200")).clone();
+        at(d, &responses)["206"] = ok;
+    });
+    classifies(
+        "response-non-success-status-removed",
+        Severity::Warning,
+        |d| {
+            at(d, &responses).as_object_mut().unwrap().remove("5XX");
+        },
+    );
+    classifies("response-non-success-status-added", Severity::Info, |d| {
+        let failure = at(d, &format!("{responses}/4XX")).clone();
+        at(d, &responses)["429"] = failure;
+    });
+    classifies("response-media-type-removed", Severity::Breaking, |d| {
+        let content = at(d, &format!("{responses}/200/content"))
+            .as_object_mut()
+            .unwrap();
+        let json = content.remove("application/json").unwrap();
+        content.insert("text/csv".into(), json);
+    });
+}
+
+#[test]
+fn response_property_rules() {
+    let log = format!("{SCHEMAS}/AuditLog");
+    let insight = format!("{SCHEMAS}/InsightAuditLog");
+    let page = format!("{SCHEMAS}/AuditLogPage");
+    classifies(
+        "response-required-property-removed",
+        Severity::Breaking,
+        |d| {
+            at(d, &format!("{page}/properties"))
+                .as_object_mut()
+                .unwrap()
+                .remove("success");
+        },
+    );
+    classifies(
+        "response-optional-property-removed",
+        Severity::Breaking,
+        |d| {
+            at(d, &format!("{log}/properties"))
+                .as_object_mut()
+                .unwrap()
+                .remove("interface");
+        },
+    );
+    classifies(
+        "response-property-became-optional",
+        Severity::Breaking,
+        |d| {
+            at(d, &page)["required"] = json!([]);
+        },
+    );
+    classifies(
+        "response-property-became-required",
+        Severity::Breaking,
+        |d| {
+            at(d, &log)["required"] = json!(["id"]);
+        },
+    );
+    classifies(
+        "response-property-became-nullable",
+        Severity::Breaking,
+        |d| {
+            at(d, &format!("{insight}/properties/changed_by"))["nullable"] = json!(true);
+        },
+    );
+    classifies(
+        "response-property-became-not-nullable",
+        Severity::Info,
+        |d| {
+            at(d, &format!("{insight}/properties/rationale"))["nullable"] = json!(false);
+        },
+    );
+    classifies("response-property-type-changed", Severity::Breaking, |d| {
+        at(d, &format!("{insight}/properties/zone_id"))["type"] = json!("string");
+    });
+    classifies("response-required-property-added", Severity::Info, |d| {
+        at(d, &format!("{log}/properties"))["account_id"] = json!({"type": "string"});
+        at(d, &log)["required"] = json!(["account_id"]);
+    });
+    classifies("response-optional-property-added", Severity::Info, |d| {
+        at(d, &format!("{log}/properties"))["account_id"] = json!({"type": "string"});
+    });
+}
+
+#[test]
+fn response_enum_rules_know_which_enums_are_open() {
+    // ActorType is one of the crate's open enums: a new value decodes as Unknown.
+    classifies("response-property-enum-value-added", Severity::Info, |d| {
+        at(d, &format!("{SCHEMAS}/ActorType"))["enum"] =
+            json!(["user", "admin", "Cloudflare", "system"]);
+    });
+    // A closed enum in a response fails to decode a new value.
+    let resource_type = format!("{SCHEMAS}/AuditLogResource/properties/type");
+    assert_rule(
+        &changes(
+            |d| at(d, &resource_type)["enum"] = json!(["zone"]),
+            |d| at(d, &resource_type)["enum"] = json!(["zone", "account"]),
+        ),
+        "response-property-enum-value-added",
+        Severity::Breaking,
+    );
+    classifies(
+        "response-property-enum-value-removed",
+        Severity::Breaking,
+        |d| {
+            at(d, &format!("{SCHEMAS}/ChangedField"))["enum"] = json!(["status"]);
+        },
+    );
+}
+
+#[test]
+fn a_breaking_change_without_a_version_bump_is_flagged() {
+    let remove = |d: &mut Value| {
+        d["paths"].as_object_mut().unwrap().remove(ZONE_PATH);
+    };
+    classifies("api-version-not-bumped", Severity::Warning, remove);
+    let bumped = changes(
+        |_| {},
+        |d| {
+            remove(d);
+            d["info"]["version"] = json!("0.2.0");
+        },
+    );
+    assert!(
+        bumped.iter().all(|c| c.rule != "api-version-not-bumped"),
+        "{bumped:#?}"
+    );
+    let harmless = changes(
+        |_| {},
+        |d| {
+            at(d, &format!("{SCHEMAS}/AuditLog/properties"))["account_id"] =
+                json!({"type": "string"});
+        },
+    );
+    assert!(
+        harmless.iter().all(|c| c.rule != "api-version-not-bumped"),
+        "{harmless:#?}"
+    );
+}
+
+/// A real edit of the YAML text, as a maintainer would make it, reviewed as Markdown.
+#[test]
+fn a_real_edit_is_reported_as_breaking_with_the_generated_code_diff() {
+    let base = from_text("HEAD", SPEC.to_owned()).unwrap();
+    let edited = SPEC.replacen(
+        "        - name: actor.email\n          in: query\n",
+        "        - name: actor.email\n          in: query\n          required: true\n",
+        1,
+    );
+    assert_ne!(edited, SPEC);
+    let head: Spec = from_text("working tree", edited).unwrap();
+    let report = Report::new(&base, &head);
+    assert_rule(
+        &report.changes,
+        "request-parameter-became-required",
+        Severity::Breaking,
+    );
+    assert_eq!(
+        report.changes[0].severity,
+        Severity::Breaking,
+        "most severe first"
+    );
+    let CodeDiff::Changed(diff) = &report.code else {
+        panic!("{:?}", report.code)
+    };
+    assert!(diff.contains("actor_email"), "{diff}");
+    let markdown = report.markdown();
+    assert!(
+        markdown.contains("| **breaking** | `request-parameter-became-required` |"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("```diff"), "{markdown}");
+    let json: Value = serde_json::from_str(&report.json()).unwrap();
+    assert_eq!(json["changes"][0]["severity"], "breaking");
+}
+
+#[test]
+fn removing_a_response_enum_value_is_breaking_in_markdown() {
+    let base = from_text("HEAD", SPEC.to_owned()).unwrap();
+    let edited = SPEC.replacen(
+        "enum: [user, admin, Cloudflare]",
+        "enum: [user, Cloudflare]",
+        1,
+    );
+    assert_ne!(edited, SPEC);
+    let report = Report::new(&base, &from_text("working tree", edited).unwrap());
+    assert_rule(
+        &report.changes,
+        "response-property-enum-value-removed",
+        Severity::Breaking,
+    );
+    assert!(
+        report.markdown().contains("1 breaking"),
+        "{}",
+        report.markdown()
+    );
+}

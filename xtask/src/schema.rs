@@ -1,0 +1,186 @@
+//! `cargo xtask schema`: a JSON Schema (2020-12) of the entry types, made from the spec's
+//! components, so that pipelines can register what the crate emits without the library
+//! compiling schemars.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use crate::generator::REPLACEMENTS;
+
+/// The entry types the schema describes.
+const ENTRIES: [&str; 2] = ["AuditLog", "InsightAuditLog"];
+
+/// The schema document: the entry types and everything they refer to, under `$defs`.
+pub fn entry_schema(doc: &Value) -> Result<Value, String> {
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .ok_or("the spec has no components/schemas")?;
+    let mut defs = Map::new();
+    let mut todo: Vec<String> = ENTRIES.iter().map(|s| s.to_string()).collect();
+    let mut done = BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let schema = schemas
+            .get(&name)
+            .ok_or_else(|| format!("no schema {name}"))?;
+        let mut refs = Vec::new();
+        let mut converted = convert(schema, &mut refs);
+        if REPLACEMENTS.iter().any(|(open, _)| *open == name) {
+            converted = open_enum(converted);
+        }
+        defs.insert(name, converted);
+        todo.extend(refs);
+    }
+    Ok(json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Cloudflare audit log entries",
+        "description": "An account audit log entry (AuditLog) or an insights audit log entry \
+                        (InsightAuditLog), as cloudflare-audit-logs serializes them.",
+        "anyOf": ENTRIES.iter().map(|e| json!({"$ref": format!("#/$defs/{e}")})).collect::<Vec<_>>(),
+        "$defs": defs,
+    }))
+}
+
+/// An OpenAPI 3.0 schema object as JSON Schema 2020-12.
+fn convert(node: &Value, refs: &mut Vec<String>) -> Value {
+    let Some(map) = node.as_object() else {
+        return node.clone();
+    };
+    let mut out = Map::new();
+    for (key, value) in map {
+        match key.as_str() {
+            "$ref" => {
+                let name = value
+                    .as_str()
+                    .and_then(|r| r.rsplit('/').next())
+                    .unwrap_or_default();
+                refs.push(name.to_owned());
+                out.insert(key.clone(), json!(format!("#/$defs/{name}")));
+            }
+            "nullable" | "example" => {}
+            k if k.starts_with("x-") => {}
+            "properties" => {
+                let properties = value
+                    .as_object()
+                    .map(|props| {
+                        props
+                            .iter()
+                            .map(|(k, v)| (k.clone(), convert(v, refs)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                out.insert(key.clone(), Value::Object(properties));
+            }
+            "items" | "additionalProperties" | "not" => {
+                out.insert(key.clone(), convert(value, refs));
+            }
+            "oneOf" | "anyOf" | "allOf" => {
+                let parts = value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|v| convert(v, refs))
+                    .collect();
+                out.insert(key.clone(), Value::Array(parts));
+            }
+            _ => {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    if let Some(example) = map.get("example") {
+        out.insert("examples".into(), json!([example]));
+    }
+    if map.get("nullable").and_then(Value::as_bool) == Some(true) {
+        match out.get("type").cloned() {
+            Some(Value::String(kind)) => {
+                out.insert("type".into(), json!([kind, "null"]));
+            }
+            _ if !out.contains_key("type") => {}
+            _ => {}
+        }
+        if let Some(Value::Array(values)) = out.get_mut("enum") {
+            values.push(Value::Null);
+        }
+    }
+    Value::Object(out)
+}
+
+/// An open enum: the known values, or any other string.
+fn open_enum(schema: Value) -> Value {
+    let mut schema = schema;
+    if let Some(map) = schema.as_object_mut()
+        && let Some(values) = map.remove("enum")
+    {
+        map.insert(
+            "anyOf".into(),
+            json!([{"enum": values}, {"type": "string"}]),
+        );
+    }
+    schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generator::parse_yaml;
+
+    fn schema() -> Value {
+        entry_schema(&parse_yaml(include_str!("../../openapi/cloudflare-audit-logs.yaml")).unwrap())
+            .unwrap()
+    }
+
+    /// Whether `instance` is a valid `entry` (each entry type is registered on its own).
+    fn valid(entry: &str, instance: Value) -> bool {
+        let mut schema = schema();
+        schema["anyOf"] = json!([{"$ref": format!("#/$defs/{entry}")}]);
+        jsonschema::draft202012::new(&schema)
+            .unwrap()
+            .is_valid(&instance)
+    }
+
+    #[test]
+    fn holds_both_entries_and_what_they_refer_to() {
+        let schema = schema();
+        for name in [
+            "AuditLog",
+            "InsightAuditLog",
+            "ActorType",
+            "ChangedField",
+            "AuditLogActor",
+        ] {
+            assert!(schema["$defs"].get(name).is_some(), "{name}");
+        }
+        assert!(
+            schema["$defs"].get("AuditLogPage").is_none(),
+            "envelopes are not entries"
+        );
+        assert!(!schema.to_string().contains("x-upstream-deviation"));
+    }
+
+    #[test]
+    fn accepts_what_the_crate_emits_and_refuses_what_it_cannot() {
+        assert!(valid(
+            "AuditLog",
+            json!({
+                "id": "d5b0f326", "actor": {"type": "api_token", "email": "a@example.com"},
+                "newValue": {"any": ["json"]}, "when": "2026-01-01T00:00:00Z", "metadata": null
+            })
+        ));
+        assert!(valid(
+            "InsightAuditLog",
+            json!({
+                "id": "019b0000-0000-7000-8000-000000000001", "field_changed": "severity",
+                "current_value": null, "zone_id": 12
+            })
+        ));
+        assert!(!valid("InsightAuditLog", json!({"zone_id": "twelve"})));
+        assert!(!valid("InsightAuditLog", json!({"changed_by": 5})));
+        assert!(!valid("AuditLog", json!({"actor": {"type": 3}})));
+        assert!(!valid("AuditLog", json!({"action": {"result": "yes"}})));
+    }
+}
