@@ -208,3 +208,34 @@ async fn zone_id_is_a_64_bit_number_and_ids_are_uuids() {
     assert_eq!(page.entries[0].zone_id, Some(9_007_199_254_740_993));
     assert_eq!(page.entries[0].id.unwrap().get_version_num(), 7);
 }
+
+/// Found by the fuzzer: a float in free-form metadata must come out as it went in, or an
+/// archive would hold numbers the audit log never had.
+#[tokio::test]
+async fn floats_in_free_form_values_survive_exactly() {
+    let server = MockServer::start_async().await;
+    let mut log = audit_log(1);
+    log["metadata"] = json!({"ratio": 1.1111111111111111e73, "small": 0.1, "tiny": 5e-324});
+    log["newValue"] = json!(1.1111111111111111e73);
+    let body = envelope(vec![log], None).to_string();
+    server
+        .mock_async(|when, then| {
+            when.path(ACCOUNT_PATH);
+            then.status(200).body(body);
+        })
+        .await;
+    let page = client(&server)
+        .account_audit_logs(ACCOUNT)
+        .send()
+        .await
+        .unwrap();
+    let log = &page.entries[0];
+    let metadata = log.metadata.as_ref().unwrap();
+    assert_eq!(metadata["ratio"].as_f64(), Some(1.1111111111111111e73));
+    assert_eq!(metadata["small"].as_f64(), Some(0.1));
+    assert_eq!(metadata["tiny"].as_f64(), Some(5e-324));
+    assert_eq!(
+        log.new_value.as_ref().and_then(|v| v.as_f64()),
+        Some(1.1111111111111111e73)
+    );
+}

@@ -122,14 +122,16 @@ fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Lint { spec } => {
-            let path = spec.unwrap_or_else(spec::spec_path);
-            let text = spec::read(&path)?;
+            let name = spec
+                .as_ref()
+                .map_or(generator::SPEC_PATH.into(), |p| p.display().to_string());
+            let text = spec::read(&spec.unwrap_or_else(spec::spec_path))?;
             let problems = lint::lint(&text);
             for problem in &problems {
-                eprintln!("{}: {problem}", path.display());
+                eprintln!("{name}: {problem}");
             }
             if problems.is_empty() {
-                println!("{}: no problems", path.display());
+                println!("{name}: no problems");
                 Ok(ExitCode::SUCCESS)
             } else {
                 eprintln!("{} problem(s)", problems.len());

@@ -458,6 +458,12 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
         {
             return;
         }
+        // Point at the node that defines the field: a referenced component, not the path to it.
+        let at = match new.get("$ref").and_then(Value::as_str) {
+            Some(target) => target.trim_start_matches('#').to_owned(),
+            None => at.to_owned(),
+        };
+        let at = at.as_str();
         let (Some(old), Some(new)) = (resolve(self.sides.base, old), resolve(self.sides.head, new))
         else {
             return;
