@@ -1,12 +1,12 @@
 //! [`InsightsAuditLog`]: the Security Center insights audit log, page by cursor.
 
-use std::future::Future;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use crate::account_logs::{check_identifier, check_per_page};
 use crate::generated::types::{FieldChanged, InsightAuditLog, InsightAuditLogPage, Order};
-use crate::page::{Entries, Fetched, Page, Pages, ResumeToken, Walk};
+use crate::page::{Entries, Fetch, Fetched, Page, Pages, ResumeToken, Walk};
 use crate::{Client, Error, transport};
 
 /// Whose insights audit log: an account's or one zone's. The two are separate endpoints.
@@ -168,7 +168,7 @@ impl InsightsAuditLog {
     /// [`resume`](Self::resume) names).
     pub async fn send(&self) -> Result<Page<InsightAuditLog>, Error> {
         let at = self.start()?;
-        self.fetch_page(&at).await.map(|(page, _)| page)
+        self.fetch_page(&at).await.map(|fetched| fetched.page)
     }
 
     /// Stops a run after this many pages with [`Error::Pagination`] if more follow (default:
@@ -231,7 +231,11 @@ impl InsightsAuditLog {
             next: next.clone().map(|cursor| ResumeToken::Cursor { cursor }),
             total_count: None,
         };
-        Ok((page, next.map(Some)))
+        Ok(Fetch {
+            page,
+            next: next.map(Some),
+            last: None,
+        })
     }
 }
 
@@ -239,11 +243,19 @@ impl Walk for InsightsAuditLog {
     type Entry = InsightAuditLog;
     type Position = Option<String>;
 
-    fn fetch<'a>(
-        &'a self,
-        at: &'a Option<String>,
-    ) -> impl Future<Output = Fetched<InsightAuditLog, Option<String>>> + Send + 'a {
-        self.fetch_page(at)
+    async fn fetch(
+        self: Arc<Self>,
+        at: Option<String>,
+    ) -> Fetched<InsightAuditLog, Option<String>> {
+        self.fetch_page(&at).await
+    }
+
+    fn predict(&self, _: &Option<String>, _: Option<&Option<String>>) -> Option<Option<String>> {
+        None
+    }
+
+    fn in_flight(&self) -> usize {
+        1
     }
 
     fn max_pages(&self) -> Option<u64> {

@@ -69,7 +69,7 @@ mod retry;
 mod time_bound;
 mod transport;
 
-pub use account_logs::{AccountAuditLogs, MAX_PER_PAGE};
+pub use account_logs::{AccountAuditLogs, DEFAULT_CONCURRENCY, MAX_PER_PAGE};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
     ENV_BASE_URL, http_client_builder,

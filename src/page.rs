@@ -1,11 +1,15 @@
 //! Pages, resume tokens, and the streams both endpoints share.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::hash::Hash;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use std::sync::Arc;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
@@ -74,21 +78,38 @@ pub struct Entries<T> {
     inner: BoxStream<'static, Result<T, Error>>,
 }
 
-/// A fetched page and where the next one starts (`None`: it was the last).
-pub(crate) type Fetched<T, P> = Result<(Page<T>, Option<P>), Error>;
+/// What one fetch learned: the page, where the next one starts (`None`: it was the last),
+/// and the last position the server says exists, when it says.
+pub(crate) struct Fetch<T, P> {
+    pub(crate) page: Page<T>,
+    pub(crate) next: Option<P>,
+    pub(crate) last: Option<P>,
+}
+
+/// The outcome of one fetch.
+pub(crate) type Fetched<T, P> = Result<Fetch<T, P>, Error>;
 
 /// One paginated listing: how to fetch a page from a position, and how to name an entry.
 pub(crate) trait Walk: Send + Sync + Sized + 'static {
     /// What a page holds.
     type Entry: Send + 'static;
     /// Where a page starts: a page number or a cursor.
-    type Position: Hash + Send + 'static;
+    type Position: Hash + Clone + PartialEq + Send + Sync + 'static;
 
-    /// Fetches the page at `at`, and says where the next one starts (`None`: it was the last).
-    fn fetch<'a>(
-        &'a self,
-        at: &'a Self::Position,
-    ) -> impl Future<Output = Fetched<Self::Entry, Self::Position>> + Send + 'a;
+    /// Fetches the page at `at`.
+    fn fetch(
+        self: Arc<Self>,
+        at: Self::Position,
+    ) -> impl Future<Output = Fetched<Self::Entry, Self::Position>> + Send + 'static;
+
+    /// The position after `at`, when it can be known before `at` is fetched (page numbers),
+    /// and not past `last`. Cursors cannot be predicted: `None`.
+    fn predict(&self, at: &Self::Position, last: Option<&Self::Position>)
+    -> Option<Self::Position>;
+
+    /// How many pages may be in flight at once (1: the next page is fetched while the
+    /// caller works through the current one).
+    fn in_flight(&self) -> usize;
 
     /// The entry's ID, for dropping an entry the previous page already held.
     fn key(entry: &Self::Entry) -> Option<String>;
@@ -98,50 +119,37 @@ pub(crate) trait Walk: Send + Sync + Sized + 'static {
 }
 
 impl<T: Send + 'static> Pages<T> {
-    /// Walks a listing page by page from `start`. A position the run already fetched (a
-    /// cursor the server sent before), or a page past the caller's `max_pages`, ends the
-    /// stream with [`Error::Pagination`] instead of looping or stopping silently. Only a hash of each position is kept, so memory stays small however long the
-    /// run.
+    /// Walks a listing from `start`, keeping up to [`Walk::in_flight`] pages on their way
+    /// while the caller consumes earlier ones, and yielding pages strictly in order.
+    ///
+    /// The first page is fetched alone; from it on, predictable positions (page numbers) are
+    /// fetched ahead, never past the last page the server reports, and a page that ends the
+    /// listing cancels those fetched ahead of it. A position the run already fetched (a cursor
+    /// the server sent before), or a page past the caller's `max_pages`, ends the stream with
+    /// [`Error::Pagination`] instead of looping or stopping silently. Only a hash of each
+    /// position is kept, so memory stays small however long the run; at most `in_flight + 1`
+    /// pages are held at once.
     pub(crate) fn walk<W: Walk<Entry = T>>(walker: W, start: Result<W::Position, Error>) -> Self {
-        struct State<W: Walk> {
-            walker: W,
-            next: Option<Result<W::Position, Error>>,
-            seen: HashSet<u64>,
-            dedupe: BoundaryDedupe<String>,
-        }
-        impl<W: Walk> State<W> {
-            /// Refuses a page past the caller's limit or one this run already fetched.
-            fn guard(&mut self, at: &W::Position) -> Result<(), Error> {
-                let fetched = self.seen.len() as u64;
-                if let Some(max) = self.walker.max_pages().filter(|&max| fetched >= max) {
-                    return Err(Error::Pagination(format!(
-                        "more pages follow, but the run stops at its limit of {max} (max_pages)"
-                    )));
-                }
-                if !self.seen.insert(fingerprint(at)) {
-                    return Err(Error::Pagination(
-                        "the server pointed back to a page this run already fetched".into(),
-                    ));
-                }
-                Ok(())
-            }
-        }
-        let state = State {
-            walker,
-            next: Some(start),
+        let (next, error) = match start {
+            Ok(at) => (Some(at), None),
+            Err(e) => (None, Some(e)),
+        };
+        let state = WalkState {
+            walker: Arc::new(walker),
+            queue: VecDeque::new(),
+            next,
+            last: None,
+            error,
+            started: false,
+            committed: 0,
             seen: HashSet::new(),
             dedupe: BoundaryDedupe::default(),
         };
         let inner = stream::try_unfold(state, |mut state| async move {
-            let at = match state.next.take() {
-                None => return Ok(None),
-                Some(at) => at?,
-            };
-            state.guard(&at)?;
-            let (mut page, next) = state.walker.fetch(&at).await?;
-            page.entries = state.dedupe.filter(page.entries, W::key);
-            state.next = next.map(Ok);
-            Ok(Some((page, state)))
+            state
+                .step()
+                .await
+                .map(|page| page.map(|page| (page, state)))
         });
         Pages {
             inner: inner.boxed(),
@@ -185,6 +193,155 @@ impl<T> std::fmt::Debug for Pages<T> {
 impl<T> std::fmt::Debug for Entries<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Entries")
+    }
+}
+
+/// A fetch under way and the position it fetches.
+type InFlight<W> = (
+    <W as Walk>::Position,
+    Task<Fetch<<W as Walk>::Entry, <W as Walk>::Position>>,
+);
+
+/// The state of one walk.
+struct WalkState<W: Walk> {
+    walker: Arc<W>,
+    /// Fetches under way, in page order.
+    queue: VecDeque<InFlight<W>>,
+    /// The next position to launch, when known.
+    next: Option<W::Position>,
+    /// The last position the server says exists.
+    last: Option<W::Position>,
+    /// An error to report once the pages before it are out.
+    error: Option<Error>,
+    /// Whether the first page has arrived (until then, nothing is fetched ahead).
+    started: bool,
+    /// Positions launched so far (for `max_pages`).
+    committed: u64,
+    seen: HashSet<u64>,
+    dedupe: BoundaryDedupe<String>,
+}
+
+impl<W: Walk> WalkState<W> {
+    /// The next page in order, `None` at the end.
+    async fn step(&mut self) -> Result<Option<Page<W::Entry>>, Error> {
+        self.launch()?;
+        let Some((_, task)) = self.queue.pop_front() else {
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
+            return match (&self.next, self.walker.max_pages()) {
+                // More pages follow, but none may be fetched.
+                (Some(_), Some(max)) => Err(Error::Pagination(format!(
+                    "more pages follow, but the run stops at its limit of {max} (max_pages)"
+                ))),
+                _ => Ok(None),
+            };
+        };
+        let fetched = task.await?;
+        self.started = true;
+        if fetched.last.is_some() {
+            self.last = fetched.last;
+        }
+        match fetched.next {
+            // The listing ends here: whatever was fetched ahead is not needed.
+            None => {
+                self.queue.clear();
+                self.next = None;
+            }
+            Some(next) => {
+                let predicted = self
+                    .queue
+                    .front()
+                    .map(|(at, _)| at.clone())
+                    .or_else(|| self.next.clone());
+                if predicted.as_ref() != Some(&next) {
+                    // Not what was fetched ahead (or nothing was): follow the server.
+                    self.queue.clear();
+                    self.next = Some(next);
+                }
+            }
+        }
+        let mut page = fetched.page;
+        page.entries = self.dedupe.filter(page.entries, W::key);
+        // Start the next fetches before handing the page over, so they overlap its use.
+        if let Err(e) = self.launch() {
+            self.queue.clear();
+            self.error = Some(e);
+        }
+        Ok(Some(page))
+    }
+
+    /// Launches fetches up to the allowed number in flight (and never past `max_pages`).
+    fn launch(&mut self) -> Result<(), Error> {
+        let limit = if self.started {
+            self.walker.in_flight().max(1)
+        } else {
+            1
+        };
+        while self.queue.len() < limit {
+            if self
+                .walker
+                .max_pages()
+                .is_some_and(|max| self.committed >= max)
+            {
+                // Fetch nothing past the caller's limit; `step` reports it if it is needed.
+                break;
+            }
+            let Some(at) = self.next.take() else { break };
+            if !self.seen.insert(fingerprint(&at)) {
+                return Err(Error::Pagination(
+                    "the server pointed back to a page this run already fetched".into(),
+                ));
+            }
+            self.committed += 1;
+            self.next = self.walker.predict(&at, self.last.as_ref());
+            let task = Task::spawn(self.walker.clone().fetch(at.clone()));
+            self.queue.push_back((at, task));
+        }
+        Ok(())
+    }
+}
+
+/// A fetch running on its own task where a Tokio runtime is at hand (so it progresses while
+/// the caller is busy), or in place otherwise. Dropping it cancels the fetch.
+enum Task<T> {
+    Spawned(tokio::task::JoinHandle<Result<T, Error>>),
+    Inline(BoxFuture<'static, Result<T, Error>>),
+}
+
+impl<T: Send + 'static> Task<T> {
+    fn spawn(fetch: impl Future<Output = Result<T, Error>> + Send + 'static) -> Self {
+        use tracing::Instrument;
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => Task::Spawned(runtime.spawn(fetch.instrument(tracing::Span::current()))),
+            Err(_) => Task::Inline(fetch.boxed()),
+        }
+    }
+}
+
+impl<T> Future for Task<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Task::Inline(fetch) => fetch.as_mut().poll(cx),
+            Task::Spawned(handle) => match Pin::new(handle).poll(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(Ok(outcome)) => Poll::Ready(outcome),
+                Poll::Ready(Err(e)) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Poll::Ready(Err(_)) => Poll::Ready(Err(Error::Pagination(
+                    "the runtime shut down while a page was being fetched".into(),
+                ))),
+            },
+        }
+    }
+}
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        if let Task::Spawned(handle) = self {
+            handle.abort();
+        }
     }
 }
 

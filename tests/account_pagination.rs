@@ -56,8 +56,10 @@ async fn ends_at_a_page_shorter_than_the_per_page_the_server_reports() {
     let p3 = page_mock(&server, 3, envelope(audit_logs(6, 7), Some(info.clone()))).await;
     let p4 = page_mock(&server, 4, envelope(vec![], Some(info))).await;
 
+    // One page at a time: nothing is fetched past the short page.
     let pages: Vec<_> = client(&server)
         .account_audit_logs(ACCOUNT)
+        .concurrency(1)
         .pages()
         .try_collect()
         .await
@@ -91,6 +93,7 @@ async fn without_result_info_ends_on_the_first_empty_page() {
     let entries: Vec<_> = client(&server)
         .account_audit_logs(ACCOUNT)
         .per_page(3)
+        .concurrency(1)
         .stream()
         .try_collect()
         .await
@@ -392,4 +395,111 @@ async fn an_optional_page_limit_stops_with_an_error_when_more_pages_follow() {
         .await
         .unwrap();
     assert_eq!(numbers_of_logs(&all), (0..6).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn pages_in_flight_fetch_exactly_total_pages_when_the_server_reports_it() {
+    let server = MockServer::start_async().await;
+    let info = |page: u64| json!({"page": page, "per_page": 2, "total_pages": 9});
+    let mut mocks = Vec::new();
+    for page in 1..=9u64 {
+        let from = (page as usize - 1) * 2;
+        mocks.push(
+            page_mock(
+                &server,
+                page,
+                envelope(audit_logs(from, from + 2), Some(info(page))),
+            )
+            .await,
+        );
+    }
+    let beyond = page_mock(&server, 10, envelope(audit_logs(18, 20), Some(info(10)))).await;
+    let entries: Vec<_> = client(&server)
+        .account_audit_logs(ACCOUNT)
+        .per_page(2)
+        .concurrency(4)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(numbers_of_logs(&entries), (0..18).collect::<Vec<_>>());
+    for mock in &mocks {
+        mock.assert_calls_async(1).await;
+    }
+    beyond.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn pages_in_flight_without_total_pages_stop_at_the_short_page_wasting_under_k() {
+    for k in [1usize, 2, 4, 8] {
+        let server = MockServer::start_async().await;
+        let info = json!({"per_page": 2});
+        let mut mocks = Vec::new();
+        for page in 1..=12u64 {
+            let from = (page as usize - 1) * 2;
+            // Page 6 is short: the listing ends there.
+            let body = match page {
+                ..6 => envelope(audit_logs(from, from + 2), Some(info.clone())),
+                6 => envelope(audit_logs(from, from + 1), Some(info.clone())),
+                _ => envelope(vec![], Some(info.clone())),
+            };
+            mocks.push(page_mock(&server, page, body).await);
+        }
+        let entries: Vec<_> = client(&server)
+            .account_audit_logs(ACCOUNT)
+            .per_page(2)
+            .concurrency(k)
+            .stream()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(
+            numbers_of_logs(&entries),
+            (0..11).collect::<Vec<_>>(),
+            "k = {k}"
+        );
+        let mut calls = 0;
+        for (i, mock) in mocks.iter().enumerate() {
+            let n = mock.calls_async().await;
+            assert!(n <= 1, "page {} fetched {n} times with k = {k}", i + 1);
+            calls += n;
+        }
+        assert!((6..6 + k).contains(&calls), "{calls} requests with k = {k}");
+    }
+}
+
+#[tokio::test]
+async fn an_error_mid_run_with_pages_in_flight_comes_after_every_earlier_entry() {
+    let server = MockServer::start_async().await;
+    let info = json!({"per_page": 2});
+    for page in [1u64, 2, 4, 5] {
+        let from = (page as usize - 1) * 2;
+        page_mock(
+            &server,
+            page,
+            envelope(audit_logs(from, from + 2), Some(info.clone())),
+        )
+        .await;
+    }
+    server
+        .mock_async(|when, then| {
+            when.path(ACCOUNT_PATH).query_param("page", "3");
+            then.status(403).json_body(json!({"success": false, "errors": [{"code": 10000, "message": "no"}], "messages": []}));
+        })
+        .await;
+    let mut stream = client(&server)
+        .account_audit_logs(ACCOUNT)
+        .concurrency(4)
+        .stream();
+    let mut seen = Vec::new();
+    let error = loop {
+        match stream.try_next().await {
+            Ok(Some(entry)) => seen.push(entry),
+            Ok(None) => panic!("the error was lost"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(numbers_of_logs(&seen), vec![0, 1, 2, 3]);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    assert!(stream.try_next().await.unwrap().is_none());
 }
