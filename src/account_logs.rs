@@ -5,7 +5,7 @@ use chrono::Utc;
 use crate::generated::types::{AuditLog, Direction};
 use std::sync::Arc;
 
-use crate::page::{Entries, Fetch, Fetched, Page, Pages, ResumeToken, Walk, count};
+use crate::page::{Entries, Fetch, Fetched, Page, Pages, ResumeToken, Walk, count, id_fingerprint};
 use crate::{Client, Error, TimeBound, transport};
 
 /// Cloudflare's largest page.
@@ -353,8 +353,8 @@ impl Walk for AccountAuditLogs {
         self.max_pages
     }
 
-    fn key(entry: &AuditLog) -> Option<String> {
-        entry.id.clone()
+    fn key(entry: &AuditLog) -> Option<u64> {
+        entry.id.as_deref().map(id_fingerprint)
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::account_logs::{check_identifier, check_per_page};
 use crate::generated::types::{FieldChanged, InsightAuditLog, InsightAuditLogPage, Order};
-use crate::page::{Entries, Fetch, Fetched, Page, Pages, ResumeToken, Walk};
+use crate::page::{Entries, Fetch, Fetched, Page, Pages, ResumeToken, Walk, id_fingerprint};
 use crate::{Client, Error, transport};
 
 /// Whose insights audit log: an account's or one zone's. The two are separate endpoints.
@@ -262,7 +262,7 @@ impl Walk for InsightsAuditLog {
         self.max_pages
     }
 
-    fn key(entry: &InsightAuditLog) -> Option<String> {
-        entry.id.map(|id| id.to_string())
+    fn key(entry: &InsightAuditLog) -> Option<u64> {
+        entry.id.as_ref().map(id_fingerprint)
     }
 }

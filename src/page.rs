@@ -111,8 +111,9 @@ pub(crate) trait Walk: Send + Sync + Sized + 'static {
     /// caller works through the current one).
     fn in_flight(&self) -> usize;
 
-    /// The entry's ID, for dropping an entry the previous page already held.
-    fn key(entry: &Self::Entry) -> Option<String>;
+    /// A fingerprint of the entry's ID, for dropping an entry the previous page already
+    /// held (see [`id_fingerprint`]).
+    fn key(entry: &Self::Entry) -> Option<u64>;
 
     /// The most pages one run may fetch, if the caller set a limit.
     fn max_pages(&self) -> Option<u64>;
@@ -218,7 +219,7 @@ struct WalkState<W: Walk> {
     /// Positions launched so far (for `max_pages`).
     committed: u64,
     seen: HashSet<u64>,
-    dedupe: BoundaryDedupe<String>,
+    dedupe: BoundaryDedupe<u64>,
 }
 
 impl<W: Walk> WalkState<W> {
@@ -370,6 +371,15 @@ impl<K: Hash + Eq> BoundaryDedupe<K> {
         self.previous = current;
         kept
     }
+}
+
+/// A 64-bit fingerprint of an entry ID, so that the boundary check neither copies IDs nor
+/// keeps them. It uses keyed SipHash, so two different IDs meet by chance one time in 2^64.
+pub(crate) fn id_fingerprint(id: &(impl Hash + ?Sized)) -> u64 {
+    use std::hash::BuildHasher;
+    use std::sync::LazyLock;
+    static KEYS: LazyLock<std::hash::RandomState> = LazyLock::new(std::hash::RandomState::new);
+    KEYS.hash_one(id)
 }
 
 fn fingerprint(position: &impl Hash) -> u64 {

@@ -1,0 +1,364 @@
+//! The benchmark harness: `cargo run --release -p cloudflare-audit-logs-bench`.
+//!
+//! In one run it starts the fixture server in a child process and measures, for both
+//! endpoints, the raw floor (the same pages fetched one after another on one connection into
+//! bytes, no parsing) and the crate's full typed iteration, printing each as a ratio to the
+//! floor; then the page-number endpoint with 50 ms of latency per request against the ideal
+//! for 4 pages in flight; then the peak RSS of a process streaming 1,000,000 entries; then,
+//! when the official Python SDK is installed, the same listing through it.
+//!
+//! Subcommands used by the harness itself: `server` (the fixture) and `rss` (a streaming run
+//! that reports its own peak memory).
+
+mod fixture;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use cloudflare_audit_logs::{Client, Credentials, RetryPolicy, Scope};
+use futures::TryStreamExt;
+
+const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const ZONE: &str = "9a7806061c88ada191ed06f989cc3dac";
+const RUNS: usize = 5;
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// A fixture server in a child process, stopped on drop.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(entries: usize, latency_ms: u64, cache: bool) -> Result<Server> {
+        let mut child = Command::new(std::env::current_exe()?)
+            .args([
+                "server",
+                &entries.to_string(),
+                &latency_ms.to_string(),
+                if cache { "cache" } else { "live" },
+            ])
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        let port = line
+            .trim()
+            .strip_prefix("listening ")
+            .ok_or("the fixture did not start")?;
+        Ok(Server {
+            child,
+            base: format!("http://127.0.0.1:{port}/client/v4"),
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn client(base: &str) -> Result<Client> {
+    Ok(Client::builder()
+        .credentials(Credentials::api_token("bench"))
+        .base_url(base)
+        .retry_policy(RetryPolicy::none())
+        .build()?)
+}
+
+/// The same pages the typed run reads, fetched one after another into bytes.
+async fn floor(base: &str, insights: bool, entries: usize, per_page: usize) -> Result<usize> {
+    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let mut bytes = 0;
+    let pages = entries.div_ceil(per_page);
+    for page in 0..pages {
+        let url = if insights {
+            let cursor = if page == 0 {
+                String::new()
+            } else {
+                format!("&cursor=o{}", page * per_page)
+            };
+            format!(
+                "{base}/zones/{ZONE}/security-center/insights/audit-log?per_page={per_page}{cursor}"
+            )
+        } else {
+            format!(
+                "{base}/accounts/{ACCOUNT}/audit_logs?page={}&per_page={per_page}",
+                page + 1
+            )
+        };
+        bytes += http.get(url).send().await?.bytes().await?.len();
+    }
+    Ok(bytes)
+}
+
+/// The same pages fetched into memory first, for timing their decoding alone.
+async fn bodies(
+    base: &str,
+    insights: bool,
+    entries: usize,
+    per_page: usize,
+) -> Result<Vec<bytes::Bytes>> {
+    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let mut out = Vec::new();
+    for page in 0..entries.div_ceil(per_page) {
+        let url = if insights {
+            let cursor = if page == 0 {
+                String::new()
+            } else {
+                format!("&cursor=o{}", page * per_page)
+            };
+            format!(
+                "{base}/zones/{ZONE}/security-center/insights/audit-log?per_page={per_page}{cursor}"
+            )
+        } else {
+            format!(
+                "{base}/accounts/{ACCOUNT}/audit_logs?page={}&per_page={per_page}",
+                page + 1
+            )
+        };
+        out.push(http.get(url).send().await?.bytes().await?);
+    }
+    Ok(out)
+}
+
+/// Decodes every body into the generated page type, on this thread.
+fn decode(bodies: &[bytes::Bytes], insights: bool) -> Result<usize> {
+    use cloudflare_audit_logs::generated::types::{AuditLogPage, InsightAuditLogPage};
+    let mut n = 0;
+    for body in bodies {
+        n += if insights {
+            serde_json::from_slice::<InsightAuditLogPage>(body)?
+                .result
+                .map_or(0, |r| r.len())
+        } else {
+            serde_json::from_slice::<AuditLogPage>(body)?
+                .result
+                .map_or(0, |r| r.len())
+        };
+    }
+    Ok(n)
+}
+
+/// Every entry through the crate's typed stream.
+async fn typed(base: &str, insights: bool, per_page: usize, concurrency: usize) -> Result<usize> {
+    let client = client(base)?;
+    let count = if insights {
+        client
+            .insights_audit_log(Scope::Zone(ZONE.into()))
+            .per_page(per_page as u64)
+            .stream()
+            .try_fold(0, |n, _| async move { Ok(n + 1) })
+            .await?
+    } else {
+        client
+            .account_audit_logs(ACCOUNT)
+            .per_page(per_page as u64)
+            .concurrency(concurrency)
+            .stream()
+            .try_fold(0, |n, _| async move { Ok(n + 1) })
+            .await?
+    };
+    Ok(count)
+}
+
+/// The median wall time of `RUNS` runs, after one warm-up run.
+async fn median<F, Fut>(mut run: F) -> Result<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<usize>>,
+{
+    run().await?;
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        run().await?;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    Ok(times[RUNS / 2])
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn throughput() -> Result<()> {
+    let (entries, per_page) = (100_000, 1000);
+    let server = Server::start(entries, 0, true)?;
+    println!(
+        "### Full typed iteration against the raw floor ({entries} entries, {per_page} per page, no added latency)\n"
+    );
+    println!("| endpoint | raw floor | typed iteration | ratio |\n|---|---|---|---|");
+    for insights in [false, true] {
+        let base = server.base.clone();
+        let raw = median(|| floor(&base, insights, entries, per_page)).await?;
+        let pages = bodies(&base, insights, entries, per_page).await?;
+        let decoding = median(|| std::future::ready(decode(&pages, insights))).await?;
+        let halves = pages.split_at(pages.len() / 2);
+        let two = median(|| {
+            std::future::ready(std::thread::scope(|scope| {
+                let a = scope.spawn(|| decode(halves.0, insights).map_err(|e| e.to_string()));
+                let b = decode(halves.1, insights).map_err(|e| e.to_string());
+                Ok::<usize, Box<dyn std::error::Error>>(a.join().map_err(|_| "panic")?? + b?)
+            }))
+        })
+        .await?;
+
+        let name = if insights {
+            "insights (cursor, 1 ahead)"
+        } else {
+            "account (pages, 4 in flight)"
+        };
+        let count = typed(&base, insights, per_page, 4).await?;
+        assert_eq!(count, entries, "every entry arrived");
+        let full = median(|| typed(&base, insights, per_page, 4)).await?;
+        println!(
+            "| {name} | {} | {} | {:.2}× |",
+            ms(raw),
+            ms(full),
+            full.as_secs_f64() / raw.as_secs_f64()
+        );
+        for (what, took) in [("one thread", decoding), ("two threads", two)] {
+            let ratio = took.as_secs_f64() / raw.as_secs_f64();
+            println!(
+                "| … decoding alone, {what} | | {} | {ratio:.2}× |",
+                ms(took)
+            );
+        }
+        if !insights {
+            let one = median(|| typed(&base, insights, per_page, 1)).await?;
+            println!(
+                "| account (pages, 1 ahead) | {} | {} | {:.2}× |",
+                ms(raw),
+                ms(one),
+                one.as_secs_f64() / raw.as_secs_f64()
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn latency() -> Result<()> {
+    let (pages, per_page, latency_ms) = (100usize, 100usize, 50u64);
+    let server = Server::start(pages * per_page, latency_ms, true)?;
+    println!("\n### {latency_ms} ms per request, account endpoint, {pages} pages of {per_page}\n");
+    println!("| pages in flight | time | ideal | ratio |\n|---|---|---|---|");
+    for k in [1usize, 2, 4, 8] {
+        let ideal = Duration::from_millis(latency_ms) * (1 + (pages - 1).div_ceil(k)) as u32;
+        let base = server.base.clone();
+        let took = median(|| typed(&base, false, per_page, k)).await?;
+        println!(
+            "| {k} | {} | {} | {:.2}× |",
+            ms(took),
+            ms(ideal),
+            took.as_secs_f64() / ideal.as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn peak_rss() -> Result<()> {
+    let (entries, per_page) = (1_000_000, 1000);
+    println!("\n### Memory: streaming {entries} entries at {per_page} per page\n");
+    println!("| endpoint | entries | peak RSS of the client process |\n|---|---|---|");
+    for endpoint in ["account", "insights"] {
+        let output = Command::new(std::env::current_exe()?)
+            .args(["rss", endpoint, &entries.to_string(), &per_page.to_string()])
+            .output()?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        println!("| {endpoint} | {}", text.trim());
+    }
+    Ok(())
+}
+
+/// The peak resident set of this process, from the kernel.
+fn vm_hwm() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l["VmHWM:".len()..].trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+async fn rss_run(endpoint: &str, entries: usize, per_page: usize) -> Result<()> {
+    let server = Server::start(entries, 0, false)?;
+    let count = typed(&server.base, endpoint == "insights", per_page, 4).await?;
+    println!("{count} | {} |", vm_hwm());
+    Ok(())
+}
+
+fn python_sdk() -> Result<()> {
+    let entries = 10_000;
+    println!(
+        "\n### The official Python SDK on the same server ({entries} entries, 1000 per page)\n"
+    );
+    let has_sdk = Command::new("python3")
+        .args(["-c", "import cloudflare"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_sdk {
+        println!("skipped: the official SDK is not installed (pip install cloudflare==5.9.0)");
+        return Ok(());
+    }
+    let server = Server::start(entries, 0, true)?;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python_sdk.py");
+    println!("| endpoint | Python SDK | this crate | speed-up |\n|---|---|---|---|");
+    let runtime = tokio::runtime::Runtime::new()?;
+    for endpoint in ["account", "insights"] {
+        let output = Command::new("python3")
+            .args([script, &server.base, endpoint])
+            .output()?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let seconds: f64 = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("the Python run said {text:?}"))?;
+        let base = server.base.clone();
+        let ours = runtime.block_on(median(|| typed(&base, endpoint == "insights", 1000, 4)))?;
+        println!(
+            "| {endpoint} | {:.1} ms | {} | {:.0}× |",
+            seconds * 1000.0,
+            ms(ours),
+            seconds / ours.as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+    let runtime = tokio::runtime::Runtime::new()?;
+    match arg(0) {
+        "server" => {
+            let config = fixture::Config {
+                entries: arg(1).parse()?,
+                latency: Duration::from_millis(arg(2).parse()?),
+                totals: true,
+                cache: arg(3) == "cache",
+            };
+            runtime.block_on(fixture::serve(config))?;
+        }
+        "rss" => runtime.block_on(rss_run(arg(1), arg(2).parse()?, arg(3).parse()?))?,
+        "" => {
+            println!("## cloudflare-audit-logs benchmark\n");
+            runtime.block_on(throughput())?;
+            runtime.block_on(latency())?;
+            drop(runtime);
+            peak_rss()?;
+            python_sdk()?;
+        }
+        other => return Err(format!("unknown subcommand {other:?}").into()),
+    }
+    Ok(())
+}
