@@ -71,6 +71,12 @@ impl Client {
         &self.generated
     }
 
+    /// What this client (with all its clones) has done so far: requests, retries, and the
+    /// time spent waiting before retries.
+    pub fn stats(&self) -> crate::ClientStats {
+        progenitor_client::ClientInfo::inner(&*self.generated).stats()
+    }
+
     /// The API root requests go to.
     pub fn base_url(&self) -> &str {
         progenitor_client::ClientInfo::baseurl(&*self.generated)

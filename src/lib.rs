@@ -86,7 +86,7 @@ pub use page::{Entries, Page, Pages, ResumeToken};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use time_bound::TimeBound;
-pub use transport::{DEFAULT_USER_AGENT, Transport};
+pub use transport::{ClientStats, DEFAULT_USER_AGENT, Transport};
 
 /// The README's examples, compiled as doctests.
 #[doc = include_str!("../README.md")]

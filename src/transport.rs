@@ -7,6 +7,8 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
@@ -41,6 +43,28 @@ pub struct Transport {
     headers: HeaderMap,
     retry: RetryPolicy,
     limiter: Option<Limiter>,
+    counters: Arc<Counters>,
+}
+
+/// Running totals, shared by all clones of a client.
+#[derive(Debug, Default)]
+struct Counters {
+    attempts: AtomicU64,
+    retries: AtomicU64,
+    waited_micros: AtomicU64,
+}
+
+/// What a client has done so far (all its clones together): for progress reports and
+/// metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClientStats {
+    /// Requests sent, retries included.
+    pub requests: u64,
+    /// Retries among them.
+    pub retries: u64,
+    /// Time spent waiting before retries.
+    pub retry_wait: Duration,
 }
 
 impl Transport {
@@ -56,6 +80,17 @@ impl Transport {
             headers,
             retry,
             limiter,
+            counters: Arc::default(),
+        }
+    }
+
+    /// A snapshot of the totals.
+    pub(crate) fn stats(&self) -> ClientStats {
+        let c = &self.counters;
+        ClientStats {
+            requests: c.attempts.load(Ordering::Relaxed),
+            retries: c.retries.load(Ordering::Relaxed),
+            retry_wait: Duration::from_micros(c.waited_micros.load(Ordering::Relaxed)),
         }
     }
 }
@@ -146,6 +181,7 @@ impl ClientHooks<Transport> for generated::Client {
                 limiter.ready().await;
             }
             record(|exchange| exchange.attempts += 1);
+            transport.counters.attempts.fetch_add(1, Ordering::Relaxed);
             let span = tracing::debug_span!(
                 "cloudflare_request",
                 operation = info.operation_id,
@@ -197,6 +233,10 @@ impl ClientHooks<Transport> for generated::Client {
                     (wait, next)
                 }
             };
+            let counters = &transport.counters;
+            counters.retries.fetch_add(1, Ordering::Relaxed);
+            let micros = u64::try_from(wait.as_micros()).unwrap_or(u64::MAX);
+            counters.waited_micros.fetch_add(micros, Ordering::Relaxed);
             tokio::time::sleep(wait).await;
             request = next;
             retry += 1;

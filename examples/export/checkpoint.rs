@@ -1,0 +1,90 @@
+//! The checkpoint: where an export stands, written atomically after every page.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use cloudflare_audit_logs::ResumeToken;
+use serde::{Deserialize, Serialize};
+
+/// Everything a rerun needs to go on with no entry lost or written twice.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// Which log with which filters; a rerun with others is refused.
+    pub source: String,
+    /// The lower time bound of the listing under way (`None`: the caller's own `--since`).
+    pub cycle_since: Option<DateTime<Utc>>,
+    /// Where the listing under way goes on (`None`: start it from its first page).
+    pub resume: Option<ResumeToken>,
+    /// The latest entry time written so far.
+    pub high_water: Option<DateTime<Utc>>,
+    /// IDs written at or after `high_water - overlap`, with their times: the entries the
+    /// next listing may send again.
+    pub seen: BTreeMap<String, DateTime<Utc>>,
+    /// Bytes in the output file after the last recorded page.
+    pub output_len: u64,
+    /// Entries written in all runs.
+    pub written: u64,
+}
+
+impl Checkpoint {
+    /// A fresh checkpoint for `source`.
+    pub fn new(source: String) -> Checkpoint {
+        Checkpoint {
+            source,
+            ..Checkpoint::default()
+        }
+    }
+
+    /// Reads a checkpoint, or `None` when the file does not exist.
+    pub fn load(path: &Path) -> io::Result<Option<Checkpoint>> {
+        match fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                io::Error::other(format!("{} is not a checkpoint: {e}", path.display()))
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes the checkpoint so that a crash leaves either the old one or the new one: a
+    /// temporary file beside it, flushed to disk, then renamed over it.
+    pub fn save(&self, path: &Path) -> io::Result<()> {
+        let mut temporary = PathBuf::from(path);
+        temporary.as_mut_os_string().push(".tmp");
+        let mut file = File::create(&temporary)?;
+        serde_json::to_writer_pretty(&mut file, self)?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        fs::rename(&temporary, path)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // Make the rename itself durable where the platform allows it.
+            let _ = File::open(dir).and_then(|d| d.sync_all());
+        }
+        Ok(())
+    }
+
+    /// Records an entry as written; returns false when it was written before.
+    pub fn admit(&mut self, id: Option<String>, at: Option<DateTime<Utc>>) -> bool {
+        if let (Some(id), Some(at)) = (id.as_ref(), at) {
+            if self.seen.contains_key(id) {
+                return false;
+            }
+            self.seen.insert(id.clone(), at);
+        }
+        if let Some(at) = at {
+            self.high_water = Some(self.high_water.map_or(at, |hw| hw.max(at)));
+        }
+        self.written += 1;
+        true
+    }
+
+    /// Forgets IDs older than the window the next listing starts from.
+    pub fn prune(&mut self, overlap: chrono::Duration) {
+        if let Some(floor) = self.high_water.map(|hw| hw - overlap) {
+            self.seen.retain(|_, at| *at >= floor);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! What the exporter needs of an entry: its ID, its time, and its CSV row.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use cloudflare_audit_logs::{AuditLog, InsightAuditLog};
+use serde::Serialize;
+
+/// An entry of either log.
+pub trait Record: Serialize + Send + 'static {
+    /// The entry's ID.
+    fn id(&self) -> Option<String>;
+    /// When the change happened.
+    fn at(&self) -> Option<DateTime<Utc>>;
+    /// CSV column names, in their stable order.
+    fn columns() -> &'static [&'static str];
+    /// The CSV row, in the order of [`Record::columns`]; nested values flattened, free-form
+    /// values as JSON text.
+    fn row(&self) -> Vec<String>;
+}
+
+fn text(value: Option<&str>) -> String {
+    value.unwrap_or_default().to_owned()
+}
+
+fn time(value: Option<DateTime<Utc>>) -> String {
+    value
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+        .unwrap_or_default()
+}
+
+fn json(value: Option<&impl Serialize>) -> String {
+    value
+        .and_then(|v| serde_json::to_string(v).ok())
+        .unwrap_or_default()
+}
+
+impl Record for AuditLog {
+    fn id(&self) -> Option<String> {
+        self.id.clone()
+    }
+
+    fn at(&self) -> Option<DateTime<Utc>> {
+        self.when
+    }
+
+    fn columns() -> &'static [&'static str] {
+        &[
+            "id",
+            "when",
+            "action.type",
+            "action.result",
+            "actor.id",
+            "actor.email",
+            "actor.ip",
+            "actor.type",
+            "interface",
+            "resource.id",
+            "resource.type",
+            "owner.id",
+            "oldValue",
+            "newValue",
+            "metadata",
+        ]
+    }
+
+    fn row(&self) -> Vec<String> {
+        let action = self.action.as_ref();
+        let actor = self.actor.as_ref();
+        let resource = self.resource.as_ref();
+        vec![
+            text(self.id.as_deref()),
+            time(self.when),
+            text(action.and_then(|a| a.type_.as_deref())),
+            action
+                .and_then(|a| a.result)
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            text(actor.and_then(|a| a.id.as_deref())),
+            text(actor.and_then(|a| a.email.as_deref())),
+            text(actor.and_then(|a| a.ip.as_deref())),
+            actor
+                .and_then(|a| a.type_.as_ref())
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            text(self.interface.as_deref()),
+            text(resource.and_then(|r| r.id.as_deref())),
+            text(resource.and_then(|r| r.type_.as_deref())),
+            text(self.owner.as_ref().and_then(|o| o.id.as_deref())),
+            json(self.old_value.as_ref()),
+            json(self.new_value.as_ref()),
+            json(self.metadata.as_ref()),
+        ]
+    }
+}
+
+impl Record for InsightAuditLog {
+    fn id(&self) -> Option<String> {
+        self.id.map(|id| id.to_string())
+    }
+
+    fn at(&self) -> Option<DateTime<Utc>> {
+        self.changed_at
+    }
+
+    fn columns() -> &'static [&'static str] {
+        &[
+            "id",
+            "changed_at",
+            "changed_by",
+            "field_changed",
+            "previous_value",
+            "current_value",
+            "issue_id",
+            "zone_id",
+            "rationale",
+        ]
+    }
+
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.id.map(|id| id.to_string()).unwrap_or_default(),
+            time(self.changed_at),
+            text(self.changed_by.as_deref()),
+            self.field_changed
+                .as_ref()
+                .map(|f| f.to_string())
+                .unwrap_or_default(),
+            text(self.previous_value.as_deref()),
+            text(self.current_value.as_deref()),
+            text(self.issue_id.as_deref()),
+            self.zone_id.map(|z| z.to_string()).unwrap_or_default(),
+            text(self.rationale.as_deref()),
+        ]
+    }
+}

@@ -1,0 +1,137 @@
+//! Where entries go: JSON Lines or CSV, to standard output or a file.
+//!
+//! A file sink knows how many bytes it holds. The checkpoint records that length after each
+//! page, and a resumed run cuts the file back to it, so a page written but not yet recorded
+//! when the process died is written once, not twice.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use crate::records::Record;
+
+/// The output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object a line, as the API sends the entry.
+    Jsonl,
+    /// Flattened columns in a stable order, with a header line.
+    Csv,
+}
+
+enum Out {
+    Stdout(BufWriter<io::Stdout>),
+    File(BufWriter<File>),
+    #[allow(dead_code)] // used by tests/export.rs
+    Memory(Vec<u8>),
+}
+
+/// Writes entries and knows how much it has written.
+pub struct Sink {
+    out: Out,
+    format: Format,
+    /// Bytes in the output so far.
+    len: u64,
+}
+
+impl Sink {
+    /// Writes to standard output.
+    pub fn stdout(format: Format) -> Sink {
+        Sink {
+            out: Out::Stdout(BufWriter::new(io::stdout())),
+            format,
+            len: 0,
+        }
+    }
+
+    /// Writes to memory (for tests).
+    #[allow(dead_code)] // used by tests/export.rs
+    pub fn memory(format: Format) -> Sink {
+        Sink {
+            out: Out::Memory(Vec::new()),
+            format,
+            len: 0,
+        }
+    }
+
+    /// Writes to a file: a fresh one, or, when resuming, the file cut back to `keep` bytes.
+    pub fn file(path: &Path, format: Format, keep: Option<u64>) -> io::Result<Sink> {
+        let mut file = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(false)
+            .open(path)?;
+        let keep = keep.unwrap_or(0);
+        let held = file.metadata()?.len();
+        if held < keep {
+            return Err(io::Error::other(format!(
+                "{} holds {held} bytes but the checkpoint recorded {keep}: it is not the file that run wrote",
+                path.display()
+            )));
+        }
+        file.set_len(keep)?;
+        file.seek(SeekFrom::Start(keep))?;
+        Ok(Sink {
+            out: Out::File(BufWriter::new(file)),
+            format,
+            len: keep,
+        })
+    }
+
+    /// Bytes in the output so far (standard output counts what this run wrote).
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// What was written, for a memory sink.
+    #[allow(dead_code)] // used by tests/export.rs
+    pub fn contents(&self) -> Option<&[u8]> {
+        match &self.out {
+            Out::Memory(bytes) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    fn write_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match &mut self.out {
+            Out::Stdout(w) => w.write_all(bytes)?,
+            Out::File(w) => w.write_all(bytes)?,
+            Out::Memory(w) => w.extend_from_slice(bytes),
+        }
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Writes one entry (and the CSV header before the first row of an empty output).
+    pub fn write<R: Record>(&mut self, entry: &R) -> io::Result<()> {
+        let mut line = Vec::with_capacity(512);
+        match self.format {
+            Format::Jsonl => {
+                serde_json::to_writer(&mut line, entry)?;
+                line.push(b'\n');
+            }
+            Format::Csv => {
+                let mut csv = csv::Writer::from_writer(&mut line);
+                if self.len == 0 {
+                    csv.write_record(R::columns()).map_err(io::Error::other)?;
+                }
+                csv.write_record(entry.row()).map_err(io::Error::other)?;
+                csv.flush()?;
+            }
+        }
+        self.write_bytes(&line)
+    }
+
+    /// Pushes everything written to its destination; for a file, to the disk, so that a
+    /// checkpoint written afterwards never runs ahead of the data.
+    pub fn flush(&mut self) -> io::Result<()> {
+        match &mut self.out {
+            Out::Stdout(w) => w.flush(),
+            Out::File(w) => {
+                w.flush()?;
+                w.get_ref().sync_data()
+            }
+            Out::Memory(_) => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,381 @@
+//! The export example's logic, run against its demo server: resuming after an interruption
+//! (and after a crash that left an unrecorded page in the file), scheduled incremental runs,
+//! follow mode, and the CSV columns.
+
+#[path = "../examples/export/checkpoint.rs"]
+mod checkpoint;
+#[path = "../examples/export/demo.rs"]
+mod demo;
+#[path = "../examples/export/exporter.rs"]
+mod exporter;
+#[path = "../examples/export/records.rs"]
+mod records;
+#[path = "../examples/export/sink.rs"]
+#[allow(dead_code)] // standard output is the example's own concern
+mod sink;
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cloudflare_audit_logs::{Client, Credentials, RetryPolicy, Scope};
+use exporter::{AccountFilters, InsightFilters, Observer, Outcome, Settings, Shutdown, Source};
+use sink::{Format, Sink};
+
+fn client(demo: &demo::Demo) -> Client {
+    Client::builder()
+        .credentials(Credentials::api_token("demo-token"))
+        .base_url(demo.base_url())
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
+
+fn account() -> Source {
+    Source::Account {
+        account_id: demo::ACCOUNT.into(),
+        filters: AccountFilters::default(),
+    }
+}
+
+fn insights() -> Source {
+    Source::Insights {
+        scope: Scope::Zone(demo::ZONE.into()),
+        filters: InsightFilters::default(),
+    }
+}
+
+/// A fresh directory for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cf-audit-export-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn settings(checkpoint: Option<PathBuf>, per_page: u64) -> Settings {
+    Settings {
+        per_page,
+        follow: None,
+        overlap: Duration::from_secs(3600),
+        checkpoint,
+    }
+}
+
+/// The IDs of a JSON Lines file, in order.
+fn ids(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+fn assert_exactly_once(ids: &[String], expected: usize) {
+    let unique: HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "an entry was written twice");
+    assert_eq!(ids.len(), expected, "entries were lost");
+}
+
+/// Stops the export after a number of pages, as Ctrl-C would.
+struct StopAfter {
+    pages: usize,
+    shutdown: Arc<Shutdown>,
+}
+
+impl Observer for StopAfter {
+    fn page(&mut self, _: usize) {
+        self.pages = self.pages.saturating_sub(1);
+        if self.pages == 0 {
+            self.shutdown.request();
+        }
+    }
+}
+
+async fn export(
+    client: &Client,
+    source: &Source,
+    settings: &Settings,
+    out: &std::path::Path,
+    observer: &mut dyn Observer,
+    shutdown: &Arc<Shutdown>,
+) -> Outcome {
+    let keep = settings
+        .checkpoint
+        .as_deref()
+        .and_then(|c| checkpoint::Checkpoint::load(c).unwrap())
+        .map(|c| c.output_len);
+    let mut sink = Sink::file(out, Format::Jsonl, keep).unwrap();
+    exporter::run(client, source, settings, &mut sink, shutdown, observer)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_interrupted_export_resumes_with_every_entry_exactly_once() {
+    for (source, total) in [(account(), 250), (insights(), 230)] {
+        let demo = demo::Demo::start(250, 230).await;
+        let client = client(&demo);
+        let dir = scratch(source.name().replace(' ', "-").as_str());
+        let (out, state) = (dir.join("out.jsonl"), dir.join("state.json"));
+        let settings = settings(Some(state.clone()), 30);
+
+        // Interrupted after three pages.
+        let shutdown = Arc::new(Shutdown::default());
+        let mut stop = StopAfter {
+            pages: 3,
+            shutdown: shutdown.clone(),
+        };
+        let first = export(&client, &source, &settings, &out, &mut stop, &shutdown).await;
+        assert!(first.interrupted);
+        assert_eq!(first.written, 90);
+
+        // A crash after writing part of a page, before recording it.
+        let mut file = std::fs::OpenOptions::new().append(true).open(&out).unwrap();
+        file.write_all(b"{\"id\":\"half-written\",\"act").unwrap();
+        drop(file);
+
+        // The rerun goes on from the checkpoint.
+        let quiet = Arc::new(Shutdown::default());
+        let rest = export(
+            &client,
+            &source,
+            &settings,
+            &out,
+            &mut exporter::Quiet,
+            &quiet,
+        )
+        .await;
+        assert!(!rest.interrupted);
+        assert_eq!(first.written + rest.written, total as u64);
+        assert_exactly_once(&ids(&out), total);
+    }
+}
+
+#[tokio::test]
+async fn a_scheduled_rerun_appends_only_new_entries() {
+    let demo = demo::Demo::start(120, 0).await;
+    let client = client(&demo);
+    let dir = scratch("scheduled");
+    let (out, state) = (dir.join("out.jsonl"), dir.join("state.json"));
+    let settings = settings(Some(state), 40);
+    let none = Arc::new(Shutdown::default());
+    let first = export(
+        &client,
+        &account(),
+        &settings,
+        &out,
+        &mut exporter::Quiet,
+        &none,
+    )
+    .await;
+    assert_eq!(first.written, 120);
+
+    demo.append(25, 0);
+    let second = export(
+        &client,
+        &account(),
+        &settings,
+        &out,
+        &mut exporter::Quiet,
+        &none,
+    )
+    .await;
+    assert_eq!(second.written, 25, "{second:?}");
+    assert!(
+        second.skipped > 0,
+        "the overlap window sent entries again, and they were skipped"
+    );
+    assert_exactly_once(&ids(&out), 145);
+
+    // A rerun with other filters is refused rather than mixed into this export.
+    let other = Source::Account {
+        account_id: demo::ACCOUNT.into(),
+        filters: AccountFilters {
+            actor_email: Some("bob@example.com".into()),
+            ..AccountFilters::default()
+        },
+    };
+    let mut sink = Sink::memory(Format::Jsonl);
+    let refused = exporter::run(
+        &client,
+        &other,
+        &settings,
+        &mut sink,
+        &none,
+        &mut exporter::Quiet,
+    )
+    .await;
+    assert!(refused.unwrap_err().to_string().contains("another export"));
+}
+
+/// Adds entries to the demo at each idle moment, and stops after a few polls.
+struct Grow {
+    appender: demo::Appender,
+    polls: usize,
+    shutdown: Arc<Shutdown>,
+}
+
+impl Observer for Grow {
+    fn idle(&mut self, _: Duration) {
+        self.polls += 1;
+        match self.polls {
+            1 => self.appender.append(13, 5),
+            2 => {}
+            3 => self.appender.append(4, 9),
+            _ => self.shutdown.request(),
+        }
+    }
+}
+
+#[tokio::test]
+async fn follow_mode_picks_up_new_entries_without_duplicates() {
+    for (source, total) in [(account(), 60 + 13 + 4), (insights(), 40 + 5 + 9)] {
+        let demo = demo::Demo::start(60, 40).await;
+        let client = client(&demo);
+        let dir = scratch(&format!("follow-{}", source.name().replace(' ', "-")));
+        let out = dir.join("out.jsonl");
+        let mut settings = settings(Some(dir.join("state.json")), 25);
+        settings.follow = Some(Duration::from_millis(50));
+        let shutdown = Arc::new(Shutdown::default());
+        let mut grow = Grow {
+            appender: demo.appender(),
+            polls: 0,
+            shutdown: shutdown.clone(),
+        };
+        let outcome = tokio::time::timeout(
+            Duration::from_secs(30),
+            export(&client, &source, &settings, &out, &mut grow, &shutdown),
+        )
+        .await
+        .expect("follow mode stops on shutdown");
+        assert!(outcome.interrupted);
+        assert!(
+            outcome.skipped > 0,
+            "later polls overlapped the high-water mark"
+        );
+        assert_exactly_once(&ids(&out), total);
+    }
+}
+
+#[tokio::test]
+async fn csv_has_a_header_and_the_flattened_columns_in_order() {
+    let demo = demo::Demo::start(30, 12).await;
+    let client = client(&demo);
+    let none = Arc::new(Shutdown::default());
+
+    let mut sink = Sink::memory(Format::Csv);
+    exporter::run(
+        &client,
+        &account(),
+        &settings(None, 7),
+        &mut sink,
+        &none,
+        &mut exporter::Quiet,
+    )
+    .await
+    .unwrap();
+    let text = String::from_utf8(sink.contents().unwrap().to_vec()).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "id",
+            "when",
+            "action.type",
+            "action.result",
+            "actor.id",
+            "actor.email",
+            "actor.ip",
+            "actor.type",
+            "interface",
+            "resource.id",
+            "resource.type",
+            "owner.id",
+            "oldValue",
+            "newValue",
+            "metadata"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 30, "one header, then one row per entry");
+    let change = rows
+        .iter()
+        .find(|r| &r[2] == "change_setting")
+        .expect("a settings change");
+    assert_eq!(
+        (&change[12], &change[13]),
+        ("\"medium\"", "\"high\""),
+        "values as JSON text"
+    );
+    assert!(rows.iter().all(|r| r[1].ends_with('Z') && !r[7].is_empty()));
+    let metadata: serde_json::Value = serde_json::from_str(&rows[0][14]).unwrap();
+    assert_eq!(metadata["zone_name"], "example.com");
+
+    let mut sink = Sink::memory(Format::Csv);
+    exporter::run(
+        &client,
+        &insights(),
+        &settings(None, 5),
+        &mut sink,
+        &none,
+        &mut exporter::Quiet,
+    )
+    .await
+    .unwrap();
+    let text = String::from_utf8(sink.contents().unwrap().to_vec()).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "id,changed_at,changed_by,field_changed,previous_value,current_value,issue_id,zone_id,rationale"
+        )
+    );
+    assert_eq!(lines.count(), 12);
+}
+
+#[test]
+fn flags_read_times_and_durations() {
+    use cloudflare_audit_logs::TimeBound;
+    assert!(matches!(
+        exporter::parse_time("2026-11-01"),
+        Ok(TimeBound::Date(_))
+    ));
+    let at = exporter::parse_time("2026-11-01T10:00:00+02:00").unwrap();
+    assert_eq!(
+        exporter::as_time(at).to_rfc3339(),
+        "2026-11-01T08:00:00+00:00"
+    );
+    let midnight = exporter::as_time(exporter::parse_time("2026-11-01").unwrap());
+    assert_eq!(midnight.to_rfc3339(), "2026-11-01T00:00:00+00:00");
+    assert!(
+        exporter::parse_time("yesterday")
+            .unwrap_err()
+            .contains("RFC 3339")
+    );
+    assert_eq!(
+        exporter::parse_duration("500ms"),
+        Ok(Duration::from_millis(500))
+    );
+    assert_eq!(exporter::parse_duration("30s"), Ok(Duration::from_secs(30)));
+    assert_eq!(exporter::parse_duration("5m"), Ok(Duration::from_secs(300)));
+    assert_eq!(
+        exporter::parse_duration("2h"),
+        Ok(Duration::from_secs(7200))
+    );
+    assert!(exporter::parse_duration("5 minutes").is_err());
+    assert!(exporter::parse_duration("m").is_err());
+}
