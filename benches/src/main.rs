@@ -244,6 +244,26 @@ async fn throughput() -> Result<()> {
     Ok(())
 }
 
+/// With a realistic round trip, the network hides decoding: the raw floor fetched one page
+/// after another against typed iteration.
+async fn near_network() -> Result<()> {
+    let (entries, per_page, latency_ms) = (100_000usize, 1000usize, 20u64);
+    let server = Server::start(entries, latency_ms, true)?;
+    println!("\n### {latency_ms} ms per request ({entries} entries, {per_page} per page): the floor against typed iteration\n");
+    println!("| endpoint | raw floor (one page after another) | typed iteration | ratio |\n|---|---|---|---|");
+    for (name, insights, k) in [
+        ("account, 1 ahead", false, 1usize),
+        ("account, 4 in flight", false, 4),
+        ("insights, 1 ahead", true, 1),
+    ] {
+        let base = server.base.clone();
+        let raw = median(|| floor(&base, insights, entries, per_page)).await?;
+        let full = median(|| typed(&base, insights, per_page, k)).await?;
+        println!("| {name} | {} | {} | {:.2}× |", ms(raw), ms(full), full.as_secs_f64() / raw.as_secs_f64());
+    }
+    Ok(())
+}
+
 async fn latency() -> Result<()> {
     let (pages, per_page, latency_ms) = (100usize, 100usize, 50u64);
     let server = Server::start(pages * per_page, latency_ms, true)?;
@@ -353,6 +373,7 @@ fn main() -> Result<()> {
         "" => {
             println!("## cloudflare-audit-logs benchmark\n");
             runtime.block_on(throughput())?;
+            runtime.block_on(near_network())?;
             runtime.block_on(latency())?;
             drop(runtime);
             peak_rss()?;
