@@ -151,3 +151,32 @@ fn a_callers_own_http_client_built_from_ours_is_used_as_is() {
         .unwrap();
     assert_eq!(client.base_url(), "http://127.0.0.1:9/client/v4");
 }
+
+#[test]
+fn clients_and_streams_can_be_stored_and_moved_between_tasks() {
+    fn owned<T: Send + Unpin + 'static>(_: &T) {}
+    fn shared<T: Send + Sync + Clone + 'static>(_: &T) {}
+    let client = Client::builder()
+        .credentials(Credentials::api_token(SECRET))
+        .build()
+        .unwrap();
+    shared(&client);
+    owned(&client.account_audit_logs("a").stream());
+    owned(&client.account_audit_logs("a").pages());
+    owned(
+        &client
+            .insights_audit_log(cloudflare_audit_logs::Scope::Zone("z".into()))
+            .stream(),
+    );
+    owned(
+        &client
+            .insights_audit_log(cloudflare_audit_logs::Scope::Account("a".into()))
+            .pages(),
+    );
+    // A stream outlives the client value it came from: it holds its own clone.
+    let stream = {
+        let scoped = client.clone();
+        scoped.account_audit_logs("a").stream()
+    };
+    owned(&stream);
+}

@@ -249,8 +249,12 @@ async fn throughput() -> Result<()> {
 async fn near_network() -> Result<()> {
     let (entries, per_page, latency_ms) = (100_000usize, 1000usize, 20u64);
     let server = Server::start(entries, latency_ms, true)?;
-    println!("\n### {latency_ms} ms per request ({entries} entries, {per_page} per page): the floor against typed iteration\n");
-    println!("| endpoint | raw floor (one page after another) | typed iteration | ratio |\n|---|---|---|---|");
+    println!(
+        "\n### {latency_ms} ms per request ({entries} entries, {per_page} per page): the floor against typed iteration\n"
+    );
+    println!(
+        "| endpoint | raw floor (one page after another) | typed iteration | ratio |\n|---|---|---|---|"
+    );
     for (name, insights, k) in [
         ("account, 1 ahead", false, 1usize),
         ("account, 4 in flight", false, 4),
@@ -259,7 +263,12 @@ async fn near_network() -> Result<()> {
         let base = server.base.clone();
         let raw = median(|| floor(&base, insights, entries, per_page)).await?;
         let full = median(|| typed(&base, insights, per_page, k)).await?;
-        println!("| {name} | {} | {} | {:.2}× |", ms(raw), ms(full), full.as_secs_f64() / raw.as_secs_f64());
+        println!(
+            "| {name} | {} | {} | {:.2}× |",
+            ms(raw),
+            ms(full),
+            full.as_secs_f64() / raw.as_secs_f64()
+        );
     }
     Ok(())
 }
