@@ -71,34 +71,24 @@ fn client(base: &str) -> Result<Client> {
         .build()?)
 }
 
-/// The same pages the typed run reads, fetched one after another into bytes.
-async fn floor(base: &str, insights: bool, entries: usize, per_page: usize) -> Result<usize> {
-    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
-    let mut bytes = 0;
-    let pages = entries.div_ceil(per_page);
-    for page in 0..pages {
-        let url = if insights {
-            let cursor = if page == 0 {
-                String::new()
-            } else {
-                format!("&cursor=o{}", page * per_page)
-            };
-            format!(
-                "{base}/zones/{ZONE}/security-center/insights/audit-log?per_page={per_page}{cursor}"
-            )
-        } else {
-            format!(
-                "{base}/accounts/{ACCOUNT}/audit_logs?page={}&per_page={per_page}",
-                page + 1
-            )
+/// The URL of page `page` (from 0) as the typed run asks for it.
+fn page_url(base: &str, insights: bool, page: usize, per_page: usize) -> String {
+    if insights {
+        let cursor = match page {
+            0 => String::new(),
+            _ => format!("&cursor=o{}", page * per_page),
         };
-        bytes += http.get(url).send().await?.bytes().await?.len();
+        format!(
+            "{base}/zones/{ZONE}/security-center/insights/audit-log?per_page={per_page}{cursor}"
+        )
+    } else {
+        let page = page + 1;
+        format!("{base}/accounts/{ACCOUNT}/audit_logs?page={page}&per_page={per_page}")
     }
-    Ok(bytes)
 }
 
-/// The same pages fetched into memory first, for timing their decoding alone.
-async fn bodies(
+/// The same pages, kept in memory (to time their decoding alone).
+async fn fetch_raw(
     base: &str,
     insights: bool,
     entries: usize,
@@ -107,24 +97,22 @@ async fn bodies(
     let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
     let mut out = Vec::new();
     for page in 0..entries.div_ceil(per_page) {
-        let url = if insights {
-            let cursor = if page == 0 {
-                String::new()
-            } else {
-                format!("&cursor=o{}", page * per_page)
-            };
-            format!(
-                "{base}/zones/{ZONE}/security-center/insights/audit-log?per_page={per_page}{cursor}"
-            )
-        } else {
-            format!(
-                "{base}/accounts/{ACCOUNT}/audit_logs?page={}&per_page={per_page}",
-                page + 1
-            )
-        };
+        let url = page_url(base, insights, page, per_page);
         out.push(http.get(url).send().await?.bytes().await?);
     }
     Ok(out)
+}
+
+/// The raw floor: the pages the typed run reads, fetched one after another on one
+/// connection into bytes, each dropped at once.
+async fn floor(base: &str, insights: bool, entries: usize, per_page: usize) -> Result<usize> {
+    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let mut bytes = 0;
+    for page in 0..entries.div_ceil(per_page) {
+        let url = page_url(base, insights, page, per_page);
+        bytes += http.get(url).send().await?.bytes().await?.len();
+    }
+    Ok(bytes)
 }
 
 /// Decodes every body into the generated page type, on this thread.
@@ -198,7 +186,7 @@ async fn throughput() -> Result<()> {
     for insights in [false, true] {
         let base = server.base.clone();
         let raw = median(|| floor(&base, insights, entries, per_page)).await?;
-        let pages = bodies(&base, insights, entries, per_page).await?;
+        let pages = fetch_raw(&base, insights, entries, per_page).await?;
         let decoding = median(|| std::future::ready(decode(&pages, insights))).await?;
         let halves = pages.split_at(pages.len() / 2);
         let two = median(|| {

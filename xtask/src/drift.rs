@@ -365,7 +365,8 @@ fn flatten(
     for (key, value) in facts(doc, node) {
         entry.facts.entry(key).or_insert(value);
     }
-    for key in ["allOf", "oneOf", "anyOf"] {
+    // allOf parts are merged by `flatten_members`; each branch of a choice adds its members.
+    for key in ["oneOf", "anyOf"] {
         for part in schema
             .get(key)
             .and_then(Value::as_array)
