@@ -1,6 +1,7 @@
 //! A local stand-in for Cloudflare with realistic sample data for both logs, so the export
 //! runs with no account: numbered pages with `result_info` for the account audit logs, cursor
-//! pages for a zone's insights log, `since`/`before`/order honoured, a few failures injected
+//! pages for a zone's insights log, `since`/`before`/order and some filters (`action.type`,
+//! `actor.email`, `field_changed`, `changed_by`) honoured, a few failures injected
 //! (a 503 and a 429 the client retries), and a log that can grow while it runs (for follow
 //! mode).
 
@@ -60,16 +61,32 @@ fn audit_log(i: usize) -> Value {
     })
 }
 
-fn insight(i: usize) -> Value {
-    let (field, previous, current) = if i.is_multiple_of(3) {
-        ("user_classification", Value::Null, json!("false_positive"))
+/// The field an insights entry changed, and who changed it.
+fn insight_facts(i: usize) -> (&'static str, &'static str) {
+    let field = if i.is_multiple_of(3) {
+        "user_classification"
     } else {
-        ("status", json!("active"), json!("resolved"))
+        "status"
+    };
+    let by = if i.is_multiple_of(2) {
+        "system"
+    } else {
+        "alice@example.com"
+    };
+    (field, by)
+}
+
+fn insight(i: usize) -> Value {
+    let (field, by) = insight_facts(i);
+    let (previous, current) = if field == "status" {
+        (json!("active"), json!("resolved"))
+    } else {
+        (Value::Null, json!("false_positive"))
     };
     json!({
         "id": format!("019a8f00-0000-7000-8000-{i:012x}"),
         "changed_at": insight_time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "changed_by": if i.is_multiple_of(2) { "system" } else { "alice@example.com" },
+        "changed_by": by,
         "current_value": current,
         "field_changed": field,
         "issue_id": format!("insight-{}", i % 5),
@@ -125,11 +142,13 @@ fn select(
     time: fn(usize) -> DateTime<Utc>,
     query: &[(String, String)],
     descending: bool,
+    keep: impl Fn(usize) -> bool,
 ) -> Vec<usize> {
     let since = time_param(query, "since");
     let before = time_param(query, "before");
     let mut picked: Vec<usize> = (0..count)
         .filter(|&i| since.is_none_or(|s| time(i) >= s) && before.is_none_or(|b| time(i) < b))
+        .filter(|&i| keep(i))
         .collect();
     if descending {
         picked.reverse();
@@ -173,7 +192,12 @@ impl Demo {
                             .build();
                     }
                     let descending = param(&query, "direction") != Some("asc");
-                    let picked = select(logs.account, account_time, &query, descending);
+                    let action = param(&query, "action.type");
+                    let email = param(&query, "actor.email");
+                    let picked = select(logs.account, account_time, &query, descending, |i| {
+                        action.is_none_or(|a| ACTIONS[i % ACTIONS.len()].0 == a)
+                            && email.is_none_or(|e| ACTORS[i % ACTORS.len()].0 == e)
+                    });
                     let total_pages = picked.len().div_ceil(per_page);
                     let result: Vec<Value> = picked.iter().skip((page - 1) * per_page).take(per_page).map(|&i| audit_log(i)).collect();
                     let info = json!({"page": page, "per_page": per_page, "count": result.len(),
@@ -207,7 +231,12 @@ impl Demo {
                     }
                     let per_page: usize = param(&query, "per_page").and_then(|p| p.parse().ok()).unwrap_or(25).clamp(1, 1000);
                     let descending = param(&query, "order") != Some("asc");
-                    let picked = select(logs.insights, insight_time, &query, descending);
+                    let field = param(&query, "field_changed");
+                    let changed_by = param(&query, "changed_by");
+                    let picked = select(logs.insights, insight_time, &query, descending, |i| {
+                        let (f, by) = insight_facts(i);
+                        field.is_none_or(|x| x == f) && changed_by.is_none_or(|x| x == by)
+                    });
                     let result: Vec<Value> = picked.iter().skip(offset).take(per_page).map(|&i| insight(i)).collect();
                     let next = offset + result.len();
                     let cursor = (next < picked.len()).then(|| format!("demo-{next}"));
