@@ -66,7 +66,7 @@ async fn no_secret_in_debug_errors_or_traces() {
         assert!(authorized, "the credentials arrive intact");
         match request.param("per_page") {
             Some("1") => Reply::json(401, &json!({"success": false, "errors": [{"code": 10000, "message": "Authentication error"}], "messages": []})),
-            Some("2") => Reply::text(502, "text/html", "<h1>bad gateway</h1>"),
+            Some("2") => Reply::text(502, "text/html", "<h1>bad gateway</h1>").with_header("cf-ray", "8a1b2c3d-LHR"),
             Some("3") => Reply::json(429, &json!({"success": false, "errors": [], "messages": []})).with_header("retry-after", "999"),
             _ => Reply::Close,
         }
