@@ -367,6 +367,15 @@ fn main() -> Result<()> {
             runtime.block_on(fixture::serve(config))?;
         }
         "rss" => runtime.block_on(rss_run(arg(1), arg(2).parse()?, arg(3).parse()?))?,
+        // For a profiler: decode the account pages over and over, on this thread.
+        "decode" => {
+            let insights = arg(1) == "insights";
+            let server = Server::start(100_000, 0, true)?;
+            let pages = runtime.block_on(fetch_raw(&server.base, insights, 100_000, 1000))?;
+            for _ in 0..arg(2).parse::<usize>().unwrap_or(10) {
+                decode(&pages, insights)?;
+            }
+        }
         "" => {
             println!("## cloudflare-audit-logs benchmark\n");
             runtime.block_on(throughput())?;
