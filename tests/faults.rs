@@ -137,17 +137,7 @@ async fn a_wait_beyond_the_cap_is_a_rate_limit_error_carrying_it() {
     ))
     .await;
     let mut stream = zone_log(&client_for(server.base_url()));
-    let mut seen = Vec::new();
-    let error = loop {
-        match tokio::time::timeout(BOUND, stream.try_next())
-            .await
-            .expect("no hang")
-        {
-            Ok(Some(entry)) => seen.push(entry),
-            Ok(None) => panic!("the stream ended without the error"),
-            Err(e) => break e,
-        }
-    };
+    let (seen, error) = until_error(&mut stream).await;
     assert_eq!(
         numbers_of_insights(&seen),
         vec![0, 1],

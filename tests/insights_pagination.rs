@@ -149,15 +149,7 @@ async fn a_repeated_cursor_ends_with_an_error_after_every_entry_once() {
     let mut stream = client(&server)
         .insights_audit_log(Scope::Zone(ZONE.into()))
         .stream();
-    let mut seen = Vec::new();
-    let error = loop {
-        match tokio::time::timeout(std::time::Duration::from_secs(10), stream.try_next()).await {
-            Ok(Ok(Some(entry))) => seen.push(entry),
-            Ok(Ok(None)) => panic!("the stream ended without reporting the loop"),
-            Ok(Err(e)) => break e,
-            Err(_) => panic!("the stream hung"),
-        }
-    };
+    let (seen, error) = until_error(&mut stream).await;
     assert_eq!(numbers_of_insights(&seen), (0..6).collect::<Vec<_>>());
     assert!(matches!(error, Error::Pagination(_)), "{error}");
     assert!(

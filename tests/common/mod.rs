@@ -125,3 +125,20 @@ pub fn numbers_of_insights(entries: &[cloudflare_audit_logs::InsightAuditLog]) -
         })
         .collect()
 }
+
+/// Drives a stream until it fails, within a time bound: the entries it yielded first, and the
+/// error. Panics if the stream ends without an error or hangs.
+pub async fn until_error<T>(
+    stream: &mut (impl futures::Stream<Item = Result<T, cloudflare_audit_logs::Error>> + Unpin),
+) -> (Vec<T>, cloudflare_audit_logs::Error) {
+    use futures::TryStreamExt;
+    let mut seen = Vec::new();
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(20), stream.try_next());
+        match next.await.expect("the stream does not hang") {
+            Ok(Some(entry)) => seen.push(entry),
+            Ok(None) => panic!("the stream ended without reporting an error"),
+            Err(e) => return (seen, e),
+        }
+    }
+}
