@@ -225,7 +225,7 @@ impl AccountAuditLogs {
                 before: self
                     .filters
                     .before
-                    .unwrap_or_else(|| TimeBound::DateTime(Utc::now())),
+                    .unwrap_or_else(|| TimeBound::DateTime(pinned_now())),
             },
         };
         if at.page == 0 {
@@ -356,6 +356,14 @@ impl Walk for AccountAuditLogs {
     fn key(entry: &AuditLog) -> Option<u64> {
         entry.id.as_deref().map(id_fingerprint)
     }
+}
+
+/// The run's upper bound when the caller gives none: the next whole second, so that every
+/// entry that exists when the run starts is included, in the plain `…:SSZ` form Cloudflare's
+/// own examples use.
+fn pinned_now() -> chrono::DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(0) + chrono::Duration::seconds(1)
 }
 
 /// Checks a page size before it is sent (the generated code checks only that it is not 0).
