@@ -19,6 +19,8 @@ pub const ENV_BASE_URL: &str = "CLOUDFLARE_BASE_URL";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for one attempt, from sending the request to the last byte of the body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default largest response body read (a full page of 1000 entries is about 1 MB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A client for Cloudflare's audit logs.
 ///
@@ -95,6 +97,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
+    max_response_bytes: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -165,6 +168,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body the client reads (default 64 MiB); a larger one ends the
+    /// call with [`Error::ResponseTooLarge`] instead of filling memory.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
     /// Builds the client. Fails without credentials, with a value that cannot be a header,
     /// or with an API root that is not an `http(s)` URL.
     pub fn build(self) -> Result<Client, Error> {
@@ -182,7 +192,10 @@ impl ClientBuilder {
             )?,
         };
         let limiter = self.rate_limit.map(|limit| limit.limiter());
-        let transport = Transport::new(auth, user_agent, self.retry, limiter);
+        let max_body = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        let transport = Transport::new(auth, user_agent, self.retry, limiter, max_body);
         Ok(Client {
             generated: Arc::new(generated::Client::new_with_client(
                 &base_url, http, transport,

@@ -50,6 +50,15 @@ pub enum Error {
         /// How many times the request was sent.
         attempts: u32,
     },
+    /// The response body was larger than the client accepts
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    #[error("the HTTP {status} response is larger than {limit} bytes; it was not read")]
+    ResponseTooLarge {
+        /// The limit.
+        limit: usize,
+        /// The response's status.
+        status: StatusCode,
+    },
     /// The server's pagination would have repeated or skipped entries, so iteration stopped.
     #[error("pagination stopped: {0}")]
     Pagination(String),
@@ -62,6 +71,7 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::RateLimited(limited) => Some(limited.api.status),
             Error::Decode(decode) => Some(decode.status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
             _ => None,
         }

@@ -43,6 +43,7 @@ pub struct Transport {
     headers: HeaderMap,
     retry: RetryPolicy,
     limiter: Option<Limiter>,
+    max_body: usize,
     counters: Arc<Counters>,
 }
 
@@ -73,6 +74,7 @@ impl Transport {
         user_agent: HeaderValue,
         retry: RetryPolicy,
         limiter: Option<Limiter>,
+        max_body: usize,
     ) -> Self {
         let mut headers = auth;
         headers.insert(USER_AGENT, user_agent);
@@ -80,6 +82,7 @@ impl Transport {
             headers,
             retry,
             limiter,
+            max_body,
             counters: Arc::default(),
         }
     }
@@ -104,6 +107,8 @@ pub(crate) struct Exchange {
     pub(crate) attempts: u32,
     /// The server asked for a longer wait than the retry policy allows, so it was not retried.
     pub(crate) wait_refused: Option<Duration>,
+    /// The body grew past this many bytes, so reading stopped.
+    pub(crate) oversized: Option<usize>,
 }
 
 tokio::task_local! {
@@ -126,6 +131,12 @@ pub(crate) async fn call<T: Envelope>(
         .scope(RefCell::new(Exchange::default()), async move {
             let outcome = request.await;
             let exchange = EXCHANGE.with(|cell| cell.take());
+            if let Some(limit) = exchange.oversized {
+                return Err(Error::ResponseTooLarge {
+                    limit,
+                    status: exchange.status.unwrap_or_default(),
+                });
+            }
             let response = outcome.map_err(|e| crate::error::from_generated(e, &exchange))?;
             let status = response.status();
             let mut body = response.into_inner();
@@ -192,7 +203,9 @@ impl ClientHooks<Transport> for generated::Client {
                 cf_ray = tracing::field::Empty,
             );
             let started = Instant::now();
-            let outcome = send(self.client(), request).instrument(span.clone()).await;
+            let outcome = send(self.client(), request, transport.max_body)
+                .instrument(span.clone())
+                .await;
             span.record("duration_ms", started.elapsed().as_millis() as u64);
             let (wait, next) = match outcome {
                 Ok(answer) => {
@@ -204,8 +217,10 @@ impl ClientHooks<Transport> for generated::Client {
                         exchange.status = Some(answer.status);
                         exchange.headers = answer.headers.clone();
                         exchange.body = answer.body.clone();
+                        exchange.oversized = answer.oversized.then_some(transport.max_body);
                     });
-                    if !is_retryable_status(answer.status) {
+                    // An oversized body is the server's answer, not a passing fault.
+                    if answer.oversized || !is_retryable_status(answer.status) {
                         return Ok(answer.into_response());
                     }
                     let wait = match policy.wait_for(&answer.headers, retry) {
@@ -244,12 +259,14 @@ impl ClientHooks<Transport> for generated::Client {
     }
 }
 
-/// A whole response: status, headers and the body read to its end.
+/// A whole response: status, headers and the body read to its end (or to the size limit).
 struct Answer {
     status: StatusCode,
     version: reqwest::Version,
     headers: HeaderMap,
     body: Bytes,
+    /// Reading stopped at the size limit; `body` is empty.
+    oversized: bool,
 }
 
 impl Answer {
@@ -258,19 +275,39 @@ impl Answer {
     }
 }
 
-/// Sends one attempt and reads its body to the end.
-async fn send(client: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<Answer> {
-    let response = client.execute(request).await?;
+/// Sends one attempt and reads its body to the end, or until it passes `limit` bytes.
+async fn send(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    limit: usize,
+) -> reqwest::Result<Answer> {
+    let mut response = client.execute(request).await?;
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    Ok(Answer {
+    let declared = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok());
+    let mut answer = Answer {
         status,
         version,
         headers,
-        body,
-    })
+        body: Bytes::new(),
+        oversized: declared.is_some_and(|n| n > limit),
+    };
+    if answer.oversized {
+        return Ok(answer);
+    }
+    let mut body = bytes::BytesMut::with_capacity(declared.unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            answer.oversized = true;
+            return Ok(answer);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    answer.body = body.freeze();
+    Ok(answer)
 }
 
 /// Whether a transport failure may go away on its own: anything but a request that could not

@@ -349,3 +349,42 @@ async fn a_failure_mid_stream_after_retries_loses_nothing() {
     assert_eq!(numbers_of_insights(&entries), vec![0, 1, 2, 3, 4]);
     assert_eq!(server.requests().len(), 6);
 }
+
+#[tokio::test]
+async fn a_body_larger_than_the_limit_is_an_error_not_a_memory_blow_up() {
+    let page = envelope(insights(0, 40), None).to_string().into_bytes();
+    for (name, reply) in [
+        (
+            "declared length",
+            Reply::json(200, &envelope(insights(0, 40), None)),
+        ),
+        (
+            "chunked",
+            Reply::Chunked {
+                body: page.clone(),
+                chunk: 512,
+            },
+        ),
+    ] {
+        let server = Scripted::start(move |_: &Request| reply.clone()).await;
+        let client = Client::builder()
+            .credentials(Credentials::api_token(TOKEN))
+            .base_url(server.base_url())
+            .retry_policy(fast_retries())
+            .max_response_bytes(4096)
+            .build()
+            .unwrap();
+        let error = collect(zone_log(&client)).await.unwrap_err();
+        assert!(
+            matches!(error, Error::ResponseTooLarge { limit: 4096, .. }),
+            "{name}: {error}"
+        );
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+        assert_eq!(server.requests().len(), 1, "{name}: not retried");
+
+        // The same answer under a limit it fits in decodes as usual.
+        let roomy = client_for(server.base_url());
+        assert_eq!(collect(zone_log(&roomy)).await.unwrap().len(), 40, "{name}");
+    }
+    assert!(page.len() > 4096);
+}

@@ -61,6 +61,8 @@ pub enum Reply {
     },
     /// The head and the first `sent` bytes of `body`, then a TCP reset.
     ResetMidBody { body: Vec<u8>, sent: usize },
+    /// A 200 whose body is sent in chunks of `chunk` bytes, with no `Content-Length`.
+    Chunked { body: Vec<u8>, chunk: usize },
     /// Close the connection without answering.
     Close,
     /// Wait, then reply.
@@ -214,6 +216,18 @@ async fn serve(
             stream.write_all(&body[..sent.min(body.len())]).await?;
             stream.flush().await?;
             stream.set_zero_linger()?;
+        }
+        Reply::Chunked { body, chunk } => {
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+            stream.write_all(head.as_bytes()).await?;
+            for piece in body.chunks(chunk.max(1)) {
+                stream
+                    .write_all(format!("{:x}\r\n", piece.len()).as_bytes())
+                    .await?;
+                stream.write_all(piece).await?;
+                stream.write_all(b"\r\n").await?;
+            }
+            stream.write_all(b"0\r\n\r\n").await?;
         }
         Reply::Close | Reply::Delayed(..) => {}
     }
