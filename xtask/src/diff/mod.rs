@@ -69,7 +69,7 @@ pub struct Report {
 impl Report {
     /// Compares two specs: their wire contracts and their generated code.
     pub fn new(base: &Spec, head: &Spec) -> Report {
-        let mut changes = rules::compare(&base.doc, &head.doc);
+        let mut changes = merge(rules::compare(&base.doc, &head.doc));
         changes.sort_by_key(|c| std::cmp::Reverse(c.severity));
         Report {
             base: base.label.clone(),
@@ -86,6 +86,29 @@ impl Report {
             .filter(|c| c.severity == severity)
             .count()
     }
+}
+
+/// One row per change: a shared component reached from several responses or operations is
+/// one change, listed with every operation it touches.
+fn merge(changes: Vec<Change>) -> Vec<Change> {
+    let mut merged: Vec<Change> = Vec::new();
+    for change in changes {
+        let same = merged.iter_mut().find(|c| {
+            c.rule == change.rule && c.pointer == change.pointer && c.message == change.message
+        });
+        match same {
+            Some(existing)
+                if existing
+                    .operation
+                    .split("; ")
+                    .any(|op| op == change.operation) => {}
+            Some(existing) => {
+                existing.operation = format!("{}; {}", existing.operation, change.operation);
+            }
+            None => merged.push(change),
+        }
+    }
+    merged
 }
 
 #[cfg(test)]

@@ -499,6 +499,24 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
             ),
             _ => {}
         }
+        // A named component is a named Rust type: moving between names, or between a name
+        // and an inline schema, changes the field's Rust type even where the wire agrees.
+        if refs.0 != refs.1 && field != "body" {
+            let name = |r: &Option<String>| {
+                r.clone()
+                    .map_or("an inline schema".to_owned(), |n| format!("`{n}`"))
+            };
+            self.sink.push(
+                "response-property-type-changed",
+                Breaking,
+                at,
+                format!(
+                    "`{field}` changes from {} to {}; its Rust type changes",
+                    name(&refs.0),
+                    name(&refs.1)
+                ),
+            );
+        }
         let (before, after) = (shape(self.sides.base, old), shape(self.sides.head, new));
         if before != after {
             self.sink.push(
@@ -701,7 +719,12 @@ fn shape_at(doc: &Value, schema: &Value, depth: usize) -> String {
         None if schema.get("properties").is_some() => "object".to_owned(),
         None => return "any".into(),
     };
-    let kind = match schema.get("format").and_then(Value::as_str) {
+    // An integer without a format is generated as i64, so `int64` adds nothing to compare.
+    let format = schema
+        .get("format")
+        .and_then(Value::as_str)
+        .filter(|f| !(kind == "integer" && *f == "int64"));
+    let kind = match format {
         Some(format) => format!("{kind} ({format})"),
         None => kind,
     };

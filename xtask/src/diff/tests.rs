@@ -413,3 +413,68 @@ fn removing_a_response_enum_value_is_breaking_in_markdown() {
         report.markdown()
     );
 }
+
+#[test]
+fn a_change_to_a_shared_component_is_one_row_naming_every_operation() {
+    let base = from_text("HEAD", SPEC.to_owned()).unwrap();
+    let edited = SPEC.replacen(
+        "        documentation_url:\n          type: string\n",
+        "        documentation_url:\n          type: integer\n",
+        1,
+    );
+    assert_ne!(edited, SPEC);
+    let report = Report::new(&base, &from_text("working tree", edited).unwrap());
+    let rows: Vec<&Change> = report
+        .changes
+        .iter()
+        .filter(|c| c.rule == "response-property-type-changed")
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(
+        rows[0].pointer,
+        "/components/schemas/ResponseMessage/properties/documentation_url"
+    );
+    for op in [
+        "account_audit_logs",
+        "account_insights_audit_log",
+        "zone_insights_audit_log",
+    ] {
+        assert!(rows[0].operation.contains(op), "{}", rows[0].operation);
+    }
+}
+
+#[test]
+fn an_int64_format_that_changes_no_rust_type_is_no_change() {
+    let changes = changes(
+        |_| {},
+        |d| {
+            param(d, "per_page")["schema"]["format"] = json!("int64");
+        },
+    );
+    assert!(changes.is_empty(), "{changes:#?}");
+    classifies("request-parameter-type-changed", Severity::Breaking, |d| {
+        param(d, "per_page")["schema"]["format"] = json!("int32");
+    });
+}
+
+#[test]
+fn a_field_moving_from_a_named_component_to_an_inline_schema_changes_its_rust_type() {
+    let changes = changes(
+        |_| {},
+        |d| {
+            at(d, &format!("{SCHEMAS}/AuditLogActor/properties"))["type"] =
+                json!({"type": "string", "enum": ["user", "admin", "Cloudflare"]});
+        },
+    );
+    assert_rule(
+        &changes,
+        "response-property-type-changed",
+        Severity::Breaking,
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.message.contains("`ActorType` to an inline schema")),
+        "{changes:#?}"
+    );
+}
