@@ -19,6 +19,21 @@ const SNIPPET_LEN: usize = 300;
 /// It is `Send + Sync + 'static`, holds no open connection, and never contains a credential.
 /// [`Error::status`], [`Error::cf_ray`] and [`Error::is_retryable`] answer the usual questions
 /// without matching on variants.
+///
+/// ```no_run
+/// use cloudflare_audit_logs::{Client, Error};
+///
+/// # async fn run(client: Client) {
+/// match client.account_audit_logs("023e105f4ecef8ad9ca31a8372d0c353").send().await {
+///     Ok(page) => println!("{} entries", page.entries.len()),
+///     Err(Error::RateLimited(limited)) => eprintln!("try again in {:?}", limited.retry_after()),
+///     Err(e) if e.status().is_some_and(|s| s == 403) => {
+///         eprintln!("the token lacks Account Settings Read: {e}")
+///     }
+///     Err(e) => eprintln!("failed (cf-ray {:?}): {e}", e.cf_ray()),
+/// }
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -10,6 +10,14 @@ use crate::page::{Entries, Fetch, Fetched, Page, Pages, ResumeToken, Walk, id_fi
 use crate::{Client, Error, transport};
 
 /// Whose insights audit log: an account's or one zone's. The two are separate endpoints.
+///
+/// ```
+/// use cloudflare_audit_logs::Scope;
+///
+/// let account = Scope::Account("023e105f4ecef8ad9ca31a8372d0c353".into());
+/// let zone = Scope::Zone("9a7806061c88ada191ed06f989cc3dac".into());
+/// assert_ne!(account, zone);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// `/accounts/{account_id}/security-center/insights/audit-log`.

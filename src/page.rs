@@ -48,6 +48,26 @@ pub enum ResumeToken {
 }
 
 /// One page of entries and where the next one starts.
+///
+/// Walk pages when you keep a checkpoint: write the entries, then save `next`.
+///
+/// ```no_run
+/// use cloudflare_audit_logs::{Client, ResumeToken};
+/// use futures::TryStreamExt;
+///
+/// # async fn run(client: Client, saved: Option<ResumeToken>) -> Result<(), cloudflare_audit_logs::Error> {
+/// let mut request = client.account_audit_logs("023e105f4ecef8ad9ca31a8372d0c353");
+/// if let Some(token) = saved {
+///     request = request.resume(token);
+/// }
+/// let mut pages = request.pages();
+/// while let Some(page) = pages.try_next().await? {
+///     // write page.entries somewhere durable, then remember where to go on:
+///     let checkpoint = serde_json::to_string(&page.next).expect("a token serializes");
+///     # let _ = checkpoint;
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Page<T> {

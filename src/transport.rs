@@ -57,6 +57,15 @@ struct Counters {
 
 /// What a client has done so far (all its clones together): for progress reports and
 /// metrics.
+///
+/// ```
+/// use cloudflare_audit_logs::{Client, Credentials};
+///
+/// let client = Client::builder().credentials(Credentials::api_token("...")).build()?;
+/// let stats = client.stats();
+/// assert_eq!((stats.requests, stats.retries), (0, 0));
+/// # Ok::<(), cloudflare_audit_logs::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ClientStats {
