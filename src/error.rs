@@ -365,6 +365,8 @@ pub(crate) fn from_generated(
                 exchange,
             )
         }
+        // Left: `InvalidUpgrade` (no operation upgrades) and `Custom` (our hooks return none).
+        // Neither can come from this crate's calls; keep the words if one ever does.
         other => Error::InvalidInput(other.to_string()),
     }
 }

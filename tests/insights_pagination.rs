@@ -28,6 +28,21 @@ async fn cursor_mock<'a>(
         .await
 }
 
+/// Serves one page per `(cursor, body)`, in order: the first for the request without a cursor.
+async fn chain<'a, const N: usize>(
+    server: &'a MockServer,
+    path: &str,
+    pages: [(Option<&str>, Value); N],
+) -> [httpmock::Mock<'a>; N] {
+    let mut mocks = Vec::with_capacity(pages.len());
+    for (cursor, body) in pages {
+        mocks.push(cursor_mock(server, path, cursor, body).await);
+    }
+    mocks
+        .try_into()
+        .unwrap_or_else(|m: Vec<_>| panic!("{} pages, {N} expected", m.len()))
+}
+
 fn info(cursor: Value) -> Option<Value> {
     Some(json!({"count": 2, "per_page": 2, "cursor": cursor}))
 }
@@ -42,25 +57,14 @@ async fn follows_cursors_to_the_end_in_every_end_form() {
     ];
     for (form, last_info) in end_forms {
         let server = MockServer::start_async().await;
-        let p1 = cursor_mock(
+        let [p1, p2, p3] = chain(
             &server,
             INSIGHTS_ZONE_PATH,
-            None,
-            envelope(insights(0, 2), info(json!("c1"))),
-        )
-        .await;
-        let p2 = cursor_mock(
-            &server,
-            INSIGHTS_ZONE_PATH,
-            Some("c1"),
-            envelope(insights(2, 4), info(json!("c2"))),
-        )
-        .await;
-        let p3 = cursor_mock(
-            &server,
-            INSIGHTS_ZONE_PATH,
-            Some("c2"),
-            envelope(insights(4, 5), last_info),
+            [
+                (None, envelope(insights(0, 2), info(json!("c1")))),
+                (Some("c1"), envelope(insights(2, 4), info(json!("c2")))),
+                (Some("c2"), envelope(insights(4, 5), last_info)),
+            ],
         )
         .await;
         let entries: Vec<_> = client(&server)
@@ -80,25 +84,14 @@ async fn follows_cursors_to_the_end_in_every_end_form() {
 #[tokio::test]
 async fn an_empty_page_that_still_carries_a_cursor_does_not_end_the_stream() {
     let server = MockServer::start_async().await;
-    cursor_mock(
+    chain(
         &server,
         INSIGHTS_ACCOUNT_PATH,
-        None,
-        envelope(insights(0, 2), info(json!("c1"))),
-    )
-    .await;
-    cursor_mock(
-        &server,
-        INSIGHTS_ACCOUNT_PATH,
-        Some("c1"),
-        envelope(vec![], info(json!("c2"))),
-    )
-    .await;
-    cursor_mock(
-        &server,
-        INSIGHTS_ACCOUNT_PATH,
-        Some("c2"),
-        envelope(insights(2, 3), None),
+        [
+            (None, envelope(insights(0, 2), info(json!("c1")))),
+            (Some("c1"), envelope(vec![], info(json!("c2")))),
+            (Some("c2"), envelope(insights(2, 3), None)),
+        ],
     )
     .await;
     let pages: Vec<_> = client(&server)
@@ -123,26 +116,15 @@ async fn an_empty_page_that_still_carries_a_cursor_does_not_end_the_stream() {
 #[tokio::test]
 async fn a_repeated_cursor_ends_with_an_error_after_every_entry_once() {
     let server = MockServer::start_async().await;
-    let first = cursor_mock(
+    let [first, p2, p3] = chain(
         &server,
         INSIGHTS_ZONE_PATH,
-        None,
-        envelope(insights(0, 2), info(json!("c1"))),
-    )
-    .await;
-    let p2 = cursor_mock(
-        &server,
-        INSIGHTS_ZONE_PATH,
-        Some("c1"),
-        envelope(insights(2, 4), info(json!("c2"))),
-    )
-    .await;
-    // The server points back to c1.
-    let p3 = cursor_mock(
-        &server,
-        INSIGHTS_ZONE_PATH,
-        Some("c2"),
-        envelope(insights(4, 6), info(json!("c1"))),
+        [
+            (None, envelope(insights(0, 2), info(json!("c1")))),
+            (Some("c1"), envelope(insights(2, 4), info(json!("c2")))),
+            // The server points back to c1.
+            (Some("c2"), envelope(insights(4, 6), info(json!("c1")))),
+        ],
     )
     .await;
 
@@ -164,25 +146,14 @@ async fn a_repeated_cursor_ends_with_an_error_after_every_entry_once() {
 #[tokio::test]
 async fn resumes_from_a_saved_cursor_token() {
     let server = MockServer::start_async().await;
-    cursor_mock(
+    chain(
         &server,
         INSIGHTS_ZONE_PATH,
-        None,
-        envelope(insights(0, 2), info(json!("c1"))),
-    )
-    .await;
-    cursor_mock(
-        &server,
-        INSIGHTS_ZONE_PATH,
-        Some("c1"),
-        envelope(insights(2, 4), info(json!("c2"))),
-    )
-    .await;
-    cursor_mock(
-        &server,
-        INSIGHTS_ZONE_PATH,
-        Some("c2"),
-        envelope(insights(4, 5), None),
+        [
+            (None, envelope(insights(0, 2), info(json!("c1")))),
+            (Some("c1"), envelope(insights(2, 4), info(json!("c2")))),
+            (Some("c2"), envelope(insights(4, 5), None)),
+        ],
     )
     .await;
     let client = client(&server);
@@ -220,18 +191,13 @@ async fn resumes_from_a_saved_cursor_token() {
 #[tokio::test]
 async fn an_entry_repeated_across_a_cursor_boundary_is_yielded_once() {
     let server = MockServer::start_async().await;
-    cursor_mock(
+    chain(
         &server,
         INSIGHTS_ZONE_PATH,
-        None,
-        envelope(insights(0, 3), info(json!("c1"))),
-    )
-    .await;
-    cursor_mock(
-        &server,
-        INSIGHTS_ZONE_PATH,
-        Some("c1"),
-        envelope(insights(2, 5), None),
+        [
+            (None, envelope(insights(0, 3), info(json!("c1")))),
+            (Some("c1"), envelope(insights(2, 5), None)),
+        ],
     )
     .await;
     let entries: Vec<_> = client(&server)
