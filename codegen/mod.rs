@@ -300,5 +300,25 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, CodegenErro
          // Edit the spec and rebuild instead; `cargo xtask codegen` prints this file.\n\n",
     );
     out.push_str(&prettyplease::unparse(&file));
+    out.push_str(&operation_paths(&spec));
     Ok(out)
+}
+
+/// A table of every operation's path template, for the execution seam to check each
+/// request's final URL against: a value that left its path segment shows up there.
+fn operation_paths(spec: &openapiv3::OpenAPI) -> String {
+    let mut rows = String::new();
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (_, operation) in item.iter() {
+            if let Some(id) = &operation.operation_id {
+                rows.push_str(&format!("    ({id:?}, {path:?}),\n"));
+            }
+        }
+    }
+    format!(
+        "\n/// Each operation's path template (operation ID, path below the API root), as the spec\n\
+         /// declares it. The execution seam refuses a request whose URL does not fit its template.\n\
+         pub(crate) const OPERATION_PATHS: &[(&str, &str)] = &[\n{rows}];\n"
+    )
 }

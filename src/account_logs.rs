@@ -6,10 +6,8 @@ use crate::generated::types::{AuditLog, Direction};
 use std::sync::Arc;
 
 use crate::page::{Entries, Fetch, Fetched, Page, Pages, ResumeToken, Walk, count, id_fingerprint};
+use crate::validate::{check_identifier, check_per_page};
 use crate::{Client, Error, TimeBound, transport};
-
-/// Cloudflare's largest page.
-pub const MAX_PER_PAGE: u64 = 1000;
 
 /// How many pages of the account audit logs are in flight by default (see
 /// [`AccountAuditLogs::concurrency`]).
@@ -195,7 +193,8 @@ impl AccountAuditLogs {
         self
     }
 
-    /// Every page, one request at a time, from the starting page on.
+    /// Every page, in order, from the starting page on, with up to
+    /// [`concurrency`](Self::concurrency) pages in flight.
     pub fn pages(self) -> Pages<AuditLog> {
         let start = self.start();
         Pages::walk(self, start)
@@ -353,6 +352,10 @@ impl Walk for AccountAuditLogs {
         self.max_pages
     }
 
+    fn client(&self) -> &Client {
+        &self.client
+    }
+
     fn key(entry: &AuditLog) -> Option<u64> {
         entry.id.as_deref().map(id_fingerprint)
     }
@@ -364,26 +367,4 @@ impl Walk for AccountAuditLogs {
 fn pinned_now() -> chrono::DateTime<Utc> {
     use chrono::SubsecRound;
     Utc::now().trunc_subsecs(0) + chrono::Duration::seconds(1)
-}
-
-/// Checks a page size before it is sent (the generated code checks only that it is not 0).
-pub(crate) fn check_per_page(per_page: Option<u64>) -> Result<(), Error> {
-    match per_page {
-        Some(n) if !(1..=MAX_PER_PAGE).contains(&n) => Err(Error::InvalidInput(format!(
-            "per_page must be between 1 and {MAX_PER_PAGE}, not {n}"
-        ))),
-        _ => Ok(()),
-    }
-}
-
-/// Checks a path identifier before it is sent, with a clearer message than the generated
-/// conversion gives.
-pub(crate) fn check_identifier(what: &str, value: &str) -> Result<(), Error> {
-    if value.is_empty() || value.len() > 32 {
-        return Err(Error::InvalidInput(format!(
-            "{what} must be a Cloudflare identifier of 1 to 32 characters, got {} characters",
-            value.len()
-        )));
-    }
-    Ok(())
 }

@@ -56,11 +56,15 @@ pub enum CredentialsError {
         /// The variable that is missing.
         missing: &'static str,
     },
-    /// A value cannot be sent as an HTTP header (for example, it holds a line break).
-    #[error("the {what} cannot be sent as an HTTP header (empty, or holds a control character)")]
-    InvalidHeaderValue {
+    /// A value cannot be a Cloudflare credential: it is empty, has white space around it, or
+    /// holds a character that is not visible ASCII (a line break, a tab, a non-ASCII letter).
+    /// Nothing was sent.
+    #[error("the {what} cannot be a Cloudflare credential: {reason}")]
+    Malformed {
         /// Which value (never the value itself).
         what: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
     },
 }
 
@@ -135,13 +139,17 @@ impl Credentials {
         match &self.0 {
             Kind::ApiToken(token) => {
                 let token = token.expose_secret();
-                check_not_blank(token, "API token")?;
-                let value = format!("Bearer {token}");
-                headers.insert(AUTHORIZATION, sensitive(&value, "API token")?);
+                check_visible_ascii(token, "API token")?;
+                let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
+                    CredentialsError::Malformed {
+                        what: "API token",
+                        reason: "it cannot be sent as an HTTP header",
+                    }
+                })?;
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
             }
             Kind::GlobalKey { email, key } => {
-                check_not_blank(email, "email")?;
-                check_not_blank(key.expose_secret(), "Global API key")?;
                 headers.insert(
                     HeaderName::from_static("x-auth-email"),
                     sensitive(email, "email")?,
@@ -156,16 +164,28 @@ impl Credentials {
     }
 }
 
-fn check_not_blank(value: &str, what: &'static str) -> Result<(), CredentialsError> {
+/// Refuses what Cloudflare never issues: tokens, keys and emails are visible ASCII, with no
+/// white space inside or around them.
+fn check_visible_ascii(value: &str, what: &'static str) -> Result<(), CredentialsError> {
+    let malformed = |reason| Err(CredentialsError::Malformed { what, reason });
     if value.trim().is_empty() {
-        return Err(CredentialsError::InvalidHeaderValue { what });
+        return malformed("it is empty");
+    }
+    if value.trim() != value {
+        return malformed("it has white space around it");
+    }
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return malformed("it holds a character that is not visible ASCII");
     }
     Ok(())
 }
 
 fn sensitive(value: &str, what: &'static str) -> Result<HeaderValue, CredentialsError> {
-    let mut header =
-        HeaderValue::from_str(value).map_err(|_| CredentialsError::InvalidHeaderValue { what })?;
+    check_visible_ascii(value, what)?;
+    let mut header = HeaderValue::from_str(value).map_err(|_| CredentialsError::Malformed {
+        what,
+        reason: "it cannot be sent as an HTTP header",
+    })?;
     header.set_sensitive(true);
     Ok(header)
 }

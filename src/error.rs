@@ -77,6 +77,59 @@ pub enum Error {
     /// The server's pagination would have repeated or skipped entries, so iteration stopped.
     #[error("pagination stopped: {0}")]
     Pagination(String),
+    /// A timeout fired: which one, and its limit.
+    #[error("timed out: {kind} passed its limit of {:.1} s{}", limit.as_secs_f64(), attempts_suffix(*attempts))]
+    Timeout {
+        /// Which timeout fired.
+        kind: TimeoutKind,
+        /// The limit it enforces.
+        limit: Duration,
+        /// How many times the request was sent (0 for a run's deadline).
+        attempts: u32,
+    },
+    /// The server answered with a redirect. The Cloudflare API does not redirect, and this
+    /// client never follows one: credentials are not sent anywhere but the API root.
+    #[error("the server answered HTTP {status} with a redirect to {}; redirects are not followed", location.as_deref().unwrap_or("nowhere"))]
+    Redirect {
+        /// The 3xx status.
+        status: StatusCode,
+        /// The `Location` it named (without any user name or password), if it named one.
+        location: Option<String>,
+    },
+}
+
+/// Which timeout ended a call or a run (see [`Error::Timeout`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Opening the connection ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)).
+    Connect,
+    /// No byte came from the server for this long
+    /// ([`ClientBuilder::read_timeout`](crate::ClientBuilder::read_timeout)).
+    Idle,
+    /// One attempt, from sending the request to the last byte of the body
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    Request,
+    /// A whole run of pages ([`ClientBuilder::run_timeout`](crate::ClientBuilder::run_timeout)).
+    Run,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connecting (connect timeout)",
+            TimeoutKind::Idle => "waiting for the server's next byte (read timeout)",
+            TimeoutKind::Request => "one attempt (request timeout)",
+            TimeoutKind::Run => "the run (run timeout)",
+        })
+    }
+}
+
+fn attempts_suffix(attempts: u32) -> String {
+    match attempts {
+        0 | 1 => String::new(),
+        n => format!(", after {n} attempts"),
+    }
 }
 
 impl Error {
@@ -88,6 +141,7 @@ impl Error {
             Error::Decode(decode) => Some(decode.status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
+            Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -108,6 +162,7 @@ impl Error {
         match self {
             Error::Api(api) => is_retryable_status(api.status),
             Error::RateLimited(_) | Error::Transport { .. } => true,
+            Error::Timeout { kind, .. } => *kind != TimeoutKind::Run,
             _ => false,
         }
     }
@@ -296,6 +351,14 @@ pub(crate) fn api_error(
     body: Bytes,
     exchange: &Exchange,
 ) -> Error {
+    if status.is_redirection() {
+        return Error::Redirect {
+            status,
+            location: headers
+                .get(reqwest::header::LOCATION)
+                .map(|v| redacted_location(&String::from_utf8_lossy(v.as_bytes()))),
+        };
+    }
     let api = ApiError {
         status,
         errors,
@@ -315,6 +378,20 @@ pub(crate) fn api_error(
     Error::Api(Box::new(api))
 }
 
+/// A `Location` as an error may show it: without a user name or password.
+fn redacted_location(location: &str) -> String {
+    match reqwest::Url::parse(location) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Ok(url) => url.to_string(),
+        // Relative: no user name can hide in it, but keep it to one line.
+        Err(_) => snippet(location.as_bytes()),
+    }
+}
+
 /// Cloudflare's `errors[]` from a body that may or may not be an envelope.
 fn envelope_errors(body: &[u8]) -> Vec<ResponseMessage> {
     serde_json::from_slice::<ErrorEnvelope>(body)
@@ -332,9 +409,16 @@ pub(crate) fn from_generated(
     use progenitor_client::Error as G;
     match error {
         G::InvalidRequest(message) => Error::InvalidInput(message),
-        G::CommunicationError(source) | G::ResponseBodyError(source) => Error::Transport {
-            source,
-            attempts: exchange.attempts.max(1),
+        G::CommunicationError(source) | G::ResponseBodyError(source) => match exchange.timeout {
+            Some((kind, limit)) if source.is_timeout() => Error::Timeout {
+                kind,
+                limit,
+                attempts: exchange.attempts.max(1),
+            },
+            _ => Error::Transport {
+                source,
+                attempts: exchange.attempts.max(1),
+            },
         },
         G::ErrorResponse(response) => {
             let status = response.status();

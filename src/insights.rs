@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::account_logs::{check_identifier, check_per_page};
 use crate::generated::types::{FieldChanged, InsightAuditLog, InsightAuditLogPage, Order};
 use crate::page::{Entries, Fetch, Fetched, Page, Pages, ResumeToken, Walk, id_fingerprint};
+use crate::validate::{check_identifier, check_per_page};
 use crate::{Client, Error, transport};
 
 /// Whose insights audit log: an account's or one zone's. The two are separate endpoints.
@@ -20,9 +20,11 @@ use crate::{Client, Error, transport};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
-    /// `/accounts/{account_id}/security-center/insights/audit-log`.
+    /// `/accounts/{account_id}/security-center/insights/audit-log`; the account ID (32
+    /// hexadecimal characters, checked before any request).
     Account(String),
-    /// `/zones/{zone_id}/security-center/insights/audit-log`; the zone's 32-character tag.
+    /// `/zones/{zone_id}/security-center/insights/audit-log`; the zone's tag (32 hexadecimal
+    /// characters, checked before any request), not its numeric ID.
     Zone(String),
 }
 
@@ -186,7 +188,8 @@ impl InsightsAuditLog {
         self
     }
 
-    /// Every page, one request at a time, following the cursors.
+    /// Every page, in order, following the cursors; the next page is fetched while the
+    /// caller works through the current one.
     pub fn pages(self) -> Pages<InsightAuditLog> {
         let start = self.start();
         Pages::walk(self, start)
@@ -268,6 +271,10 @@ impl Walk for InsightsAuditLog {
 
     fn max_pages(&self) -> Option<u64> {
         self.max_pages
+    }
+
+    fn client(&self) -> &Client {
+        &self.client
     }
 
     fn key(entry: &InsightAuditLog) -> Option<u64> {

@@ -8,16 +8,18 @@
 //!   (`GET /{accounts|zones}/{id}/security-center/insights/audit-log`), cursor pages, via
 //!   [`Client::insights_audit_log`].
 //!
-//! Both hand out every entry as a [`futures::Stream`] that fetches one page at a time, with
-//! stop rules and loop guards so that an entry is never skipped or repeated, and errors that
-//! keep the HTTP status, Cloudflare's error codes and the `cf-ray` header.
+//! Both hand out every entry as a [`futures::Stream`], in the server's order, with stop rules
+//! and loop guards so that an entry is never skipped or repeated, and errors that keep the
+//! HTTP status, Cloudflare's error codes and the `cf-ray` header. The account audit logs keep
+//! up to [`DEFAULT_CONCURRENCY`] pages in flight (see [`AccountAuditLogs::concurrency`]); the
+//! insights log fetches the next page while the caller works through the current one.
 //!
 //! ```no_run
 //! use cloudflare_audit_logs::{Client, Credentials, Direction, FieldChanged, Order, Scope};
 //! use futures::TryStreamExt;
 //!
 //! # async fn run() -> Result<(), cloudflare_audit_logs::Error> {
-//! # let since = chrono::Utc::now();
+//! let since = chrono::Utc::now() - chrono::Duration::days(7);
 //! let client = Client::builder()
 //!     .credentials(Credentials::api_token("..."))
 //!     .base_url("http://127.0.0.1:8080/client/v4") // default https://api.cloudflare.com/client/v4
@@ -36,7 +38,7 @@
 //!
 //! // Insights audit log of a zone (or `Scope::Account`).
 //! let mut entries = client
-//!     .insights_audit_log(Scope::Zone("zone-id".into()))
+//!     .insights_audit_log(Scope::Zone("9a7806061c88ada191ed06f989cc3dac".into()))
 //!     .field_changed(FieldChanged::Status)
 //!     .order(Order::Asc)
 //!     .per_page(500)
@@ -68,14 +70,15 @@ mod rate_limit;
 mod retry;
 mod time_bound;
 mod transport;
+mod validate;
 
-pub use account_logs::{AccountAuditLogs, DEFAULT_CONCURRENCY, MAX_PER_PAGE};
+pub use account_logs::{AccountAuditLogs, DEFAULT_CONCURRENCY};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-    ENV_BASE_URL, http_client_builder,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT, ENV_BASE_URL, http_client_builder,
 };
 pub use credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
-pub use error::{ApiError, DecodeError, Error, RateLimited};
+pub use error::{ApiError, DecodeError, Error, RateLimited, TimeoutKind};
 pub use generated::types::{
     AuditLog, AuditLogAction, AuditLogActor, AuditLogOwner, AuditLogResource, Direction,
     FieldChanged, InsightAuditLog, Order, ResponseMessage,
@@ -87,6 +90,7 @@ pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use time_bound::TimeBound;
 pub use transport::{ClientStats, DEFAULT_USER_AGENT, Transport};
+pub use validate::MAX_PER_PAGE;
 
 /// The README's examples, compiled as doctests.
 #[doc = include_str!("../README.md")]

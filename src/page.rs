@@ -13,7 +13,9 @@ use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, TimeBound};
+use std::time::Duration;
+
+use crate::{Error, TimeBound, TimeoutKind};
 
 /// Where the next page starts: save it (it is serde-able) and hand it to `.resume()` to go
 /// on from there later, with the same filters.
@@ -137,6 +139,9 @@ pub(crate) trait Walk: Send + Sync + Sized + 'static {
 
     /// The most pages one run may fetch, if the caller set a limit.
     fn max_pages(&self) -> Option<u64>;
+
+    /// The client the pages come from (for its run deadline).
+    fn client(&self) -> &crate::Client;
 }
 
 impl<T: Send + 'static> Pages<T> {
@@ -155,7 +160,12 @@ impl<T: Send + 'static> Pages<T> {
             Ok(at) => (Some(at), None),
             Err(e) => (None, Some(e)),
         };
+        let deadline = walker
+            .client()
+            .run_timeout()
+            .map(|limit| (tokio::time::Instant::now() + limit, limit));
         let state = WalkState {
+            deadline,
             walker: Arc::new(walker),
             queue: VecDeque::new(),
             next,
@@ -240,6 +250,8 @@ struct WalkState<W: Walk> {
     committed: u64,
     seen: HashSet<u64>,
     dedupe: BoundaryDedupe<u64>,
+    /// When the run must end, and the limit that set it.
+    deadline: Option<(tokio::time::Instant, Duration)>,
 }
 
 impl<W: Walk> WalkState<W> {
@@ -258,7 +270,17 @@ impl<W: Walk> WalkState<W> {
                 _ => Ok(None),
             };
         };
-        let fetched = task.await?;
+        let fetched = match self.deadline {
+            Some((at, limit)) => tokio::time::timeout_at(at, task).await.map_err(|_| {
+                self.queue.clear();
+                Error::Timeout {
+                    kind: TimeoutKind::Run,
+                    limit,
+                    attempts: 0,
+                }
+            })??,
+            None => task.await?,
+        };
         self.started = true;
         if fetched.last.is_some() {
             self.last = fetched.last;

@@ -12,18 +12,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::{StatusCode, Url};
 
 use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
-use crate::Error;
 use crate::envelope::Envelope;
 use crate::generated::{self, types::ErrorEnvelope};
 use crate::rate_limit::Limiter;
 use crate::retry::{RetryPolicy, Wait, is_retryable_status};
+use crate::{Error, TimeoutKind, validate};
 
 /// The `User-Agent` this crate sends unless told otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!(
@@ -37,14 +37,39 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
 /// spec's version describes our document, not a Cloudflare API version, so it is not sent.
 const GENERATOR_VERSION_HEADER: &str = "api-version";
 
-/// What the execution seam needs to know; the inner value of the generated client.
+/// The client's settings for sending requests (credentials, retries, pacing, limits), which
+/// every call of the generated client reads: the value [`generated::Client::inner`] returns.
+/// It has no public methods; configure it through [`ClientBuilder`](crate::ClientBuilder).
 #[derive(Clone, Debug)]
 pub struct Transport {
     headers: HeaderMap,
     retry: RetryPolicy,
     limiter: Option<Limiter>,
     max_body: usize,
+    /// The API root, which every request's URL is checked against.
+    base: Url,
+    timeouts: Timeouts,
     counters: Arc<Counters>,
+}
+
+/// The time limits a client enforces.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Timeouts {
+    pub(crate) connect: Duration,
+    pub(crate) request: Duration,
+    pub(crate) idle: Duration,
+    pub(crate) run: Option<Duration>,
+}
+
+/// Everything [`Transport::new`] takes.
+pub(crate) struct Settings {
+    pub(crate) auth: HeaderMap,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) limiter: Option<Limiter>,
+    pub(crate) max_body: usize,
+    pub(crate) base: Url,
+    pub(crate) timeouts: Timeouts,
 }
 
 /// Running totals, shared by all clones of a client.
@@ -78,21 +103,34 @@ pub struct ClientStats {
 }
 
 impl Transport {
-    pub(crate) fn new(
-        auth: HeaderMap,
-        user_agent: HeaderValue,
-        retry: RetryPolicy,
-        limiter: Option<Limiter>,
-        max_body: usize,
-    ) -> Self {
-        let mut headers = auth;
-        headers.insert(USER_AGENT, user_agent);
+    pub(crate) fn new(settings: Settings) -> Self {
+        let mut headers = settings.auth;
+        headers.insert(USER_AGENT, settings.user_agent);
         Transport {
             headers,
-            retry,
-            limiter,
-            max_body,
+            retry: settings.retry,
+            limiter: settings.limiter,
+            max_body: settings.max_body,
+            base: settings.base,
+            timeouts: settings.timeouts,
             counters: Arc::default(),
+        }
+    }
+
+    /// The deadline of a whole run, if the client has one.
+    pub(crate) fn run_timeout(&self) -> Option<Duration> {
+        self.timeouts.run
+    }
+
+    /// Which timeout a timed-out attempt ran into, from how long it ran.
+    fn timeout_fired(&self, error: &reqwest::Error, elapsed: Duration) -> (TimeoutKind, Duration) {
+        let t = &self.timeouts;
+        if error.is_connect() {
+            (TimeoutKind::Connect, t.connect)
+        } else if elapsed >= t.request {
+            (TimeoutKind::Request, t.request)
+        } else {
+            (TimeoutKind::Idle, t.idle)
         }
     }
 
@@ -118,6 +156,8 @@ pub(crate) struct Exchange {
     pub(crate) wait_refused: Option<Duration>,
     /// The body grew past this many bytes, so reading stopped.
     pub(crate) oversized: Option<usize>,
+    /// The last attempt timed out: which timeout, and its limit.
+    pub(crate) timeout: Option<(TimeoutKind, Duration)>,
 }
 
 tokio::task_local! {
@@ -170,8 +210,17 @@ impl ClientHooks<Transport> for generated::Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        // The second line of defence behind the identifier checks: whatever a value held, the
+        // request goes to its operation's path under the API root, or nowhere.
+        validate::check_destination(
+            &self.inner().base,
+            request.url(),
+            info.operation_id,
+            generated::OPERATION_PATHS,
+        )
+        .map_err(progenitor_client::Error::InvalidRequest)?;
         let headers = request.headers_mut();
         headers.remove(GENERATOR_VERSION_HEADER);
         for (name, value) in &self.inner().headers {
@@ -227,6 +276,7 @@ impl ClientHooks<Transport> for generated::Client {
                         exchange.headers = answer.headers.clone();
                         exchange.body = answer.body.clone();
                         exchange.oversized = answer.oversized.then_some(transport.max_body);
+                        exchange.timeout = None;
                     });
                     // An oversized body is the server's answer, not a passing fault.
                     if answer.oversized || !is_retryable_status(answer.status) {
@@ -248,6 +298,10 @@ impl ClientHooks<Transport> for generated::Client {
                     (wait, next)
                 }
                 Err(error) => {
+                    let timeout = error
+                        .is_timeout()
+                        .then(|| transport.timeout_fired(&error, started.elapsed()));
+                    record(|exchange| exchange.timeout = timeout);
                     let Some(next) = spare.filter(|_| is_transient(&error)) else {
                         return Err(error);
                     };

@@ -1,6 +1,8 @@
 //! Building clients: TLS, credentials from an environment, secrets kept out of output, and
 //! configuration errors that are errors rather than panics.
 
+mod common;
+
 use cloudflare_audit_logs::{Client, Credentials, CredentialsError, Error};
 
 const SECRET: &str = "canary-secret-7f3a9c";
@@ -93,16 +95,20 @@ fn values_that_cannot_be_headers_are_errors() {
         Credentials::api_token("   "),
         Credentials::global_key("", SECRET),
         Credentials::global_key("me@example.com", "key\u{7f}"),
+        Credentials::api_token(format!("{SECRET}\t")),
+        Credentials::api_token(format!(" {SECRET}")),
+        Credentials::api_token(format!("{SECRET} ")),
+        Credentials::api_token(format!("{SECRET}é")),
+        Credentials::global_key(" me@example.com", SECRET),
+        Credentials::global_key("mé@example.com", SECRET),
+        Credentials::global_key("me@example.com", format!("{SECRET}\u{a0}")),
     ] {
         let err = Client::builder()
             .credentials(credentials)
             .build()
             .unwrap_err();
         assert!(
-            matches!(
-                err,
-                Error::Credentials(CredentialsError::InvalidHeaderValue { .. })
-            ),
+            matches!(err, Error::Credentials(CredentialsError::Malformed { .. })),
             "{err}"
         );
         assert!(!err.to_string().contains(SECRET));
@@ -138,11 +144,10 @@ fn missing_credentials_and_bad_urls_are_configuration_errors() {
 }
 
 #[test]
-fn a_callers_own_http_client_built_from_ours_is_used_as_is() {
+fn a_callers_own_http_client_builder_is_used() {
     let http = cloudflare_audit_logs::http_client_builder()
         .unwrap()
-        .build()
-        .unwrap();
+        .pool_max_idle_per_host(2);
     let client = Client::builder()
         .credentials(Credentials::api_token(SECRET))
         .http_client(http)
@@ -161,22 +166,24 @@ fn clients_and_streams_can_be_stored_and_moved_between_tasks() {
         .build()
         .unwrap();
     shared(&client);
-    owned(&client.account_audit_logs("a").stream());
-    owned(&client.account_audit_logs("a").pages());
+    owned(&client.account_audit_logs(common::ACCOUNT).stream());
+    owned(&client.account_audit_logs(common::ACCOUNT).pages());
     owned(
         &client
-            .insights_audit_log(cloudflare_audit_logs::Scope::Zone("z".into()))
+            .insights_audit_log(cloudflare_audit_logs::Scope::Zone(common::ZONE.into()))
             .stream(),
     );
     owned(
         &client
-            .insights_audit_log(cloudflare_audit_logs::Scope::Account("a".into()))
+            .insights_audit_log(cloudflare_audit_logs::Scope::Account(
+                common::ACCOUNT.into(),
+            ))
             .pages(),
     );
     // A stream outlives the client value it came from: it holds its own clone.
     let stream = {
         let scoped = client.clone();
-        scoped.account_audit_logs("a").stream()
+        scoped.account_audit_logs(common::ACCOUNT).stream()
     };
     owned(&stream);
 }

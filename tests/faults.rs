@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use cloudflare_audit_logs::{
     Client, Credentials, Entries, Error, InsightAuditLog, RateLimit, RetryPolicy, Scope,
+    TimeoutKind,
 };
 use common::scripted::{Reply, Request, Scripted};
 use common::*;
@@ -244,7 +245,7 @@ async fn success_false_in_a_200_is_an_error_not_retried() {
 }
 
 #[tokio::test]
-async fn a_server_slower_than_the_timeout_is_a_transport_error() {
+async fn a_server_slower_than_the_timeout_is_a_request_timeout() {
     let slow = Reply::Delayed(Duration::from_secs(5), Box::new(Reply::Close));
     let server = Scripted::start(failing(None, usize::MAX, slow)).await;
     let client = Client::builder()
@@ -255,11 +256,18 @@ async fn a_server_slower_than_the_timeout_is_a_transport_error() {
         .build()
         .unwrap();
     let error = collect(zone_log(&client)).await.unwrap_err();
-    let Error::Transport { source, attempts } = &error else {
-        panic!("not a transport error: {error}")
+    let Error::Timeout {
+        kind,
+        limit,
+        attempts,
+    } = &error
+    else {
+        panic!("not a timeout: {error}")
     };
-    assert!(source.is_timeout(), "{source}");
+    assert_eq!(*kind, TimeoutKind::Request);
+    assert_eq!(*limit, Duration::from_millis(200));
     assert_eq!(*attempts, 3);
+    assert!(error.to_string().contains("request timeout"), "{error}");
     assert_eq!(server.requests().len(), 3);
 }
 

@@ -63,6 +63,8 @@ pub enum Reply {
     ResetMidBody { body: Vec<u8>, sent: usize },
     /// A 200 whose body is sent in chunks of `chunk` bytes, with no `Content-Length`.
     Chunked { body: Vec<u8>, chunk: usize },
+    /// A 200 whose head comes at once and whose body comes one byte every `every`.
+    Drip { body: Vec<u8>, every: Duration },
     /// Close the connection without answering.
     Close,
     /// Wait, then reply.
@@ -228,6 +230,17 @@ async fn serve(
                 stream.write_all(b"\r\n").await?;
             }
             stream.write_all(b"0\r\n\r\n").await?;
+        }
+        Reply::Drip { body, every } => {
+            let headers = [("content-type".to_owned(), "application/json".to_owned())];
+            stream
+                .write_all(&head_bytes(200, &headers, body.len()))
+                .await?;
+            for byte in body.chunks(1) {
+                stream.write_all(byte).await?;
+                stream.flush().await?;
+                tokio::time::sleep(every).await;
+            }
         }
         Reply::Close | Reply::Delayed(..) => {}
     }
