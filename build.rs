@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 fn main() {
     println!("cargo::rerun-if-changed={}", codegen::SPEC_PATH);
-    println!("cargo::rerun-if-changed=codegen/mod.rs");
+    println!("cargo::rerun-if-changed=codegen");
 
     let options = codegen::Options {
         json_schema: std::env::var_os("CARGO_FEATURE_SCHEMA").is_some(),

@@ -10,6 +10,8 @@
 
 #![allow(dead_code)]
 
+mod queries;
+
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 
@@ -301,6 +303,7 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, CodegenErro
     );
     out.push_str(&prettyplease::unparse(&file));
     out.push_str(&operation_paths(&spec));
+    out.push_str(&queries::generate(&spec, &file)?);
     Ok(out)
 }
 

@@ -7,8 +7,8 @@ use reqwest::header::HeaderValue;
 
 use crate::transport::{DEFAULT_USER_AGENT, Settings, Timeouts, Transport};
 use crate::{
-    AccountAuditLogs, Credentials, Error, InsightsAuditLog, RateLimit, RetryPolicy, Scope,
-    generated, validate,
+    AccountAuditLogsRequest, Credentials, Error, InsightsAuditLogRequest, InsightsScope, RateLimit,
+    RetryPolicy, generated, validate,
 };
 
 /// Cloudflare's API root.
@@ -63,13 +63,13 @@ impl Client {
     }
 
     /// The account audit logs of `account_id`, with page-number pagination.
-    pub fn account_audit_logs(&self, account_id: impl Into<String>) -> AccountAuditLogs {
-        AccountAuditLogs::new(self.clone(), account_id.into())
+    pub fn account_audit_logs(&self, account_id: impl Into<String>) -> AccountAuditLogsRequest {
+        AccountAuditLogsRequest::new(self.clone(), account_id.into())
     }
 
     /// The Security Center insights audit log of an account or a zone, with cursor pagination.
-    pub fn insights_audit_log(&self, scope: Scope) -> InsightsAuditLog {
-        InsightsAuditLog::new(self.clone(), scope)
+    pub fn insights_audit_log(&self, scope: InsightsScope) -> InsightsAuditLogRequest {
+        InsightsAuditLogRequest::new(self.clone(), scope)
     }
 
     /// The generated client, for anything this wrapper does not cover. Its calls go through

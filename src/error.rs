@@ -1,15 +1,14 @@
 //! [`Error`]: every way a call can fail, with what you need to act on it.
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::CredentialsError;
-use crate::generated::types::{ErrorEnvelope, ResponseMessage};
-use crate::retry::{is_retryable_status, server_wait};
-use crate::transport::Exchange;
+use crate::generated::types::ResponseMessage;
+use crate::retry::is_retryable_status;
 
 /// How many bytes of a body an error message quotes.
 const SNIPPET_LEN: usize = 300;
@@ -56,12 +55,12 @@ pub enum Error {
     /// The response did not have the shape the spec promises.
     #[error(transparent)]
     Decode(Box<DecodeError>),
-    /// The request did not complete: connection refused or reset, timeout, truncated body.
+    /// The request did not complete: connection refused or reset, a body cut short.
     #[error("request failed after {attempts} attempt(s): {source}")]
     Transport {
         /// What went wrong underneath.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
         /// How many times the request was sent.
         attempts: u32,
     },
@@ -74,9 +73,17 @@ pub enum Error {
         /// The response's status.
         status: StatusCode,
     },
-    /// The server's pagination would have repeated or skipped entries, so iteration stopped.
+    /// The server's pagination would have repeated or skipped entries, or the run reached
+    /// the caller's page limit, so iteration stopped.
     #[error("pagination stopped: {0}")]
-    Pagination(String),
+    Pagination(PaginationError),
+    /// The Tokio runtime shut down while a page was being fetched.
+    #[error("the runtime shut down while a page was being fetched")]
+    RuntimeShutdown,
+    /// Something this crate does not expect happened in the generated code; the words are
+    /// the generator's. Please report it.
+    #[error("unexpected failure in the generated client: {0}")]
+    Unexpected(String),
     /// A timeout fired: which one, and its limit.
     #[error("timed out: {kind} passed its limit of {:.1} s{}", limit.as_secs_f64(), attempts_suffix(*attempts))]
     Timeout {
@@ -96,6 +103,62 @@ pub enum Error {
         /// The `Location` it named (without any user name or password), if it named one.
         location: Option<String>,
     },
+}
+
+/// Why a run stopped paginating (see [`Error::Pagination`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// The server pointed back to a page (a cursor, a page number) this run already fetched;
+    /// following it would loop.
+    #[error("the server pointed back to a page this run already fetched")]
+    RepeatedPosition,
+    /// More pages follow, but the run reached the caller's `max_pages`.
+    #[error("more pages follow, but the run stops at its limit of {max} pages (max_pages)")]
+    PageLimit {
+        /// The limit.
+        max: u64,
+    },
+    /// A page past the last one the server counts held entries.
+    #[error("page {page} holds entries but the server counts only {total} pages")]
+    PastLastPage {
+        /// The page that held entries.
+        page: u64,
+        /// How many pages the server said there are.
+        total: u64,
+    },
+    /// Page numbers passed `u64::MAX`.
+    #[error("page numbers ran out of range")]
+    PageNumbersExhausted,
+}
+
+/// A request that did not complete: the connection failed, was reset, or the body was cut
+/// short. Its [`source`](std::error::Error::source) is the HTTP client's own error.
+#[derive(Debug)]
+pub struct TransportError(pub(crate) reqwest::Error);
+
+impl TransportError {
+    /// Whether the connection could not be opened.
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+
+    /// Whether the failure came while reading the response body.
+    pub fn is_body(&self) -> bool {
+        self.0.is_body() || self.0.is_decode()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
 }
 
 /// Which timeout ended a call or a run (see [`Error::Timeout`]).
@@ -140,7 +203,7 @@ impl Error {
             Error::RateLimited(limited) => Some(limited.api.status),
             Error::Decode(decode) => Some(decode.status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
-            Error::Transport { source, .. } => source.status(),
+            Error::Transport { source, .. } => source.0.status(),
             Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
@@ -151,7 +214,7 @@ impl Error {
         match self {
             Error::Api(api) => api.cf_ray(),
             Error::RateLimited(limited) => limited.api.cf_ray(),
-            Error::Decode(decode) => decode.cf_ray.as_deref(),
+            Error::Decode(decode) => decode.cf_ray(),
             _ => None,
         }
     }
@@ -188,9 +251,9 @@ impl Error {
 /// A 429 that retrying did not get past.
 #[derive(Debug)]
 pub struct RateLimited {
-    api: ApiError,
-    retry_after: Option<Duration>,
-    refused_wait: bool,
+    pub(crate) api: ApiError,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) refused_wait: bool,
 }
 
 impl RateLimited {
@@ -226,11 +289,11 @@ impl std::error::Error for RateLimited {}
 /// An error answer from Cloudflare.
 #[derive(Debug)]
 pub struct ApiError {
-    status: StatusCode,
-    errors: Vec<ResponseMessage>,
-    cf_ray: Option<String>,
-    body: Bytes,
-    attempts: u32,
+    pub(crate) status: StatusCode,
+    pub(crate) errors: Vec<ResponseMessage>,
+    pub(crate) cf_ray: Option<String>,
+    pub(crate) body: Bytes,
+    pub(crate) attempts: u32,
 }
 
 impl ApiError {
@@ -289,10 +352,10 @@ impl std::error::Error for ApiError {}
 /// A response whose body does not decode.
 #[derive(Debug)]
 pub struct DecodeError {
-    status: StatusCode,
-    cf_ray: Option<String>,
-    snippet: String,
-    source: serde_json::Error,
+    pub(crate) status: StatusCode,
+    pub(crate) cf_ray: Option<String>,
+    pub(crate) snippet: String,
+    pub(crate) source: serde_json::Error,
 }
 
 impl DecodeError {
@@ -304,6 +367,11 @@ impl DecodeError {
     /// The start of the body, as text.
     pub fn snippet(&self) -> &str {
         &self.snippet
+    }
+
+    /// The `cf-ray` header, if the response had one.
+    pub fn cf_ray(&self) -> Option<&str> {
+        self.cf_ray.as_deref()
     }
 }
 
@@ -324,7 +392,7 @@ impl std::error::Error for DecodeError {
 }
 
 /// The start of a body as one line of text.
-fn snippet(body: &[u8]) -> String {
+pub(crate) fn snippet(body: &[u8]) -> String {
     let cut = &body[..body.len().min(SNIPPET_LEN)];
     let mut text: String = String::from_utf8_lossy(cut)
         .chars()
@@ -334,123 +402,4 @@ fn snippet(body: &[u8]) -> String {
         text.push('…');
     }
     text.trim().to_owned()
-}
-
-fn cf_ray(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    headers
-        .get("cf-ray")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-/// An error answer built from what the transport saw; a 429 becomes [`Error::RateLimited`].
-pub(crate) fn api_error(
-    status: StatusCode,
-    headers: &reqwest::header::HeaderMap,
-    errors: Vec<ResponseMessage>,
-    body: Bytes,
-    exchange: &Exchange,
-) -> Error {
-    if status.is_redirection() {
-        return Error::Redirect {
-            status,
-            location: headers
-                .get(reqwest::header::LOCATION)
-                .map(|v| redacted_location(&String::from_utf8_lossy(v.as_bytes()))),
-        };
-    }
-    let api = ApiError {
-        status,
-        errors,
-        cf_ray: cf_ray(headers),
-        body,
-        attempts: exchange.attempts.max(1),
-    };
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        return Error::RateLimited(Box::new(RateLimited {
-            api,
-            retry_after: exchange
-                .wait_refused
-                .or_else(|| server_wait(headers, SystemTime::now())),
-            refused_wait: exchange.wait_refused.is_some(),
-        }));
-    }
-    Error::Api(Box::new(api))
-}
-
-/// A `Location` as an error may show it: without a user name or password.
-fn redacted_location(location: &str) -> String {
-    match reqwest::Url::parse(location) {
-        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
-            let _ = url.set_username("");
-            let _ = url.set_password(None);
-            url.to_string()
-        }
-        Ok(url) => url.to_string(),
-        // Relative: no user name can hide in it, but keep it to one line.
-        Err(_) => snippet(location.as_bytes()),
-    }
-}
-
-/// Cloudflare's `errors[]` from a body that may or may not be an envelope.
-fn envelope_errors(body: &[u8]) -> Vec<ResponseMessage> {
-    serde_json::from_slice::<ErrorEnvelope>(body)
-        .ok()
-        .and_then(|envelope| envelope.errors)
-        .unwrap_or_default()
-}
-
-/// Turns a failure of a generated call into an [`Error`], using what the transport recorded
-/// of the exchange so that the status, headers and raw body survive every path.
-pub(crate) fn from_generated(
-    error: progenitor_client::Error<ErrorEnvelope>,
-    exchange: &Exchange,
-) -> Error {
-    use progenitor_client::Error as G;
-    match error {
-        G::InvalidRequest(message) => Error::InvalidInput(message),
-        G::CommunicationError(source) | G::ResponseBodyError(source) => match exchange.timeout {
-            Some((kind, limit)) if source.is_timeout() => Error::Timeout {
-                kind,
-                limit,
-                attempts: exchange.attempts.max(1),
-            },
-            _ => Error::Transport {
-                source,
-                attempts: exchange.attempts.max(1),
-            },
-        },
-        G::ErrorResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let errors = response.into_inner().errors.unwrap_or_default();
-            api_error(status, &headers, errors, exchange.body.clone(), exchange)
-        }
-        G::InvalidResponsePayload(body, source) => match exchange.status {
-            Some(status) if !status.is_success() => {
-                // An error status whose body is not an envelope (an HTML page from a proxy).
-                api_error(status, &exchange.headers, Vec::new(), body, exchange)
-            }
-            status => Error::Decode(Box::new(DecodeError {
-                status: status.unwrap_or(StatusCode::OK),
-                cf_ray: cf_ray(&exchange.headers),
-                snippet: snippet(&body),
-                source,
-            })),
-        },
-        G::UnexpectedResponse(response) => {
-            let status = response.status();
-            let errors = envelope_errors(&exchange.body);
-            api_error(
-                status,
-                response.headers(),
-                errors,
-                exchange.body.clone(),
-                exchange,
-            )
-        }
-        // Left: `InvalidUpgrade` (no operation upgrades) and `Custom` (our hooks return none).
-        // Neither can come from this crate's calls; keep the words if one ever does.
-        other => Error::InvalidInput(other.to_string()),
-    }
 }

@@ -11,11 +11,11 @@
 //! Both hand out every entry as a [`futures::Stream`], in the server's order, with stop rules
 //! and loop guards so that an entry is never skipped or repeated, and errors that keep the
 //! HTTP status, Cloudflare's error codes and the `cf-ray` header. The account audit logs keep
-//! up to [`DEFAULT_CONCURRENCY`] pages in flight (see [`AccountAuditLogs::concurrency`]); the
+//! up to [`DEFAULT_CONCURRENCY`] pages in flight (see [`AccountAuditLogsRequest::concurrency`]); the
 //! insights log fetches the next page while the caller works through the current one.
 //!
 //! ```no_run
-//! use cloudflare_audit_logs::{Client, Credentials, Direction, FieldChanged, Order, Scope};
+//! use cloudflare_audit_logs::{Client, Credentials, Direction, FieldChanged, Order, InsightsScope};
 //! use futures::TryStreamExt;
 //!
 //! # async fn run() -> Result<(), cloudflare_audit_logs::Error> {
@@ -36,9 +36,9 @@
 //!     .try_collect()
 //!     .await?;
 //!
-//! // Insights audit log of a zone (or `Scope::Account`).
+//! // Insights audit log of a zone (or `InsightsScope::Account`).
 //! let mut entries = client
-//!     .insights_audit_log(Scope::Zone("9a7806061c88ada191ed06f989cc3dac".into()))
+//!     .insights_audit_log(InsightsScope::Zone("9a7806061c88ada191ed06f989cc3dac".into()))
 //!     .field_changed(FieldChanged::Status)
 //!     .order(Order::Asc)
 //!     .per_page(500)
@@ -57,13 +57,16 @@
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// One file per listing (the spec plus how a page is fetched), over the shared machinery.
 mod account_logs;
+mod insights;
+
 mod client;
 mod credentials;
 mod envelope;
 mod error;
+mod exchange;
 pub mod generated;
-mod insights;
 mod open_enums;
 mod page;
 mod rate_limit;
@@ -71,26 +74,33 @@ mod retry;
 mod time_bound;
 mod transport;
 mod validate;
+mod walker;
 
-pub use account_logs::{AccountAuditLogs, DEFAULT_CONCURRENCY};
+pub use account_logs::{AccountAuditLogsRequest, DEFAULT_CONCURRENCY};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT, ENV_BASE_URL, http_client_builder,
 };
 pub use credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
-pub use error::{ApiError, DecodeError, Error, RateLimited, TimeoutKind};
+pub use error::{
+    ApiError, DecodeError, Error, PaginationError, RateLimited, TimeoutKind, TransportError,
+};
+pub use generated::query::{AccountAuditLogsFilters, InsightsAuditLogFilters};
 pub use generated::types::{
     AuditLog, AuditLogAction, AuditLogActor, AuditLogOwner, AuditLogResource, Direction,
-    FieldChanged, InsightAuditLog, Order, ResponseMessage,
+    FieldChanged, InsightAuditLog, MessageSource, Order, ResponseMessage,
 };
-pub use insights::{InsightsAuditLog, Scope};
+pub use insights::{InsightsAuditLogRequest, InsightsScope};
 pub use open_enums::{ActorType, ChangedField};
 pub use page::{Entries, Page, Pages, ResumeToken};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use time_bound::TimeBound;
-pub use transport::{ClientStats, DEFAULT_USER_AGENT, Transport};
+pub use transport::{ClientStats, DEFAULT_USER_AGENT};
 pub use validate::MAX_PER_PAGE;
+
+/// The result of this crate's calls.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The README's examples, compiled as doctests.
 #[doc = include_str!("../README.md")]

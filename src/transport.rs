@@ -6,6 +6,8 @@
 //! and records the exchange (status, headers, raw body, attempts) so that errors keep all of it.
 
 use std::cell::RefCell;
+
+use crate::exchange::{EXCHANGE, Exchange, record};
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -145,31 +147,6 @@ impl Transport {
     }
 }
 
-/// What the transport saw of one call: the last response and how many attempts it took.
-#[derive(Debug, Default)]
-pub(crate) struct Exchange {
-    pub(crate) status: Option<StatusCode>,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
-    pub(crate) attempts: u32,
-    /// The server asked for a longer wait than the retry policy allows, so it was not retried.
-    pub(crate) wait_refused: Option<Duration>,
-    /// The body grew past this many bytes, so reading stopped.
-    pub(crate) oversized: Option<usize>,
-    /// The last attempt timed out: which timeout, and its limit.
-    pub(crate) timeout: Option<(TimeoutKind, Duration)>,
-}
-
-tokio::task_local! {
-    static EXCHANGE: RefCell<Exchange>;
-}
-
-fn record(update: impl FnOnce(&mut Exchange)) {
-    // Outside `call` (a caller driving the generated client directly) there is nothing to
-    // record into, and nothing needs it.
-    let _ = EXCHANGE.try_with(|cell| update(&mut cell.borrow_mut()));
-}
-
 /// Runs one generated call and maps its outcome into this crate's [`Error`]: an error
 /// status, an undecodable body and a `success: false` envelope all become errors that keep
 /// the status, the `cf-ray` header and the raw body.
@@ -186,21 +163,14 @@ pub(crate) async fn call<T: Envelope>(
                     status: exchange.status.unwrap_or_default(),
                 });
             }
-            let response = outcome.map_err(|e| crate::error::from_generated(e, &exchange))?;
+            let response = outcome.map_err(|e| exchange.to_error(e))?;
             let status = response.status();
             let mut body = response.into_inner();
             if body.succeeded() {
                 Ok(body)
             } else {
                 let errors = body.take_errors();
-                let body = exchange.body.clone();
-                Err(crate::error::api_error(
-                    status,
-                    &exchange.headers,
-                    errors,
-                    body,
-                    &exchange,
-                ))
+                Err(exchange.api_error(status, &exchange.headers, errors))
             }
         })
         .await

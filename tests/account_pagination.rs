@@ -6,7 +6,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use cloudflare_audit_logs::{Error, ResumeToken, TimeBound};
+use cloudflare_audit_logs::{Error, PaginationError, ResumeToken, TimeBound};
 use common::*;
 use futures::TryStreamExt;
 use httpmock::prelude::*;
@@ -256,9 +256,10 @@ async fn resumes_from_a_saved_token_with_the_same_pinned_before() {
     let first = pages.try_next().await.unwrap().expect("a first page");
     drop(pages);
     let saved = serde_json::to_string(&first.next).unwrap();
+    // The digest is of the filters' JSON text: the same in every process and version.
     assert_eq!(
         saved,
-        r#"{"kind":"page","page":2,"before":"2026-05-01T12:00:00Z"}"#
+        r#"{"kind":"page","page":2,"before":"2026-05-01T12:00:00Z","listing":"account_audit_logs","filters":"6da4273b94cbe053"}"#
     );
 
     // A later run picks up from the saved token.
@@ -272,6 +273,62 @@ async fn resumes_from_a_saved_token_with_the_same_pinned_before() {
     let mut all = first.entries;
     all.extend(rest);
     assert_eq!(numbers_of_logs(&all), vec![0, 1, 2, 3, 4]);
+}
+
+#[tokio::test]
+async fn a_token_resumes_only_its_own_listing_filters_and_identifiers() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(envelope(vec![], None));
+        })
+        .await;
+    let client = client(&server);
+    let token: ResumeToken = serde_json::from_str(
+        r#"{"kind":"page","page":2,"before":"2026-05-01T12:00:00Z","listing":"account_audit_logs","filters":"6da4273b94cbe053"}"#,
+    )
+    .unwrap();
+    let same = || {
+        client
+            .account_audit_logs(ACCOUNT)
+            .actor_email("a@example.com")
+            .before("2026-05-01T12:00:00Z".parse::<TimeBound>().unwrap())
+    };
+    let refused = [
+        (same().actor_email("b@example.com"), "other filters"),
+        (same().action_type("add"), "other filters"),
+        (same().per_page(50), "other filters"),
+        (
+            client
+                .account_audit_logs(ZONE)
+                .actor_email("a@example.com")
+                .before("2026-05-01T12:00:00Z".parse::<TimeBound>().unwrap()),
+            "other filters or identifiers",
+        ),
+    ];
+    for (request, words) in refused {
+        let error = request.resume(token.clone()).send().await.unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidInput(ref m) if m.contains(words) && m.contains("6da4273b94cbe053")),
+            "{error}"
+        );
+    }
+    let error = client
+        .insights_audit_log(cloudflare_audit_logs::InsightsScope::Zone(ZONE.into()))
+        .resume(token.clone())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::InvalidInput(ref m) if m.contains("account_audit_logs listing")),
+        "{error}"
+    );
+    any.assert_calls_async(0).await;
+
+    // The same listing, filters and account: accepted.
+    same().resume(token).send().await.unwrap();
+    any.assert_calls_async(1).await;
 }
 
 #[tokio::test]
@@ -310,7 +367,13 @@ async fn entries_on_a_page_past_total_pages_are_an_error_not_a_loop() {
         .stream()
         .try_collect()
         .await;
-    assert!(matches!(result, Err(Error::Pagination(_))), "{result:?}");
+    assert!(
+        matches!(
+            result,
+            Err(Error::Pagination(PaginationError::PastLastPage { .. }))
+        ),
+        "{result:?}"
+    );
 }
 
 #[tokio::test]
@@ -353,7 +416,7 @@ async fn bad_page_size_page_number_or_token_is_refused_before_any_request() {
     );
     let err = client
         .account_audit_logs(ACCOUNT)
-        .resume(ResumeToken::Cursor { cursor: "c".into() })
+        .resume(serde_json::from_str::<ResumeToken>(r#"{"kind":"cursor","cursor":"c"}"#).unwrap())
         .stream()
         .try_collect::<Vec<_>>()
         .await
@@ -375,7 +438,10 @@ async fn an_optional_page_limit_stops_with_an_error_when_more_pages_follow() {
     let (seen, error) = until_error(&mut stream).await;
     assert_eq!(numbers_of_logs(&seen), vec![0, 1, 2, 3]);
     assert!(
-        matches!(&error, Error::Pagination(m) if m.contains("max_pages")),
+        matches!(
+            &error,
+            Error::Pagination(PaginationError::PageLimit { max: 2 })
+        ),
         "{error}"
     );
     p3.assert_calls_async(0).await;

@@ -170,12 +170,14 @@ fn clients_and_streams_can_be_stored_and_moved_between_tasks() {
     owned(&client.account_audit_logs(common::ACCOUNT).pages());
     owned(
         &client
-            .insights_audit_log(cloudflare_audit_logs::Scope::Zone(common::ZONE.into()))
+            .insights_audit_log(cloudflare_audit_logs::InsightsScope::Zone(
+                common::ZONE.into(),
+            ))
             .stream(),
     );
     owned(
         &client
-            .insights_audit_log(cloudflare_audit_logs::Scope::Account(
+            .insights_audit_log(cloudflare_audit_logs::InsightsScope::Account(
                 common::ACCOUNT.into(),
             ))
             .pages(),

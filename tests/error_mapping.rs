@@ -3,7 +3,7 @@
 
 mod common;
 
-use cloudflare_audit_logs::{Error, Scope};
+use cloudflare_audit_logs::{Error, InsightsScope};
 use common::*;
 use futures::TryStreamExt;
 use httpmock::prelude::*;
@@ -96,7 +96,7 @@ async fn html_from_a_proxy_keeps_its_status() {
             })
             .await;
         let err = client(&server)
-            .insights_audit_log(Scope::Zone(ZONE.into()))
+            .insights_audit_log(InsightsScope::Zone(ZONE.into()))
             .stream()
             .try_collect::<Vec<_>>()
             .await
@@ -137,7 +137,7 @@ async fn success_false_in_a_200_is_an_api_error() {
         })
         .await;
     let err = client(&server)
-        .insights_audit_log(Scope::Account(ACCOUNT.into()))
+        .insights_audit_log(InsightsScope::Account(ACCOUNT.into()))
         .send()
         .await
         .unwrap_err();
@@ -176,7 +176,7 @@ async fn a_body_that_does_not_decode_is_a_decode_error_with_a_snippet() {
     assert!(std::error::Error::source(decode.as_ref()).is_some());
 
     let err = client
-        .insights_audit_log(Scope::Zone(ZONE.into()))
+        .insights_audit_log(InsightsScope::Zone(ZONE.into()))
         .send()
         .await
         .unwrap_err();

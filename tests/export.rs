@@ -20,8 +20,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cloudflare_audit_logs::{Client, Credentials, RetryPolicy, Scope};
-use exporter::{AccountFilters, InsightFilters, Observer, Outcome, Settings, Shutdown, Source};
+use cloudflare_audit_logs::{AccountAuditLogsFilters, InsightsAuditLogFilters};
+use cloudflare_audit_logs::{Client, Credentials, InsightsScope, RetryPolicy};
+use exporter::{Observer, Outcome, Settings, Shutdown, Source};
 use sink::{Format, Sink};
 
 fn client(demo: &demo::Demo) -> Client {
@@ -36,14 +37,14 @@ fn client(demo: &demo::Demo) -> Client {
 fn account() -> Source {
     Source::Account {
         account_id: demo::ACCOUNT.into(),
-        filters: AccountFilters::default(),
+        filters: AccountAuditLogsFilters::default(),
     }
 }
 
 fn insights() -> Source {
     Source::Insights {
-        scope: Scope::Zone(demo::ZONE.into()),
-        filters: InsightFilters::default(),
+        scope: InsightsScope::Zone(demo::ZONE.into()),
+        filters: InsightsAuditLogFilters::default(),
     }
 }
 
@@ -198,9 +199,9 @@ async fn a_scheduled_rerun_appends_only_new_entries() {
     // A rerun with other filters is refused rather than mixed into this export.
     let other = Source::Account {
         account_id: demo::ACCOUNT.into(),
-        filters: AccountFilters {
+        filters: AccountAuditLogsFilters {
             actor_email: Some("bob@example.com".into()),
-            ..AccountFilters::default()
+            ..AccountAuditLogsFilters::default()
         },
     };
     let mut sink = Sink::memory(Format::Jsonl);

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cloudflare_audit_logs::{
-    Client, Credentials, Entries, Error, InsightAuditLog, RateLimit, RetryPolicy, Scope,
+    Client, Credentials, Entries, Error, InsightAuditLog, InsightsScope, RateLimit, RetryPolicy,
     TimeoutKind,
 };
 use common::scripted::{Reply, Request, Scripted};
@@ -64,7 +64,7 @@ async fn collect(entries: Entries<InsightAuditLog>) -> Result<Vec<InsightAuditLo
 
 fn zone_log(client: &Client) -> Entries<InsightAuditLog> {
     client
-        .insights_audit_log(Scope::Zone(ZONE.into()))
+        .insights_audit_log(InsightsScope::Zone(ZONE.into()))
         .per_page(2)
         .stream()
 }

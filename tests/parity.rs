@@ -12,7 +12,7 @@ use std::process::Command;
 
 use chrono::{TimeZone, Utc};
 use cloudflare_audit_logs::{
-    Client, Credentials, Direction, FieldChanged, Order, RetryPolicy, Scope, TimeBound,
+    Client, Credentials, Direction, FieldChanged, InsightsScope, Order, RetryPolicy, TimeBound,
 };
 use futures::TryStreamExt;
 use serde_json::json;
@@ -153,7 +153,7 @@ async fn the_same_entries_in_the_same_order_as_the_python_sdk() {
         let per_page = kwargs["per_page"].as_u64().unwrap();
         let theirs = python_ids(demo.base_url(), "insights", demo::ZONE, kwargs.clone()).await;
         let mut request = client
-            .insights_audit_log(Scope::Zone(demo::ZONE.into()))
+            .insights_audit_log(InsightsScope::Zone(demo::ZONE.into()))
             .per_page(per_page);
         if let Some(o) = order {
             request = request.order(o);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use cloudflare_audit_logs::{ActorType, ChangedField, FieldChanged, Scope};
+use cloudflare_audit_logs::{ActorType, ChangedField, FieldChanged, InsightsScope};
 use common::*;
 use futures::TryStreamExt;
 use httpmock::prelude::*;
@@ -92,7 +92,7 @@ async fn unknown_fields_and_enum_values_decode() {
     assert_eq!(serde_json::to_value(&actor_type).unwrap(), "api_token");
 
     let entries: Vec<_> = client
-        .insights_audit_log(Scope::Zone(ZONE.into()))
+        .insights_audit_log(InsightsScope::Zone(ZONE.into()))
         .stream()
         .try_collect()
         .await
@@ -145,7 +145,7 @@ async fn nulls_everywhere_decode_as_absent() {
     );
 
     let entries: Vec<_> = client
-        .insights_audit_log(Scope::Account(ACCOUNT.into()))
+        .insights_audit_log(InsightsScope::Account(ACCOUNT.into()))
         .stream()
         .try_collect()
         .await
@@ -201,7 +201,7 @@ async fn zone_id_is_a_64_bit_number_and_ids_are_uuids() {
         })
         .await;
     let page = client(&server)
-        .insights_audit_log(Scope::Zone(ZONE.into()))
+        .insights_audit_log(InsightsScope::Zone(ZONE.into()))
         .send()
         .await
         .unwrap();

@@ -7,7 +7,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudflare_audit_logs::{Client, ClientBuilder, Credentials, Error, RetryPolicy, Scope};
+use cloudflare_audit_logs::{
+    Client, ClientBuilder, Credentials, Error, InsightsScope, RetryPolicy,
+};
 use common::scripted::{Reply, Request, Scripted};
 use common::*;
 use futures::TryStreamExt;
@@ -85,7 +87,7 @@ async fn no_secret_in_debug_errors_or_traces() {
         texts.push(format!("{client:?}"));
         for per_page in [1, 2, 3, 4] {
             let request = client
-                .insights_audit_log(Scope::Account(ACCOUNT.into()))
+                .insights_audit_log(InsightsScope::Account(ACCOUNT.into()))
                 .per_page(per_page);
             texts.push(format!("{request:?}"));
             let error: Error = request.stream().try_collect::<Vec<_>>().await.unwrap_err();

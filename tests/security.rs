@@ -7,7 +7,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use cloudflare_audit_logs::{
-    Client, ClientBuilder, Credentials, Error, RetryPolicy, Scope, TimeoutKind, http_client_builder,
+    Client, ClientBuilder, Credentials, Error, InsightsScope, RetryPolicy, TimeoutKind,
+    http_client_builder,
 };
 use common::scripted::{Reply, Scripted};
 use common::{ACCOUNT, TOKEN, ZONE};
@@ -62,12 +63,12 @@ async fn hostile_identifiers_are_refused_before_any_request() {
         let outcomes = [
             client.account_audit_logs(&id).send().await.map(drop),
             client
-                .insights_audit_log(Scope::Account(id.clone()))
+                .insights_audit_log(InsightsScope::Account(id.clone()))
                 .send()
                 .await
                 .map(drop),
             client
-                .insights_audit_log(Scope::Zone(id.clone()))
+                .insights_audit_log(InsightsScope::Zone(id.clone()))
                 .send()
                 .await
                 .map(drop),
@@ -153,7 +154,7 @@ async fn redirects_are_not_followed_and_carry_no_credential_elsewhere() {
                 .build()
                 .unwrap();
             let error = client
-                .insights_audit_log(Scope::Zone(ZONE.into()))
+                .insights_audit_log(InsightsScope::Zone(ZONE.into()))
                 .send()
                 .await
                 .unwrap_err();
@@ -340,7 +341,9 @@ async fn a_run_ends_at_its_deadline() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let mut entries = client.insights_audit_log(Scope::Zone(ZONE.into())).stream();
+    let mut entries = client
+        .insights_audit_log(InsightsScope::Zone(ZONE.into()))
+        .stream();
     let mut seen = 0;
     let error = loop {
         match entries.try_next().await {

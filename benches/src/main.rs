@@ -16,7 +16,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use cloudflare_audit_logs::{Client, Credentials, RetryPolicy, Scope};
+use cloudflare_audit_logs::{Client, Credentials, InsightsScope, RetryPolicy};
 use futures::TryStreamExt;
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -138,7 +138,7 @@ async fn typed(base: &str, insights: bool, per_page: usize, concurrency: usize) 
     let client = client(base)?;
     let count = if insights {
         client
-            .insights_audit_log(Scope::Zone(ZONE.into()))
+            .insights_audit_log(InsightsScope::Zone(ZONE.into()))
             .per_page(per_page as u64)
             .stream()
             .try_fold(0, |n, _| async move { Ok(n + 1) })

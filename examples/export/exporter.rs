@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, Utc};
 use cloudflare_audit_logs::{
-    Client, Direction, FieldChanged, Order, Pages, ResumeToken, Scope, TimeBound,
+    AccountAuditLogsFilters, Client, Direction, InsightsAuditLogFilters, InsightsScope, Order,
+    Pages, TimeBound,
 };
 use futures::TryStreamExt;
 use tokio::sync::Notify;
@@ -24,47 +25,39 @@ use crate::checkpoint::Checkpoint;
 use crate::records::Record;
 use crate::sink::Sink;
 
-/// The account audit logs' filters.
-#[derive(Clone, Debug, Default)]
-pub struct AccountFilters {
-    pub id: Option<String>,
-    pub action_type: Option<String>,
-    pub actor_ip: Option<String>,
-    pub actor_email: Option<String>,
-    pub zone_name: Option<String>,
-    pub direction: Option<Direction>,
-    pub hide_user_logs: Option<bool>,
-    pub since: Option<TimeBound>,
-    pub before: Option<TimeBound>,
-}
-
-/// The insights audit log's filters.
-#[derive(Clone, Debug, Default)]
-pub struct InsightFilters {
-    pub changed_by: Option<String>,
-    pub field_changed: Option<FieldChanged>,
-    pub order: Option<Order>,
-    pub since: Option<DateTime<Utc>>,
-    pub before: Option<DateTime<Utc>>,
-}
-
-/// Which log, with which filters.
+/// Which log, with which filters (the library's own filter types).
 #[derive(Clone, Debug)]
 pub enum Source {
     Account {
         account_id: String,
-        filters: AccountFilters,
+        filters: AccountAuditLogsFilters,
     },
     Insights {
-        scope: Scope,
-        filters: InsightFilters,
+        scope: InsightsScope,
+        filters: InsightsAuditLogFilters,
     },
 }
 
 impl Source {
-    /// A description that changes when the log or a filter does.
+    /// A stable description (JSON) that changes when the log, its identifier or a filter
+    /// does.
     pub fn fingerprint(&self) -> String {
-        format!("{self:?}")
+        let described = match self {
+            Source::Account {
+                account_id,
+                filters,
+            } => {
+                serde_json::json!({"log": "account", "account_id": account_id, "filters": filters})
+            }
+            Source::Insights { scope, filters } => {
+                let (kind, id) = match scope {
+                    InsightsScope::Account(id) => ("account_id", id),
+                    InsightsScope::Zone(id) => ("zone_id", id),
+                };
+                serde_json::json!({"log": "insights", kind: id, "filters": filters})
+            }
+        };
+        described.to_string()
     }
 
     /// A short name for messages.
@@ -231,71 +224,38 @@ fn listing(client: &Client, source: &Source, settings: &Settings, state: &Checkp
     match source {
         Source::Account {
             account_id,
-            filters: f,
+            filters,
         } => {
+            let mut filters = filters.clone();
+            if let Some(since) = state.cycle_since {
+                filters.since = Some(TimeBound::from(since));
+            }
+            if following {
+                filters.direction = Some(Direction::Asc);
+            }
             let mut request = client
                 .account_audit_logs(account_id.as_str())
+                .filters(filters)
                 .per_page(settings.per_page);
-            if let Some(v) = &f.id {
-                request = request.id(v.as_str());
-            }
-            if let Some(v) = &f.action_type {
-                request = request.action_type(v.as_str());
-            }
-            if let Some(v) = &f.actor_ip {
-                request = request.actor_ip(v.as_str());
-            }
-            if let Some(v) = &f.actor_email {
-                request = request.actor_email(v.as_str());
-            }
-            if let Some(v) = &f.zone_name {
-                request = request.zone_name(v.as_str());
-            }
-            if let Some(v) = f.hide_user_logs {
-                request = request.hide_user_logs(v);
-            }
-            if let Some(v) = f.before {
-                request = request.before(v);
-            }
-            let since = state.cycle_since.map(TimeBound::from).or(f.since);
-            if let Some(v) = since {
-                request = request.since(v);
-            }
-            let direction = if following {
-                Some(Direction::Asc)
-            } else {
-                f.direction
-            };
-            if let Some(v) = direction {
-                request = request.direction(v);
-            }
             if let Some(token) = state.resume.clone() {
                 request = request.resume(token);
             }
             Listing::Account(request.pages())
         }
-        Source::Insights { scope, filters: f } => {
+        Source::Insights { scope, filters } => {
+            let mut filters = filters.clone();
+            if let Some(since) = state.cycle_since {
+                filters.since = Some(since);
+            }
+            if following {
+                filters.order = Some(Order::Asc);
+            }
             let mut request = client
                 .insights_audit_log(scope.clone())
+                .filters(filters)
                 .per_page(settings.per_page);
-            if let Some(v) = &f.changed_by {
-                request = request.changed_by(v.as_str());
-            }
-            if let Some(v) = f.field_changed {
-                request = request.field_changed(v);
-            }
-            if let Some(v) = f.before {
-                request = request.before(v);
-            }
-            if let Some(v) = state.cycle_since.or(f.since) {
-                request = request.since(v);
-            }
-            let order = if following { Some(Order::Asc) } else { f.order };
-            if let Some(v) = order {
-                request = request.order(v);
-            }
-            if let Some(ResumeToken::Cursor { cursor }) = state.resume.clone() {
-                request = request.cursor(cursor);
+            if let Some(token) = state.resume.clone() {
+                request = request.resume(token);
             }
             Listing::Insights(request.pages())
         }

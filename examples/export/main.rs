@@ -27,8 +27,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use cloudflare_audit_logs::{Client, Credentials, Direction, FieldChanged, Order, Scope};
-use exporter::{AccountFilters, InsightFilters, Observer, Settings, Shutdown, Source};
+use cloudflare_audit_logs::{
+    AccountAuditLogsFilters, Client, Credentials, Direction, FieldChanged, InsightsAuditLogFilters,
+    InsightsScope, Order,
+};
+use exporter::{Observer, Settings, Shutdown, Source};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sink::{Format, Sink};
 
@@ -217,7 +220,7 @@ fn sort_order(sort: Option<Sort>) -> Option<Order> {
 
 /// The logs to export, from the flags.
 fn sources(args: &Args) -> Result<Vec<Source>, String> {
-    let account = AccountFilters {
+    let account = AccountAuditLogsFilters {
         id: args.id.clone(),
         action_type: args.action_type.clone(),
         actor_ip: args.actor_ip.clone(),
@@ -227,8 +230,9 @@ fn sources(args: &Args) -> Result<Vec<Source>, String> {
         hide_user_logs: args.hide_user_logs.then_some(true),
         since: args.since,
         before: args.before,
+        ..Default::default()
     };
-    let insights = InsightFilters {
+    let insights = InsightsAuditLogFilters {
         changed_by: args.changed_by.clone(),
         field_changed: args.field_changed.map(|f| match f {
             Field::Status => FieldChanged::Status,
@@ -242,7 +246,7 @@ fn sources(args: &Args) -> Result<Vec<Source>, String> {
         account_id: id.to_owned(),
         filters: account.clone(),
     };
-    let insights_log = |scope: Scope| Source::Insights {
+    let insights_log = |scope: InsightsScope| Source::Insights {
         scope,
         filters: insights.clone(),
     };
@@ -257,14 +261,14 @@ fn sources(args: &Args) -> Result<Vec<Source>, String> {
             out.push(account_log(demo::ACCOUNT));
         }
         if both || wants_insights {
-            out.push(insights_log(Scope::Zone(demo::ZONE.into())));
+            out.push(insights_log(InsightsScope::Zone(demo::ZONE.into())));
         }
         return Ok(out);
     }
     match (args.insights, &args.account, &args.zone) {
         (false, Some(account), None) => Ok(vec![account_log(account)]),
-        (true, Some(account), None) => Ok(vec![insights_log(Scope::Account(account.clone()))]),
-        (true, None, Some(zone)) => Ok(vec![insights_log(Scope::Zone(zone.clone()))]),
+        (true, Some(account), None) => Ok(vec![insights_log(InsightsScope::Account(account.clone()))]),
+        (true, None, Some(zone)) => Ok(vec![insights_log(InsightsScope::Zone(zone.clone()))]),
         _ => Err("say what to export: --demo, --account ID, or --insights with --account ID or --zone ID".into()),
     }
 }
@@ -383,10 +387,10 @@ async fn run(args: Args) -> ExitCode {
                         String::new()
                     },
                     outcome.pages,
-                    if outcome.interrupted {
-                        "; interrupted, checkpoint saved"
-                    } else {
-                        ""
+                    match (outcome.interrupted, args.checkpoint.is_some()) {
+                        (true, true) => "; interrupted, checkpoint saved",
+                        (true, false) => "; interrupted (no --checkpoint, so a rerun starts over)",
+                        (false, _) => "",
                     }
                 );
                 if outcome.interrupted {

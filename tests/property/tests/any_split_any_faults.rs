@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudflare_audit_logs::{Client, Credentials, RetryPolicy, Scope};
+use cloudflare_audit_logs::{Client, Credentials, InsightsScope, RetryPolicy};
 use futures::TryStreamExt;
 use proptest::prelude::*;
 use scripted::{Reply, Request, Scripted};
@@ -142,7 +142,7 @@ proptest! {
                 r.param("cursor").map_or(0, |c| c[1..].parse().unwrap())
             })).await;
             let entries: Vec<_> = client(server.base_url())
-                .insights_audit_log(Scope::Account(ACCOUNT.into()))
+                .insights_audit_log(InsightsScope::Account(ACCOUNT.into()))
                 .stream()
                 .try_collect()
                 .await

@@ -1,0 +1,309 @@
+//! The owned filters of every listing, generated from the spec.
+//!
+//! Progenitor's builders borrow the client, so the crate's streams (which must own all they
+//! use) cannot keep one. For every operation that names its request type with
+//! `x-request-type`, this emits, from the same parameters:
+//!
+//! - `query::<Name>Filters` (`<Name>Request` less `Request`): every query parameter as an owned, serde-able field (which is
+//!   also what a resume token's filter digest is computed from), and an `apply_<operation>`
+//!   method that sets them on a fresh generated builder, so wire names and encodings still
+//!   come from progenitor;
+//! - a setter on the crate's `<Request>` type for each parameter, documented from the spec.
+//!   An array parameter's setter adds one value per call.
+//!
+//! Parameters marked `x-paging: true` (a page number, a cursor, a page size) say where a page
+//! starts or how large it is; the request type sets them with its own checks, so they are
+//! left out. Parameters marked `x-setter: false` get a field but no
+//! generated setter (the hand-written layer sets them, with checks, or not at all).
+
+use std::collections::BTreeMap;
+
+use quote::ToTokens;
+
+use super::CodegenError;
+
+/// One query parameter as the generated code sees it.
+struct Field {
+    name: String,
+    wire: String,
+    description: String,
+    /// The builder's value type (`Option<T>` for an optional parameter).
+    ty: syn::Type,
+    setter: bool,
+}
+
+/// One request type: its fields, and the operations whose builders they apply to.
+#[derive(Default)]
+struct Request {
+    fields: Vec<Field>,
+    operations: Vec<(String, String)>,
+}
+
+/// The `query` module and the setters, as Rust source.
+pub fn generate(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<String, CodegenError> {
+    let builders = builder_fields(file);
+    let mut requests: BTreeMap<String, Request> = BTreeMap::new();
+    for (_, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (_, operation) in item.iter() {
+            let (Some(id), Some(request)) = (
+                &operation.operation_id,
+                operation
+                    .extensions
+                    .get("x-request-type")
+                    .and_then(|v| v.as_str()),
+            ) else {
+                continue;
+            };
+            let builder = camel(id);
+            let Some(types) = builders.get(&builder) else {
+                return Err(CodegenError::Generator(format!(
+                    "no generated builder {builder} for operation {id}"
+                )));
+            };
+            let fields = query_fields(spec, item, operation, types)?;
+            let entry = requests.entry(request.to_owned()).or_default();
+            if entry.operations.is_empty() {
+                entry.fields = fields;
+            } else if signature(&entry.fields) != signature(&fields) {
+                return Err(CodegenError::Generator(format!(
+                    "operation {id} shares x-request-type {request} but not its query parameters"
+                )));
+            }
+            entry.operations.push((id.clone(), builder));
+        }
+    }
+    let mut module = String::from(
+        "/// The owned filters of each listing (generated from the spec's query parameters).\n\
+         pub mod query {\n    use super::types;\n",
+    );
+    let mut setters = String::new();
+    for (request, Request { fields, operations }) in &requests {
+        module.push_str(&query_struct(request, fields, operations));
+        setters.push_str(&setter_impl(request, fields));
+    }
+    module.push_str("}\n");
+    let code = format!("{module}{setters}");
+    let parsed = syn::parse_file(&code).map_err(|e| CodegenError::Format(e.to_string()))?;
+    Ok(prettyplease::unparse(&parsed))
+}
+
+/// Field name to value type, for each struct of the generated `builder` module.
+fn builder_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, syn::Type>> {
+    let mut found = BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if module.ident != "builder" {
+            continue;
+        }
+        for item in module.content.iter().flat_map(|(_, items)| items) {
+            let syn::Item::Struct(builder) = item else {
+                continue;
+            };
+            let fields = builder
+                .fields
+                .iter()
+                .filter_map(|f| Some((f.ident.as_ref()?.to_string(), result_ok(&f.ty)?)))
+                .collect();
+            found.insert(builder.ident.to_string(), fields);
+        }
+    }
+    found
+}
+
+/// `T` of a builder field's `Result<T, String>`.
+fn result_ok(ty: &syn::Type) -> Option<syn::Type> {
+    generic_argument(ty, "Result")
+}
+
+/// The first type argument of `ty` when its last path segment is `name`.
+fn generic_argument(ty: &syn::Type, name: &str) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let segment = path.path.segments.last()?;
+    if segment.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+/// The query parameters of one operation (path-level ones first), in the builder's terms.
+fn query_fields(
+    spec: &openapiv3::OpenAPI,
+    item: &openapiv3::PathItem,
+    operation: &openapiv3::Operation,
+    types: &BTreeMap<String, syn::Type>,
+) -> Result<Vec<Field>, CodegenError> {
+    let mut fields = Vec::new();
+    for reference in item.parameters.iter().chain(&operation.parameters) {
+        let parameter = match reference {
+            openapiv3::ReferenceOr::Item(p) => p,
+            openapiv3::ReferenceOr::Reference { reference } => {
+                let name = reference.trim_start_matches("#/components/parameters/");
+                match spec
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.parameters.get(name))
+                {
+                    Some(openapiv3::ReferenceOr::Item(p)) => p,
+                    _ => {
+                        return Err(CodegenError::Generator(format!(
+                            "parameter {reference} does not resolve"
+                        )));
+                    }
+                }
+            }
+        };
+        let openapiv3::Parameter::Query { parameter_data, .. } = parameter else {
+            continue;
+        };
+        let flag = |key: &str| parameter_data.extensions.get(key).and_then(|v| v.as_bool());
+        if flag("x-paging") == Some(true) {
+            continue;
+        }
+        let name = field_name(&parameter_data.name);
+        let Some(ty) = types.get(&name) else {
+            return Err(CodegenError::Generator(format!(
+                "the generated builder has no field {name} for parameter {}",
+                parameter_data.name
+            )));
+        };
+        fields.push(Field {
+            name,
+            wire: parameter_data.name.clone(),
+            description: parameter_data
+                .description
+                .clone()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            ty: ty.clone(),
+            setter: flag("x-setter") != Some(false),
+        });
+    }
+    fields.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(fields)
+}
+
+/// What two operations must agree on to share a request type.
+fn signature(fields: &[Field]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|f| (f.name.clone(), f.ty.to_token_stream().to_string()))
+        .collect()
+}
+
+/// The filters type of a request type: `AccountAuditLogsRequest` → `AccountAuditLogsFilters`.
+fn filters_name(request: &str) -> String {
+    format!(
+        "{}Filters",
+        request.strip_suffix("Request").unwrap_or(request)
+    )
+}
+
+fn query_struct(request: &str, fields: &[Field], operations: &[(String, String)]) -> String {
+    let filters = filters_name(request);
+    let mut out = format!(
+        "/// The filters of [`crate::{request}`]: every query parameter but the paging ones.\n\
+         /// Serialized (skipping unset ones), they are what a resume token's filter digest covers.\n\
+         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]\n\
+         #[serde(default)]\n\
+         pub struct {filters} {{\n"
+    );
+    for field in fields {
+        let ty = optional(&field.ty).to_token_stream().to_string();
+        out.push_str(&format!(
+            "/// {} (`{}`)\n#[serde(skip_serializing_if = \"Option::is_none\")]\npub {}: {ty},\n",
+            field.description, field.wire, field.name
+        ));
+    }
+    out.push_str(&format!("}}\nimpl {filters} {{\n"));
+    for (operation, builder) in operations {
+        out.push_str(&format!(
+            "/// Sets every filter that is set on a `{operation}` builder.\n\
+             pub(crate) fn apply_{operation}<'a>(&self, mut builder: super::builder::{builder}<'a>) \
+             -> super::builder::{builder}<'a> {{\n"
+        ));
+        for field in fields {
+            out.push_str(&format!(
+                "if let Some(value) = &self.{0} {{ builder = builder.{0}(value.clone()); }}\n",
+                field.name
+            ));
+        }
+        out.push_str("builder\n}\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn setter_impl(request: &str, fields: &[Field]) -> String {
+    let mut out = format!("impl crate::{request} {{\n");
+    for field in fields.iter().filter(|f| f.setter) {
+        let value = optional(&field.ty);
+        let value = generic_argument(&value, "Option").unwrap_or(value);
+        let (name, wire, doc) = (&field.name, &field.wire, &field.description);
+        match generic_argument(&value, "Vec") {
+            Some(item) => out.push_str(&format!(
+                "/// {doc} (`{wire}`; each call adds a value, sent as one more `{wire}=`)\n\
+                 pub fn {name}(mut self, value: impl ::std::convert::Into<{}>) -> Self {{\n\
+                 self.query.{name}.get_or_insert_with(::std::vec::Vec::new).push(value.into());\n\
+                 self\n}}\n",
+                item.to_token_stream()
+            )),
+            None => out.push_str(&format!(
+                "/// {doc} (`{wire}`)\n\
+                 pub fn {name}(mut self, value: impl ::std::convert::Into<{}>) -> Self {{\n\
+                 self.query.{name} = ::std::option::Option::Some(value.into());\n\
+                 self\n}}\n",
+                value.to_token_stream()
+            )),
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// `Option<T>` for a required parameter's `T`; an optional one's type as it is.
+fn optional(ty: &syn::Type) -> syn::Type {
+    if generic_argument(ty, "Option").is_some() {
+        return ty.clone();
+    }
+    syn::parse_quote!(::std::option::Option<#ty>)
+}
+
+/// Progenitor's name for a parameter: lower snake case, other characters as `_`.
+fn field_name(wire: &str) -> String {
+    wire.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Progenitor's builder name for an operation ID: `account_audit_logs` → `AccountAuditLogs`.
+fn camel(id: &str) -> String {
+    id.split('_')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}

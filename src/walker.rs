@@ -1,0 +1,451 @@
+//! The one walker every listing shares: where a run starts (a fresh start or a checked
+//! resume token), pages fetched ahead in order, loop guards, boundary dedupe and the run
+//! deadline. A listing supplies only how to fetch one page ([`Walk`]).
+
+use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::hash::Hash;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use futures::stream::{self, StreamExt};
+
+use crate::page::Position as TokenPosition;
+use crate::{Client, Error, Page, Pages, PaginationError, ResumeToken, TimeoutKind};
+
+/// What one fetch learned: the entries, where the next page starts (`None`: this was the
+/// last), and the last position the server says exists, when it says.
+pub(crate) struct Fetch<T, P> {
+    pub(crate) entries: Vec<T>,
+    pub(crate) total_count: Option<u64>,
+    pub(crate) next: Option<P>,
+    pub(crate) last: Option<P>,
+}
+
+/// The outcome of one fetch.
+pub(crate) type Fetched<T, P> = Result<Fetch<T, P>, Error>;
+
+/// What every request carries for its runs: the client, and the caller's resume token and
+/// page limit.
+#[derive(Clone, Debug)]
+pub(crate) struct Run {
+    pub(crate) client: Client,
+    pub(crate) resume: Option<ResumeToken>,
+    pub(crate) max_pages: Option<u64>,
+}
+
+impl Run {
+    pub(crate) fn new(client: Client) -> Self {
+        Run {
+            client,
+            resume: None,
+            max_pages: None,
+        }
+    }
+}
+
+/// One paginated listing: how to fetch a page from a position, and how to name an entry.
+pub(crate) trait Walk: Clone + Send + Sync + Sized + 'static {
+    /// What a page holds.
+    type Entry: Send + 'static;
+    /// Where a page starts: a page number or a cursor.
+    type Position: Hash + Clone + PartialEq + Send + Sync + 'static;
+    /// The listing's name, as its resume tokens carry it.
+    const LISTING: &'static str;
+
+    /// The client, resume token and page limit.
+    fn run(&self) -> &Run;
+
+    /// Checks the caller's input before any request.
+    fn check(&self) -> Result<(), Error>;
+
+    /// Where a run starts when it resumes from no token.
+    fn first(&self) -> Result<Self::Position, Error>;
+
+    /// What the filter digest covers: the path identifiers and the filters, as JSON.
+    fn filters(&self) -> serde_json::Value;
+
+    /// A position as a token stores it, and back (`None`: a token of the other kind).
+    fn to_token(at: &Self::Position) -> TokenPosition;
+    fn from_token(token: &TokenPosition) -> Option<Self::Position>;
+
+    /// Fetches the page at `at`.
+    fn fetch(
+        self: Arc<Self>,
+        at: Self::Position,
+    ) -> impl Future<Output = Fetched<Self::Entry, Self::Position>> + Send + 'static;
+
+    /// The position after `at`, when it can be known before `at` is fetched (page numbers),
+    /// and not past `last`. Cursors cannot be predicted: `None`.
+    fn predict(
+        &self,
+        _at: &Self::Position,
+        _last: Option<&Self::Position>,
+    ) -> Option<Self::Position> {
+        None
+    }
+
+    /// How many pages may be in flight at once (1: the next page is fetched while the
+    /// caller works through the current one).
+    fn in_flight(&self) -> usize {
+        1
+    }
+
+    /// A fingerprint of the entry's ID, for dropping an entry the previous page already
+    /// held (see [`id_fingerprint`]).
+    fn key(entry: &Self::Entry) -> Option<u64>;
+}
+
+/// The stable digest of a listing's filters: FNV-1a (64 bits) of their JSON text, which
+/// serde writes with fields in declaration order, so equal filters give equal digests in
+/// every process and version.
+pub(crate) fn digest(filters: &serde_json::Value) -> String {
+    let text = filters.to_string();
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
+fn token<W: Walk>(at: &W::Position, digest: &str) -> ResumeToken {
+    ResumeToken {
+        position: W::to_token(at),
+        listing: Some(W::LISTING.to_owned()),
+        filters: Some(digest.to_owned()),
+    }
+}
+
+/// Checks the input and works out where a run starts: the caller's token, checked against
+/// this listing and its filters, or the listing's first position.
+pub(crate) fn start<W: Walk>(walker: &W, digest: &str) -> Result<W::Position, Error> {
+    walker.check()?;
+    let Some(token) = &walker.run().resume else {
+        return walker.first();
+    };
+    if let Some(listing) = token.listing.as_deref().filter(|l| *l != W::LISTING) {
+        return Err(Error::InvalidInput(format!(
+            "the resume token was made by the {listing} listing; this request is the {} listing",
+            W::LISTING
+        )));
+    }
+    if let Some(filters) = token.filters.as_deref().filter(|f| *f != digest) {
+        return Err(Error::InvalidInput(format!(
+            "the resume token was made with other filters or identifiers (digest {filters}) than \
+             this request's (digest {digest}: {})",
+            walker.filters()
+        )));
+    }
+    W::from_token(&token.position).ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "the {} listing cannot resume from a {} token",
+            W::LISTING,
+            token.kind()
+        ))
+    })
+}
+
+/// The first page of a run (what `send` returns).
+pub(crate) async fn first_page<W: Walk>(walker: &W) -> Result<Page<W::Entry>, Error> {
+    let digest = digest(&walker.filters());
+    let at = start(walker, &digest)?;
+    let fetched = Arc::new(walker.clone()).fetch(at).await?;
+    Ok(Page {
+        entries: fetched.entries,
+        next: fetched.next.as_ref().map(|at| token::<W>(at, &digest)),
+        total_count: fetched.total_count,
+    })
+}
+
+/// Walks a listing from where [`start`] says, keeping up to [`Walk::in_flight`] pages on
+/// their way while the caller consumes earlier ones, and yielding pages strictly in order.
+///
+/// The first page is fetched alone; from it on, predictable positions (page numbers) are
+/// fetched ahead, never past the last page the server reports, and a page that ends the
+/// listing cancels those fetched ahead of it. A position the run already fetched (a cursor
+/// the server sent before), or a page past the caller's `max_pages`, ends the stream with
+/// [`Error::Pagination`] instead of looping or stopping silently. Only a hash of each
+/// position is kept, so memory stays small however long the run; at most `in_flight + 1`
+/// pages are held at once.
+pub(crate) fn walk<W: Walk>(walker: W) -> Pages<W::Entry> {
+    let digest = digest(&walker.filters());
+    let (next, error) = match start(&walker, &digest) {
+        Ok(at) => (Some(at), None),
+        Err(e) => (None, Some(e)),
+    };
+    let deadline = walker
+        .run()
+        .client
+        .run_timeout()
+        .map(|limit| (tokio::time::Instant::now() + limit, limit));
+    let state = WalkState {
+        deadline,
+        digest,
+        walker: Arc::new(walker),
+        queue: VecDeque::new(),
+        next,
+        last: None,
+        error,
+        started: false,
+        committed: 0,
+        seen: HashSet::new(),
+        dedupe: BoundaryDedupe::default(),
+    };
+    let inner = stream::try_unfold(state, |mut state| async move {
+        state
+            .step()
+            .await
+            .map(|page| page.map(|page| (page, state)))
+    });
+    Pages {
+        inner: inner.boxed(),
+    }
+}
+
+/// The methods every listing's request type has, over the shared walker: `resume`,
+/// `max_pages`, `send`, `pages` and `stream`. The type needs a `run: Run` field.
+macro_rules! run_methods {
+    ($entry:ty) => {
+        /// Goes on where a previous run stopped: the token of the last page it finished
+        /// ([`Page::next`](crate::Page::next)). A token of another listing, or of this one with
+        /// other filters or identifiers, is refused with [`Error::InvalidInput`](crate::Error::InvalidInput).
+        pub fn resume(mut self, token: crate::ResumeToken) -> Self {
+            self.run.resume = Some(token);
+            self
+        }
+
+        /// Stops a run after this many pages with [`Error::Pagination`](crate::Error::Pagination)
+        /// if more follow (default: no limit, so exports of millions of entries run to the end).
+        pub fn max_pages(mut self, pages: u64) -> Self {
+            self.run.max_pages = Some(pages);
+            self
+        }
+
+        /// Fetches the first page of a run (where [`resume`](Self::resume) says, if set).
+        pub async fn send(&self) -> Result<crate::Page<$entry>, crate::Error> {
+            crate::walker::first_page(self).await
+        }
+
+        /// Every page, in order.
+        pub fn pages(self) -> crate::Pages<$entry> {
+            crate::walker::walk(self)
+        }
+
+        /// Every entry of every page, in order.
+        pub fn stream(self) -> crate::Entries<$entry> {
+            self.pages().entries()
+        }
+    };
+}
+pub(crate) use run_methods;
+
+/// A fetch under way and the position it fetches.
+type InFlight<W> = (
+    <W as Walk>::Position,
+    Task<Fetch<<W as Walk>::Entry, <W as Walk>::Position>>,
+);
+
+/// The state of one walk.
+struct WalkState<W: Walk> {
+    walker: Arc<W>,
+    /// Fetches under way, in page order.
+    queue: VecDeque<InFlight<W>>,
+    /// The next position to launch, when known.
+    next: Option<W::Position>,
+    /// The last position the server says exists.
+    last: Option<W::Position>,
+    /// An error to report once the pages before it are out.
+    error: Option<Error>,
+    /// Whether the first page has arrived (until then, nothing is fetched ahead).
+    started: bool,
+    /// Positions launched so far (for `max_pages`).
+    committed: u64,
+    seen: HashSet<u64>,
+    dedupe: BoundaryDedupe<u64>,
+    /// When the run must end, and the limit that set it.
+    deadline: Option<(tokio::time::Instant, Duration)>,
+    /// The digest of the run's filters, for the tokens it hands out.
+    digest: String,
+}
+
+impl<W: Walk> WalkState<W> {
+    /// The next page in order, `None` at the end.
+    async fn step(&mut self) -> Result<Option<Page<W::Entry>>, Error> {
+        self.launch()?;
+        let Some((_, task)) = self.queue.pop_front() else {
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
+            return match (&self.next, self.walker.run().max_pages) {
+                // More pages follow, but none may be fetched.
+                (Some(_), Some(max)) => Err(Error::Pagination(PaginationError::PageLimit { max })),
+                _ => Ok(None),
+            };
+        };
+        let fetched = match self.deadline {
+            Some((at, limit)) => tokio::time::timeout_at(at, task).await.map_err(|_| {
+                self.queue.clear();
+                Error::Timeout {
+                    kind: TimeoutKind::Run,
+                    limit,
+                    attempts: 0,
+                }
+            })??,
+            None => task.await?,
+        };
+        self.started = true;
+        let next_token = fetched.next.as_ref().map(|at| token::<W>(at, &self.digest));
+        if fetched.last.is_some() {
+            self.last = fetched.last;
+        }
+        match fetched.next {
+            // The listing ends here: whatever was fetched ahead is not needed.
+            None => {
+                self.queue.clear();
+                self.next = None;
+            }
+            Some(next) => {
+                let predicted = self
+                    .queue
+                    .front()
+                    .map(|(at, _)| at.clone())
+                    .or_else(|| self.next.clone());
+                if predicted.as_ref() != Some(&next) {
+                    // Not what was fetched ahead (or nothing was): follow the server.
+                    self.queue.clear();
+                    self.next = Some(next);
+                }
+            }
+        }
+        let page = Page {
+            entries: self.dedupe.filter(fetched.entries, W::key),
+            next: next_token,
+            total_count: fetched.total_count,
+        };
+        // Start the next fetches before handing the page over, so they overlap its use.
+        if let Err(e) = self.launch() {
+            self.queue.clear();
+            self.error = Some(e);
+        }
+        Ok(Some(page))
+    }
+
+    /// Launches fetches up to the allowed number in flight (and never past `max_pages`).
+    fn launch(&mut self) -> Result<(), Error> {
+        let limit = if self.started {
+            self.walker.in_flight().max(1)
+        } else {
+            1
+        };
+        while self.queue.len() < limit {
+            if self
+                .walker
+                .run()
+                .max_pages
+                .is_some_and(|max| self.committed >= max)
+            {
+                // Fetch nothing past the caller's limit; `step` reports it if it is needed.
+                break;
+            }
+            let Some(at) = self.next.take() else { break };
+            if !self.seen.insert(fingerprint(&at)) {
+                return Err(Error::Pagination(PaginationError::RepeatedPosition));
+            }
+            self.committed += 1;
+            self.next = self.walker.predict(&at, self.last.as_ref());
+            let task = Task::spawn(self.walker.clone().fetch(at.clone()));
+            self.queue.push_back((at, task));
+        }
+        Ok(())
+    }
+}
+
+/// A fetch running on its own task where a Tokio runtime is at hand (so it progresses while
+/// the caller is busy), or in place otherwise. Dropping it cancels the fetch.
+enum Task<T> {
+    Spawned(tokio::task::JoinHandle<Result<T, Error>>),
+    Inline(BoxFuture<'static, Result<T, Error>>),
+}
+
+impl<T: Send + 'static> Task<T> {
+    fn spawn(fetch: impl Future<Output = Result<T, Error>> + Send + 'static) -> Self {
+        use tracing::Instrument;
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => Task::Spawned(runtime.spawn(fetch.instrument(tracing::Span::current()))),
+            Err(_) => Task::Inline(fetch.boxed()),
+        }
+    }
+}
+
+impl<T> Future for Task<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Task::Inline(fetch) => fetch.as_mut().poll(cx),
+            Task::Spawned(handle) => match Pin::new(handle).poll(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(Ok(outcome)) => Poll::Ready(outcome),
+                Poll::Ready(Err(e)) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Poll::Ready(Err(_)) => Poll::Ready(Err(Error::RuntimeShutdown)),
+            },
+        }
+    }
+}
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        if let Task::Spawned(handle) = self {
+            handle.abort();
+        }
+    }
+}
+
+/// Drops entries the previous page already held: when entries shift between two requests,
+/// the one at the boundary comes back on the next page, and is yielded only once.
+#[derive(Debug, Default)]
+pub(crate) struct BoundaryDedupe<K> {
+    previous: HashSet<K>,
+}
+
+impl<K: Hash + Eq> BoundaryDedupe<K> {
+    /// Keeps the entries of `page` the previous page did not hold, and remembers this page.
+    pub(crate) fn filter<T>(&mut self, page: Vec<T>, key: impl Fn(&T) -> Option<K>) -> Vec<T> {
+        let mut current = HashSet::with_capacity(page.len());
+        let kept = page
+            .into_iter()
+            .filter(|entry| match key(entry) {
+                Some(k) => {
+                    let fresh = !self.previous.contains(&k);
+                    current.insert(k);
+                    fresh
+                }
+                None => true,
+            })
+            .collect();
+        self.previous = current;
+        kept
+    }
+}
+
+/// A 64-bit fingerprint of an entry ID, so that the boundary check neither copies IDs nor
+/// keeps them. It uses keyed SipHash, so two different IDs meet by chance one time in 2^64.
+pub(crate) fn id_fingerprint(id: &(impl Hash + ?Sized)) -> u64 {
+    use std::hash::BuildHasher;
+    use std::sync::LazyLock;
+    static KEYS: LazyLock<std::hash::RandomState> = LazyLock::new(std::hash::RandomState::new);
+    KEYS.hash_one(id)
+}
+
+fn fingerprint(position: &impl Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(position)
+}
+
+/// A `result_info` count as an unsigned number; negative counts mean nothing.
+pub(crate) fn count(value: Option<i64>) -> Option<u64> {
+    value.and_then(|v| u64::try_from(v).ok())
+}
