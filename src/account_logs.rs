@@ -5,14 +5,12 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
-
 use crate::generated::query::AccountAuditLogsFilters;
 use crate::generated::types::AuditLog;
-use crate::page::Position as TokenPosition;
+use crate::numbered::{self, Position};
 use crate::validate::{check_identifier, check_per_page};
-use crate::walker::{Fetch, Fetched, Run, Walk, count, id_fingerprint, run_methods};
-use crate::{Client, Error, PaginationError, TimeBound, transport};
+use crate::walker::{Fetched, Run, Walk, id_fingerprint, run_methods};
+use crate::{Client, Error, transport};
 
 /// How many pages of the account audit logs are in flight by default (see
 /// [`AccountAuditLogsRequest::concurrency`]).
@@ -60,13 +58,6 @@ pub struct AccountAuditLogsRequest {
     per_page: Option<u64>,
     page: Option<u64>,
     concurrency: usize,
-}
-
-/// Where a fetch starts: a page of the run's time window.
-#[derive(Clone, Debug, Hash, PartialEq)]
-pub(crate) struct Position {
-    page: u64,
-    before: TimeBound,
 }
 
 impl AccountAuditLogsRequest {
@@ -134,15 +125,7 @@ impl Walk for AccountAuditLogsRequest {
     }
 
     fn first(&self) -> Result<Position, Error> {
-        let page = self.page.unwrap_or(1);
-        if page == 0 {
-            return Err(Error::InvalidInput("page numbers start at 1".into()));
-        }
-        let before = self
-            .query
-            .before
-            .unwrap_or_else(|| TimeBound::DateTime(pinned_now()));
-        Ok(Position { page, before })
+        Position::first(self.page.unwrap_or(1), self.query.before)
     }
 
     fn filters(&self) -> serde_json::Value {
@@ -153,75 +136,30 @@ impl Walk for AccountAuditLogsRequest {
         })
     }
 
-    fn to_token(at: &Position) -> TokenPosition {
-        TokenPosition::Page {
-            page: at.page,
-            before: at.before,
-        }
-    }
-
-    fn from_token(token: &TokenPosition) -> Option<Position> {
-        match token {
-            TokenPosition::Page { page, before } => Some(Position {
-                page: *page,
-                before: *before,
-            }),
-            TokenPosition::Cursor { .. } => None,
-        }
-    }
-
     async fn fetch(self: Arc<Self>, at: Position) -> Fetched<AuditLog, Position> {
         let mut request = self
             .query
             .apply_account_audit_logs(self.run.client.generated().account_audit_logs())
             .account_id(self.account_id.as_str())
-            .page(at.page)
-            .before(at.before);
+            .page(at.page())
+            .before(at.before());
         if let Some(n) = self.per_page {
             request = request.per_page(n);
         }
         let body = transport::call(request.send()).await?;
 
-        let entries = body.result.unwrap_or_default();
         let info = body.result_info.unwrap_or_default();
-        let total_pages = count(info.total_pages);
-        let held = entries.len() as u64;
-        let more = match (total_pages, count(info.per_page).filter(|&n| n > 0)) {
-            _ if held == 0 => false,
-            (Some(total), _) if at.page > total => {
-                return Err(Error::Pagination(PaginationError::PastLastPage {
-                    page: at.page,
-                    total,
-                }));
-            }
-            (Some(total), _) => at.page < total,
-            (None, Some(per_page)) => held >= per_page,
-            (None, None) => true,
-        };
-        let next = match more {
-            true => Some(
-                at.following()
-                    .ok_or(Error::Pagination(PaginationError::PageNumbersExhausted))?,
-            ),
-            false => None,
-        };
-        let last = total_pages.map(|page| Position {
-            page,
-            before: at.before,
-        });
-        Ok(Fetch {
-            entries,
-            total_count: count(info.total_count),
-            next,
-            last,
-        })
+        numbered::fetched(
+            &at,
+            body.result.unwrap_or_default(),
+            info.total_pages,
+            info.per_page,
+            info.total_count,
+        )
     }
 
     fn predict(&self, at: &Position, last: Option<&Position>) -> Option<Position> {
-        match last {
-            Some(last) if at.page >= last.page => None,
-            _ => at.following(),
-        }
+        at.predict(last)
     }
 
     fn in_flight(&self) -> usize {
@@ -231,22 +169,4 @@ impl Walk for AccountAuditLogsRequest {
     fn key(entry: &AuditLog) -> Option<u64> {
         entry.id.as_deref().map(id_fingerprint)
     }
-}
-
-impl Position {
-    /// The page after this one.
-    fn following(&self) -> Option<Position> {
-        Some(Position {
-            page: self.page.checked_add(1)?,
-            before: self.before,
-        })
-    }
-}
-
-/// The run's upper bound when the caller gives none: the next whole second, so that every
-/// entry that exists when the run starts is included, in the plain `…:SSZ` form Cloudflare's
-/// own examples use.
-fn pinned_now() -> chrono::DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(0) + chrono::Duration::seconds(1)
 }

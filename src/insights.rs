@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use crate::generated::query::InsightsAuditLogFilters;
 use crate::generated::types::InsightAuditLog;
-use crate::page::Position as TokenPosition;
 use crate::validate::{check_identifier, check_per_page};
 use crate::walker::{Fetch, Fetched, Run, Walk, id_fingerprint, run_methods};
 use crate::{Client, Error, transport};
@@ -130,19 +129,6 @@ impl Walk for InsightsAuditLogRequest {
             InsightsScope::Zone(id) => ("zone_id", id),
         };
         serde_json::json!({scope: id, "per_page": self.per_page, "filters": self.query})
-    }
-
-    fn to_token(at: &Option<String>) -> TokenPosition {
-        TokenPosition::Cursor {
-            cursor: at.clone().unwrap_or_default(),
-        }
-    }
-
-    fn from_token(token: &TokenPosition) -> Option<Option<String>> {
-        match token {
-            TokenPosition::Cursor { cursor } => Some(Some(cursor.clone())),
-            TokenPosition::Page { .. } => None,
-        }
     }
 
     async fn fetch(

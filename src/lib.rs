@@ -67,6 +67,7 @@ mod envelope;
 mod error;
 mod exchange;
 pub mod generated;
+mod numbered;
 mod open_enums;
 mod page;
 mod rate_limit;

@@ -53,7 +53,7 @@ pub(crate) trait Walk: Clone + Send + Sync + Sized + 'static {
     /// What a page holds.
     type Entry: Send + 'static;
     /// Where a page starts: a page number or a cursor.
-    type Position: Hash + Clone + PartialEq + Send + Sync + 'static;
+    type Position: Resumable;
     /// The listing's name, as its resume tokens carry it.
     const LISTING: &'static str;
 
@@ -68,10 +68,6 @@ pub(crate) trait Walk: Clone + Send + Sync + Sized + 'static {
 
     /// What the filter digest covers: the path identifiers and the filters, as JSON.
     fn filters(&self) -> serde_json::Value;
-
-    /// A position as a token stores it, and back (`None`: a token of the other kind).
-    fn to_token(at: &Self::Position) -> TokenPosition;
-    fn from_token(token: &TokenPosition) -> Option<Self::Position>;
 
     /// Fetches the page at `at`.
     fn fetch(
@@ -111,9 +107,33 @@ pub(crate) fn digest(filters: &serde_json::Value) -> String {
     format!("{hash:016x}")
 }
 
+/// A position a resume token can carry.
+pub(crate) trait Resumable: Hash + Clone + PartialEq + Send + Sync + 'static {
+    /// The position as a token stores it.
+    fn to_token(&self) -> TokenPosition;
+    /// The position a token names (`None`: a token of the other kind).
+    fn from_token(token: &TokenPosition) -> Option<Self>;
+}
+
+/// A cursor position: the cursor of the page, none for the first page of a run.
+impl Resumable for Option<String> {
+    fn to_token(&self) -> TokenPosition {
+        TokenPosition::Cursor {
+            cursor: self.clone().unwrap_or_default(),
+        }
+    }
+
+    fn from_token(token: &TokenPosition) -> Option<Self> {
+        match token {
+            TokenPosition::Cursor { cursor } => Some(Some(cursor.clone())),
+            TokenPosition::Page { .. } => None,
+        }
+    }
+}
+
 fn token<W: Walk>(at: &W::Position, digest: &str) -> ResumeToken {
     ResumeToken {
-        position: W::to_token(at),
+        position: at.to_token(),
         listing: Some(W::LISTING.to_owned()),
         filters: Some(digest.to_owned()),
     }
@@ -139,7 +159,7 @@ pub(crate) fn start<W: Walk>(walker: &W, digest: &str) -> Result<W::Position, Er
             walker.filters()
         )));
     }
-    W::from_token(&token.position).ok_or_else(|| {
+    W::Position::from_token(&token.position).ok_or_else(|| {
         Error::InvalidInput(format!(
             "the {} listing cannot resume from a {} token",
             W::LISTING,
@@ -448,4 +468,223 @@ fn fingerprint(position: &impl Hash) -> u64 {
 /// A `result_info` count as an unsigned number; negative counts mean nothing.
 pub(crate) fn count(value: Option<i64>) -> Option<u64> {
     value.and_then(|v| u64::try_from(v).ok())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    //! The walker on its own, with a listing held in memory: no HTTP, exact control over
+    //! where each page says the next one starts and how long each fetch takes.
+
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    use futures::TryStreamExt;
+
+    use super::*;
+    use crate::Credentials;
+
+    /// A page: its entries and the page it says comes next.
+    type FakePage = (Vec<u32>, Option<u64>);
+
+    #[derive(Clone)]
+    struct Fake {
+        run: Run,
+        pages: Arc<BTreeMap<u64, FakePage>>,
+        in_flight: usize,
+        /// Whether the next page can be predicted (page numbers) or not (cursors).
+        predictable: bool,
+        started: Arc<Mutex<Vec<u64>>>,
+        finished: Arc<Mutex<Vec<u64>>>,
+    }
+
+    fn fake(pages: &[(u64, FakePage)], in_flight: usize, predictable: bool) -> Fake {
+        let client = Client::builder()
+            .credentials(Credentials::api_token("t"))
+            .base_url("http://127.0.0.1:9/client/v4")
+            .build()
+            .unwrap();
+        Fake {
+            run: Run::new(client),
+            pages: Arc::new(pages.iter().cloned().collect()),
+            in_flight,
+            predictable,
+            started: Arc::default(),
+            finished: Arc::default(),
+        }
+    }
+
+    fn number(at: &Option<String>) -> u64 {
+        at.as_deref().map_or(1, |n| n.parse().unwrap())
+    }
+
+    impl Walk for Fake {
+        type Entry = u32;
+        type Position = Option<String>;
+        const LISTING: &'static str = "fake";
+
+        fn run(&self) -> &Run {
+            &self.run
+        }
+
+        fn check(&self) -> Result<(), Error> {
+            Ok(())
+        }
+
+        fn first(&self) -> Result<Option<String>, Error> {
+            Ok(None)
+        }
+
+        fn filters(&self) -> serde_json::Value {
+            serde_json::json!({})
+        }
+
+        async fn fetch(self: Arc<Self>, at: Option<String>) -> Fetched<u32, Option<String>> {
+            let page = number(&at);
+            self.started.lock().unwrap().push(page);
+            // Later pages take longer, so that pages fetched ahead are still under way when
+            // an earlier page ends the listing.
+            tokio::time::sleep(Duration::from_millis(5 * page)).await;
+            self.finished.lock().unwrap().push(page);
+            let (entries, next) = self.pages.get(&page).cloned().unwrap_or_default();
+            Ok(Fetch {
+                entries,
+                total_count: None,
+                next: next.map(|n| Some(n.to_string())),
+                last: None,
+            })
+        }
+
+        fn predict(
+            &self,
+            at: &Option<String>,
+            _: Option<&Option<String>>,
+        ) -> Option<Option<String>> {
+            self.predictable.then(|| Some((number(at) + 1).to_string()))
+        }
+
+        fn in_flight(&self) -> usize {
+            self.in_flight
+        }
+
+        fn key(entry: &u32) -> Option<u64> {
+            Some(id_fingerprint(entry))
+        }
+    }
+
+    async fn all(listing: Fake) -> (Result<Vec<u32>, Error>, Vec<u32>) {
+        let mut entries = walk(listing).entries();
+        let mut seen = Vec::new();
+        loop {
+            match entries.try_next().await {
+                Ok(Some(entry)) => seen.push(entry),
+                Ok(None) => return (Ok(seen.clone()), seen),
+                Err(e) => return (Err(e), seen),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn pages_fetched_ahead_of_the_last_page_are_cancelled() {
+        let listing = fake(
+            &[
+                (1, (vec![1], Some(2))),
+                (2, (vec![2], None)),
+                (3, (vec![3], Some(4))),
+            ],
+            4,
+            true,
+        );
+        let (started, finished) = (listing.started.clone(), listing.finished.clone());
+        let (result, _) = all(listing).await;
+        assert_eq!(result.unwrap(), [1, 2]);
+        // Page 2 ended the listing: 3, 4 and 5 were launched ahead and cancelled.
+        assert_eq!(*started.lock().unwrap(), [1, 2, 3, 4, 5]);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(*finished.lock().unwrap(), [1, 2]);
+    }
+
+    #[tokio::test]
+    async fn max_pages_fetches_no_further_and_ends_with_an_error() {
+        let mut listing = fake(
+            &[
+                (1, (vec![1], Some(2))),
+                (2, (vec![2], Some(3))),
+                (3, (vec![3], None)),
+            ],
+            4,
+            true,
+        );
+        listing.run.max_pages = Some(2);
+        let started = listing.started.clone();
+        let (result, seen) = all(listing).await;
+        assert!(matches!(
+            result,
+            Err(Error::Pagination(PaginationError::PageLimit { max: 2 }))
+        ));
+        assert_eq!(seen, [1, 2]);
+        assert_eq!(*started.lock().unwrap(), [1, 2]);
+    }
+
+    #[tokio::test]
+    async fn a_next_page_other_than_the_predicted_one_is_followed() {
+        // Page 1 says page 5 comes next, not the predicted 2: what was fetched ahead is
+        // dropped and the server is followed.
+        let listing = fake(
+            &[
+                (1, (vec![1], Some(5))),
+                (2, (vec![99], None)),
+                (5, (vec![5], None)),
+            ],
+            3,
+            true,
+        );
+        let (result, _) = all(listing).await;
+        assert_eq!(result.unwrap(), [1, 5]);
+    }
+
+    #[tokio::test]
+    async fn an_entry_the_previous_page_held_is_yielded_once() {
+        let listing = fake(
+            &[
+                (1, (vec![1, 2], Some(2))),
+                (2, (vec![2, 3], Some(3))),
+                (3, (vec![3, 1], None)),
+            ],
+            1,
+            false,
+        );
+        let (result, _) = all(listing).await;
+        // Only the previous page is remembered: 1 on page 3 is not a boundary repeat.
+        assert_eq!(result.unwrap(), [1, 2, 3, 1]);
+    }
+
+    #[tokio::test]
+    async fn a_cursor_seen_before_ends_the_run_after_every_entry_once() {
+        let listing = fake(
+            &[
+                (1, (vec![1], Some(2))),
+                (2, (vec![2], Some(3))),
+                (3, (vec![3], Some(2))),
+            ],
+            1,
+            false,
+        );
+        let (result, seen) = all(listing).await;
+        assert!(matches!(
+            result,
+            Err(Error::Pagination(PaginationError::RepeatedPosition))
+        ));
+        assert_eq!(seen, [1, 2, 3]);
+    }
+
+    #[test]
+    fn the_filter_digest_is_stable() {
+        // Pinned (FNV-1a of `{"a":1}`): a digest saved by one version must match in the next.
+        assert_eq!(digest(&serde_json::json!({"a": 1})), "9c3e82dd6fcae8b1");
+        assert_ne!(
+            digest(&serde_json::json!({"a": 1})),
+            digest(&serde_json::json!({"a": 2}))
+        );
+    }
 }

@@ -1,0 +1,117 @@
+//! Numbered pages in a pinned time window: what every page-number listing shares (where a run
+//! starts, when the listing ends, which page comes next).
+
+use chrono::Utc;
+
+use crate::page::Position as TokenPosition;
+use crate::walker::{Fetch, Fetched, Resumable, count};
+use crate::{Error, PaginationError, TimeBound};
+
+/// Where a fetch starts: a page of the run's time window.
+#[derive(Clone, Debug, Hash, PartialEq)]
+pub(crate) struct Position {
+    page: u64,
+    /// The run's upper bound, so that new entries cannot shift the pages.
+    before: TimeBound,
+}
+
+impl Position {
+    /// The start of a run at `page`: with the caller's `before`, or pinned to the next whole
+    /// second, so that every entry that exists when the run starts is included, in the plain
+    /// `…:SSZ` form Cloudflare's own examples use.
+    pub(crate) fn first(page: u64, before: Option<TimeBound>) -> Result<Position, Error> {
+        use chrono::SubsecRound;
+        if page == 0 {
+            return Err(Error::InvalidInput("page numbers start at 1".into()));
+        }
+        let before = before.unwrap_or_else(|| {
+            TimeBound::DateTime(Utc::now().trunc_subsecs(0) + chrono::Duration::seconds(1))
+        });
+        Ok(Position { page, before })
+    }
+
+    pub(crate) fn page(&self) -> u64 {
+        self.page
+    }
+
+    pub(crate) fn before(&self) -> TimeBound {
+        self.before
+    }
+
+    /// The page after this one.
+    fn following(&self) -> Option<Position> {
+        Some(Position {
+            page: self.page.checked_add(1)?,
+            before: self.before,
+        })
+    }
+
+    /// The page after this one, unless this is the last the server reported.
+    pub(crate) fn predict(&self, last: Option<&Position>) -> Option<Position> {
+        match last {
+            Some(last) if self.page >= last.page => None,
+            _ => self.following(),
+        }
+    }
+}
+
+impl Resumable for Position {
+    fn to_token(&self) -> TokenPosition {
+        TokenPosition::Page {
+            page: self.page,
+            before: self.before,
+        }
+    }
+
+    fn from_token(token: &TokenPosition) -> Option<Self> {
+        match token {
+            TokenPosition::Page { page, before } => Some(Position {
+                page: *page,
+                before: *before,
+            }),
+            TokenPosition::Cursor { .. } => None,
+        }
+    }
+}
+
+/// What a numbered page says of the next: the listing ends at `total_pages` when the server
+/// reports it, else at a page shorter than the `per_page` it reports, else at an empty page.
+/// Entries on a page past `total_pages` are an error, not a silent loss.
+pub(crate) fn fetched<T>(
+    at: &Position,
+    entries: Vec<T>,
+    total_pages: Option<i64>,
+    per_page: Option<i64>,
+    total_count: Option<i64>,
+) -> Fetched<T, Position> {
+    let total_pages = count(total_pages);
+    let held = entries.len() as u64;
+    let more = match (total_pages, count(per_page).filter(|&n| n > 0)) {
+        _ if held == 0 => false,
+        (Some(total), _) if at.page > total => {
+            return Err(Error::Pagination(PaginationError::PastLastPage {
+                page: at.page,
+                total,
+            }));
+        }
+        (Some(total), _) => at.page < total,
+        (None, Some(per_page)) => held >= per_page,
+        (None, None) => true,
+    };
+    let next = match more {
+        true => Some(
+            at.following()
+                .ok_or(Error::Pagination(PaginationError::PageNumbersExhausted))?,
+        ),
+        false => None,
+    };
+    Ok(Fetch {
+        entries,
+        total_count: count(total_count),
+        next,
+        last: total_pages.map(|page| Position {
+            page,
+            before: at.before,
+        }),
+    })
+}
