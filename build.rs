@@ -13,6 +13,7 @@ fn main() {
 
     let options = codegen::Options {
         json_schema: std::env::var_os("CARGO_FEATURE_SCHEMA").is_some(),
+        quiet_panics: true,
     };
     let text = match std::fs::read_to_string(codegen::SPEC_PATH) {
         Ok(text) => text,

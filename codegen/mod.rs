@@ -34,6 +34,8 @@ pub const INNER_TYPE: &str = "crate::transport::Transport";
 pub struct Options {
     /// Derive `schemars::JsonSchema` on the generated types.
     pub json_schema: bool,
+    /// Silence the process-wide panic hook while the generator runs (the build script only).
+    pub quiet_panics: bool,
 }
 
 /// Why no code came out.
@@ -226,7 +228,8 @@ fn check<T: serde::de::DeserializeOwned>(
     }
 }
 
-fn escape(segment: &str) -> String {
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
@@ -245,16 +248,20 @@ fn json_pointer(base: &str, path: &serde_path_to_error::Path) -> String {
 }
 
 /// The generator settings shared by every caller.
-pub fn settings(options: Options) -> progenitor::GenerationSettings {
+pub fn settings(options: Options) -> Result<progenitor::GenerationSettings, CodegenError> {
     let mut settings = progenitor::GenerationSettings::default();
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
         .with_hooks(progenitor::HooksMode::Expected)
         .with_derive("PartialEq");
-    if let Ok(inner) = INNER_TYPE.parse::<proc_macro2::TokenStream>() {
-        settings.with_inner_type(inner);
-    }
+    // No code may come out without the execution seam.
+    let inner = INNER_TYPE
+        .parse::<proc_macro2::TokenStream>()
+        .map_err(|e| {
+            CodegenError::Generator(format!("INNER_TYPE {INNER_TYPE:?} is not a type path: {e}"))
+        })?;
+    settings.with_inner_type(inner);
     if options.json_schema {
         settings.with_derive("schemars::JsonSchema");
     }
@@ -265,21 +272,28 @@ pub fn settings(options: Options) -> progenitor::GenerationSettings {
             [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
         );
     }
-    settings
+    Ok(settings)
 }
 
 /// Generates the formatted client source from the spec's YAML text.
 pub fn generate(spec_text: &str, options: Options) -> Result<String, CodegenError> {
     let spec = parse_openapi(parse_yaml(spec_text)?)?;
-    let settings = settings(options);
+    let settings = settings(options)?;
     let mut generator = progenitor::Generator::new(&settings);
 
-    // Progenitor asserts on some shapes it does not support. Turn such a panic into an error
-    // (and keep the default hook from printing a backtrace in the middle of a build).
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
+    // Progenitor asserts on some shapes it does not support. Turn such a panic into an error.
+    // Only the build script (one thread, nothing else running) silences the panic hook, so
+    // that a build prints one line, not a backtrace; elsewhere (tests run in parallel) the
+    // process-wide hook is left alone.
+    let previous_hook = options.quiet_panics.then(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(|_| {}));
+        previous
+    });
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&spec)));
-    panic::set_hook(previous_hook);
+    if let Some(previous) = previous_hook {
+        panic::set_hook(previous);
+    }
 
     let tokens = match outcome {
         Ok(Ok(tokens)) => tokens,

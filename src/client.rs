@@ -268,7 +268,7 @@ impl ClientBuilder {
             auth,
             user_agent,
             retry: self.retry,
-            limiter: self.rate_limit.map(|limit| limit.limiter()),
+            limiter: self.rate_limit.map(|limit| limit.limiter()).transpose()?,
             max_body: self
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),

@@ -49,9 +49,13 @@ impl RateLimit {
     }
 
     /// Cloudflare's documented budget: 1200 requests per five minutes.
-    pub fn cloudflare() -> Self {
+    pub const fn cloudflare() -> Self {
+        const REQUESTS: NonZeroU32 = match NonZeroU32::new(1200) {
+            Some(n) => n,
+            None => panic!("1200 is not zero"),
+        };
         RateLimit {
-            requests: NonZeroU32::new(1200).unwrap_or(NonZeroU32::MIN),
+            requests: REQUESTS,
             per: Duration::from_secs(300),
             burst: NonZeroU32::MIN,
         }
@@ -59,8 +63,16 @@ impl RateLimit {
 
     /// Lets up to `burst` requests go at once after a quiet spell (default 1). The window may
     /// then hold up to `burst - 1` requests more than the budget.
-    pub fn burst(mut self, burst: u32) -> Self {
-        self.burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+    ///
+    /// ```
+    /// use std::num::NonZeroU32;
+    /// use cloudflare_audit_logs::RateLimit;
+    ///
+    /// let limit = RateLimit::cloudflare().burst(NonZeroU32::new(10).expect("not zero"));
+    /// # let _ = limit;
+    /// ```
+    pub fn burst(mut self, burst: NonZeroU32) -> Self {
+        self.burst = burst;
         self
     }
 
@@ -69,12 +81,13 @@ impl RateLimit {
         self.per / self.requests.get()
     }
 
-    pub(crate) fn limiter(&self) -> Limiter {
-        // `new` makes sure the interval is not zero, which is all `with_period` asks.
+    pub(crate) fn limiter(&self) -> Result<Limiter, Error> {
+        // `new` and `cloudflare` make sure the interval is not zero, which is all
+        // `with_period` asks; should that ever change, it is an error, not another rate.
         let quota = Quota::with_period(self.interval())
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .ok_or_else(|| Error::Config("a rate limit needs a window of time".into()))?
             .allow_burst(self.burst);
-        Limiter(Arc::new(DefaultDirectRateLimiter::direct(quota)))
+        Ok(Limiter(Arc::new(DefaultDirectRateLimiter::direct(quota))))
     }
 }
 

@@ -29,14 +29,14 @@ pub struct Difference {
 
 /// The comparison: intended differences and drift.
 #[derive(Debug, Default, Serialize)]
-pub struct Report {
+pub struct DriftReport {
     /// Differences our spec marks as deliberate.
     pub intended: Vec<Difference>,
     /// Differences nobody explained.
     pub drift: Vec<Difference>,
 }
 
-impl Report {
+impl DriftReport {
     fn add(&mut self, intended: bool, place: String, what: String, pointer: String) {
         let difference = Difference {
             place,
@@ -87,8 +87,8 @@ impl Report {
 }
 
 /// Compares our document with upstream's.
-pub fn compare(ours: &Value, theirs: &Value) -> Report {
-    let mut report = Report::default();
+pub fn compare(ours: &Value, theirs: &Value) -> DriftReport {
+    let mut report = DriftReport::default();
     let upstream: BTreeMap<(String, String), &Value> = operations(theirs)
         .into_iter()
         .map(|(m, p, op)| ((m, p), op))
@@ -152,7 +152,7 @@ fn params<'a>(
 }
 
 fn parameters(
-    report: &mut Report,
+    report: &mut DriftReport,
     place: &str,
     at: &str,
     ours: &Value,
@@ -219,7 +219,7 @@ fn parameters(
 }
 
 fn responses(
-    report: &mut Report,
+    report: &mut DriftReport,
     place: &str,
     at: &str,
     ours: &Value,

@@ -39,15 +39,16 @@ enum Command {
         /// Write it to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Generate from this spec instead of the working tree's.
+        /// Generate from this spec instead of the working tree's: a file, `REV:path` or a git
+        /// revision.
         #[arg(long)]
         spec: Option<String>,
     },
     /// Check the spec: OpenAPI 3.0 schema, references, operations, descriptions, deviations.
     Lint {
-        /// Lint this file instead of the working tree's spec.
+        /// Lint this spec instead of the working tree's: a file, `REV:path` or a git revision.
         #[arg(long)]
-        spec: Option<PathBuf>,
+        spec: Option<String>,
     },
     /// Classify the changes between two revisions of the spec, with the generated-code diff.
     Diff {
@@ -122,10 +123,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Lint { spec } => {
-            let name = spec
-                .as_ref()
-                .map_or(generator::SPEC_PATH.into(), |p| p.display().to_string());
-            let text = spec::read(&spec.unwrap_or_else(spec::spec_path))?;
+            let (name, text) = match spec {
+                Some(name) => (name.clone(), spec::load_text(&name)?),
+                None => (
+                    generator::SPEC_PATH.to_owned(),
+                    spec::read(&spec::spec_path())?,
+                ),
+            };
             let problems = lint::lint(&text);
             for problem in &problems {
                 eprintln!("{name}: {problem}");
@@ -149,7 +153,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 Some(name) => spec::load(&name)?,
                 None => spec::load_working_tree()?,
             };
-            let report = diff::Report::new(&base, &head);
+            let report = diff::DiffReport::new(&base, &head);
             match format {
                 Format::Markdown => print!("{}", report.markdown()),
                 Format::Json => println!("{}", report.json()),

@@ -31,14 +31,19 @@ pub fn spec_path() -> PathBuf {
 
 /// Loads a side named as a file, `REV:path`, or a git revision (the spec as of that revision).
 pub fn load(name: &str) -> Result<Spec, String> {
-    let text = if let Some((rev, path)) = name.split_once(':').filter(|(rev, _)| !rev.is_empty()) {
-        git_show(rev, path)?
+    from_text(name, load_text(name)?)
+}
+
+/// The text of a spec named as every task takes it: a file, `REV:path`, or a git revision
+/// (whose `openapi/cloudflare-audit-logs.yaml` is read).
+pub fn load_text(name: &str) -> Result<String, String> {
+    if let Some((rev, path)) = name.split_once(':').filter(|(rev, _)| !rev.is_empty()) {
+        git_show(rev, path)
     } else if Path::new(name).is_file() {
-        read(Path::new(name))?
+        read(Path::new(name))
     } else {
-        git_show(name, generator::SPEC_PATH)?
-    };
-    from_text(name, text)
+        git_show(name, generator::SPEC_PATH)
+    }
 }
 
 /// Loads the working tree's spec.
@@ -79,10 +84,8 @@ fn git_show(rev: &str, path: &str) -> Result<String, String> {
     String::from_utf8(output.stdout).map_err(|_| format!("{rev}:{path} is not UTF-8"))
 }
 
-/// Escapes one JSON pointer segment.
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
+/// Escapes one JSON pointer segment (the generator's own function, so both agree).
+pub use crate::generator::escape;
 
 /// Follows local `$ref`s (`#/...`) until a node that is not a reference; `None` when a
 /// reference does not resolve (or references loop).

@@ -1,7 +1,7 @@
 //! Property: however a data set is split into pages, and whatever mix of retried failures the
 //! server throws in, iteration yields every entry exactly once, in order.
 
-#[path = "../../common/scripted.rs"]
+#[path = "../../integration/common/scripted.rs"]
 #[allow(dead_code)]
 mod scripted;
 

@@ -55,7 +55,7 @@ pub enum CodeDiff {
 
 /// The whole comparison.
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub struct DiffReport {
     /// The old side's name.
     pub base: String,
     /// The new side's name.
@@ -66,12 +66,12 @@ pub struct Report {
     pub code: CodeDiff,
 }
 
-impl Report {
+impl DiffReport {
     /// Compares two specs: their wire contracts and their generated code.
-    pub fn new(base: &Spec, head: &Spec) -> Report {
+    pub fn new(base: &Spec, head: &Spec) -> DiffReport {
         let mut changes = merge(rules::compare(&base.doc, &head.doc));
         changes.sort_by_key(|c| std::cmp::Reverse(c.severity));
-        Report {
+        DiffReport {
             base: base.label.clone(),
             head: head.label.clone(),
             changes,

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{CodeDiff, Report, Severity};
+use super::{CodeDiff, DiffReport, Severity};
 use crate::generator;
 
 /// The unified diff of the code each side generates.
@@ -35,7 +35,7 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-impl Report {
+impl DiffReport {
     /// Markdown ready to paste into a pull request.
     pub fn markdown(&self) -> String {
         let mut out = String::new();

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::rules::compare;
-use super::{Change, CodeDiff, Report, Severity};
+use super::{Change, CodeDiff, DiffReport, Severity};
 use crate::generator;
 use crate::spec::{Spec, from_text};
 
@@ -367,7 +367,7 @@ fn a_real_edit_is_reported_as_breaking_with_the_generated_code_diff() {
     );
     assert_ne!(edited, SPEC);
     let head: Spec = from_text("working tree", edited).unwrap();
-    let report = Report::new(&base, &head);
+    let report = DiffReport::new(&base, &head);
     assert_rule(
         &report.changes,
         "request-parameter-became-required",
@@ -401,7 +401,7 @@ fn removing_a_response_enum_value_is_breaking_in_markdown() {
         1,
     );
     assert_ne!(edited, SPEC);
-    let report = Report::new(&base, &from_text("working tree", edited).unwrap());
+    let report = DiffReport::new(&base, &from_text("working tree", edited).unwrap());
     assert_rule(
         &report.changes,
         "response-property-enum-value-removed",
@@ -423,7 +423,7 @@ fn a_change_to_a_shared_component_is_one_row_naming_every_operation() {
         1,
     );
     assert_ne!(edited, SPEC);
-    let report = Report::new(&base, &from_text("working tree", edited).unwrap());
+    let report = DiffReport::new(&base, &from_text("working tree", edited).unwrap());
     let rows: Vec<&Change> = report
         .changes
         .iter()

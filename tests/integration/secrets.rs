@@ -1,7 +1,7 @@
 //! A canary secret must never show: not in `Debug`, not in `Display` of any error, not in
 //! tracing output, whatever the server answers.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

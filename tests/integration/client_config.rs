@@ -1,7 +1,7 @@
 //! Building clients: TLS, credentials from an environment, secrets kept out of output, and
 //! configuration errors that are errors rather than panics.
 
-mod common;
+use crate::common;
 
 use cloudflare_audit_logs::{Client, Credentials, CredentialsError, Error};
 

@@ -1,7 +1,7 @@
 //! Cursor iteration of the insights audit log: every end form, empty pages mid-stream,
 //! repeated cursors, both scopes and resuming.
 
-mod common;
+use crate::common;
 
 use cloudflare_audit_logs::{Error, InsightsScope, PaginationError, ResumeToken};
 use common::*;

@@ -1,7 +1,7 @@
 //! What goes on the wire: paths, the literal dotted query names, time formats, enums, auth
 //! headers and the headers the crate adds or leaves out.
 
-mod common;
+use crate::common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use cloudflare_audit_logs::{

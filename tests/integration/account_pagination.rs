@@ -1,7 +1,7 @@
 //! Page-number iteration of the account audit logs: every end form, capped pages, a live log,
 //! boundary repeats, resuming, and input checks.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

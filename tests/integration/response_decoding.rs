@@ -1,7 +1,7 @@
 //! Forward compatibility and leniency: unknown fields and enum values, nulls, and values of
 //! other types than upstream documents.
 
-mod common;
+use crate::common;
 
 use cloudflare_audit_logs::{ActorType, ChangedField, FieldChanged, InsightsScope};
 use common::*;

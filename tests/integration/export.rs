@@ -2,17 +2,7 @@
 //! (and after a crash that left an unrecorded page in the file), scheduled incremental runs,
 //! follow mode, and the CSV columns.
 
-#[path = "../examples/export/checkpoint.rs"]
-mod checkpoint;
-#[path = "../examples/export/demo.rs"]
-mod demo;
-#[path = "../examples/export/exporter.rs"]
-mod exporter;
-#[path = "../examples/export/records.rs"]
-mod records;
-#[path = "../examples/export/sink.rs"]
-#[allow(dead_code)] // standard output is the example's own concern
-mod sink;
+use crate::{checkpoint, demo, exporter, sink};
 
 use std::collections::HashSet;
 use std::io::Write;

@@ -2,7 +2,7 @@
 //! origin, carry credentials in clear or to another origin, print a secret, or hold a call
 //! longer than its timeouts allow. Every server here records what reaches it.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Error answers become errors that keep the status, Cloudflare's codes and messages, the
 //! `cf-ray` header and the raw body, whatever the body looks like.
 
-mod common;
+use crate::common;
 
 use cloudflare_audit_logs::{Error, InsightsScope};
 use common::*;

@@ -2,7 +2,7 @@
 //! bodies, slow servers and refusals. For each, every entry comes once and in order, or the
 //! call ends with a typed error; never a panic or a hang.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
