@@ -146,16 +146,16 @@ impl Walk for AccountAuditLogsRequest {
         if let Some(n) = self.per_page {
             request = request.per_page(n);
         }
-        let body = transport::call(request.send()).await?;
+        let outcome = transport::call(request.send()).await.map(|body| {
+            let info = body.result_info.unwrap_or_default();
+            let entries = body.result.unwrap_or_default();
+            (entries, info.total_pages, info.per_page, info.total_count)
+        });
+        numbered::answer(&at, outcome)
+    }
 
-        let info = body.result_info.unwrap_or_default();
-        numbered::fetched(
-            &at,
-            body.result.unwrap_or_default(),
-            info.total_pages,
-            info.per_page,
-            info.total_count,
-        )
+    fn proven(at: &Position, last: &Position) -> bool {
+        at.within(last)
     }
 
     fn predict(&self, at: &Position, last: Option<&Position>) -> Option<Position> {

@@ -14,10 +14,11 @@ pub(crate) trait Envelope {
 }
 
 macro_rules! envelope {
-    ($($page:ty),+) => {$(
+    ($($page:ty => |$body:ident| $success:expr),+ $(,)?) => {$(
         impl Envelope for $page {
             fn succeeded(&self) -> bool {
-                self.success
+                let $body = self;
+                $success
             }
 
             fn take_errors(&mut self) -> Vec<ResponseMessage> {
@@ -27,4 +28,9 @@ macro_rules! envelope {
     )+};
 }
 
-envelope!(AuditLogPage, InsightAuditLogPage);
+envelope!(
+    // Upstream lets an account audit log page leave `success` out: a 2xx without it is a
+    // success, and only `success: false` is a failure.
+    AuditLogPage => |page| page.success != Some(false),
+    InsightAuditLogPage => |page| page.success,
+);

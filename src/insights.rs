@@ -170,6 +170,7 @@ impl Walk for InsightsAuditLogRequest {
             total_count: None,
             next: next.map(Some),
             last: None,
+            refused: None,
         })
     }
 

@@ -46,6 +46,11 @@ impl Position {
         })
     }
 
+    /// Whether this page is not past `last`, the last page the server reported.
+    pub(crate) fn within(&self, last: &Position) -> bool {
+        self.page <= last.page
+    }
+
     /// The page after this one, unless this is the last the server reported.
     pub(crate) fn predict(&self, last: Option<&Position>) -> Option<Position> {
         match last {
@@ -74,10 +79,32 @@ impl Resumable for Position {
     }
 }
 
+/// Reads one numbered page's answer. One integration reports that the account audit logs
+/// answer a page past the end with HTTP 400 rather than an empty page (unconfirmed; the
+/// official SDKs stop only on an empty page). So a 400 for a page other than the first is
+/// handed to the walker as a refusal: it ends the listing when no earlier answer proved the
+/// page exists (a log whose size is a multiple of `per_page`, or pages fetched ahead), and is
+/// the error it is when one did (the page is within the `total_pages` reported) or when it is
+/// the run's first page.
+pub(crate) fn answer<T>(
+    at: &Position,
+    outcome: Result<(Vec<T>, Option<i64>, Option<i64>, Option<i64>), Error>,
+) -> Fetched<T, Position> {
+    match outcome {
+        Ok((entries, total_pages, per_page, total_count)) => {
+            fetched(at, entries, total_pages, per_page, total_count)
+        }
+        Err(error) if at.page > 1 && error.status().is_some_and(|s| s.as_u16() == 400) => {
+            Ok(Fetch::refused(error))
+        }
+        Err(error) => Err(error),
+    }
+}
+
 /// What a numbered page says of the next: the listing ends at `total_pages` when the server
 /// reports it, else at a page shorter than the `per_page` it reports, else at an empty page.
 /// Entries on a page past `total_pages` are an error, not a silent loss.
-pub(crate) fn fetched<T>(
+fn fetched<T>(
     at: &Position,
     entries: Vec<T>,
     total_pages: Option<i64>,
@@ -113,5 +140,6 @@ pub(crate) fn fetched<T>(
             page,
             before: at.before,
         }),
+        refused: None,
     })
 }

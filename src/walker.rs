@@ -24,6 +24,23 @@ pub(crate) struct Fetch<T, P> {
     pub(crate) total_count: Option<u64>,
     pub(crate) next: Option<P>,
     pub(crate) last: Option<P>,
+    /// The server refused this page in a way that, past the end of a listing, means "no such
+    /// page" (see [`Walk::proven`]): the walker ends the listing there, unless the page is
+    /// the run's first or one an earlier answer proved to exist, where this is the error.
+    pub(crate) refused: Option<Error>,
+}
+
+impl<T, P> Fetch<T, P> {
+    /// A page the server refused (see [`Fetch::refused`]).
+    pub(crate) fn refused(error: Error) -> Self {
+        Fetch {
+            entries: Vec::new(),
+            total_count: None,
+            next: None,
+            last: None,
+            refused: Some(error),
+        }
+    }
 }
 
 /// The outcome of one fetch.
@@ -83,6 +100,12 @@ pub(crate) trait Walk: Clone + Send + Sync + Sized + 'static {
         _last: Option<&Self::Position>,
     ) -> Option<Self::Position> {
         None
+    }
+
+    /// Whether an earlier answer proved that `at` exists: it is not past `last`, the last
+    /// position the server reported. Listings that never report one prove nothing.
+    fn proven(_at: &Self::Position, _last: &Self::Position) -> bool {
+        false
     }
 
     /// How many pages may be in flight at once (1: the next page is fetched while the
@@ -173,6 +196,10 @@ pub(crate) async fn first_page<W: Walk>(walker: &W) -> Result<Page<W::Entry>, Er
     let digest = digest(&walker.filters());
     let at = start(walker, &digest)?;
     let fetched = Arc::new(walker.clone()).fetch(at).await?;
+    // The run's first page exists, so a refusal of it is an error.
+    if let Some(error) = fetched.refused {
+        return Err(error);
+    }
     Ok(Page {
         entries: fetched.entries,
         next: fetched.next.as_ref().map(|at| token::<W>(at, &digest)),
@@ -295,7 +322,7 @@ impl<W: Walk> WalkState<W> {
     /// The next page in order, `None` at the end.
     async fn step(&mut self) -> Result<Option<Page<W::Entry>>, Error> {
         self.launch()?;
-        let Some((_, task)) = self.queue.pop_front() else {
+        let Some((at, task)) = self.queue.pop_front() else {
             if let Some(e) = self.error.take() {
                 return Err(e);
             }
@@ -316,6 +343,18 @@ impl<W: Walk> WalkState<W> {
             })??,
             None => task.await?,
         };
+        if let Some(error) = fetched.refused {
+            let proven = self.last.as_ref().is_some_and(|last| W::proven(&at, last));
+            if !self.started || proven {
+                self.queue.clear();
+                return Err(error);
+            }
+            // Past the end of the listing: nothing more to fetch, nothing lost.
+            tracing::debug!(%error, "a page past the end was refused; the listing ends here");
+            self.queue.clear();
+            self.next = None;
+            return Ok(None);
+        }
         self.started = true;
         let next_token = fetched.next.as_ref().map(|at| token::<W>(at, &self.digest));
         if fetched.last.is_some() {
@@ -552,6 +591,7 @@ mod tests {
                 total_count: None,
                 next: next.map(|n| Some(n.to_string())),
                 last: None,
+                refused: None,
             })
         }
 

@@ -561,3 +561,79 @@ async fn an_error_mid_run_with_pages_in_flight_comes_after_every_earlier_entry()
     assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
     assert!(stream.try_next().await.unwrap().is_none());
 }
+
+/// Answers every page above `from` with HTTP 400, as one integration reports the live API
+/// does past the end of the log.
+async fn refuse_from(server: &MockServer, from: u64) {
+    for page in from..from + 8 {
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path(ACCOUNT_PATH)
+                    .query_param("page", page.to_string());
+                then.status(400).json_body(json!({
+                    "success": false, "errors": [{"code": 1001, "message": "page out of range"}],
+                    "messages": [], "result": null
+                }));
+            })
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn a_400_past_the_end_ends_the_listing_with_every_entry() {
+    // Four entries at two a page: the stream cannot know page 2 is the last, asks for page 3,
+    // and the server answers 400. With pages fetched ahead, several meet it.
+    for concurrency in [1, 4] {
+        let server = MockServer::start_async().await;
+        let info = Some(json!({"per_page": 2}));
+        page_mock(&server, 1, envelope(audit_logs(0, 2), info.clone())).await;
+        page_mock(&server, 2, envelope(audit_logs(2, 4), info.clone())).await;
+        refuse_from(&server, 3).await;
+        let entries: Vec<_> = client(&server)
+            .account_audit_logs(ACCOUNT)
+            .per_page(2)
+            .concurrency(concurrency)
+            .stream()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(
+            numbers_of_logs(&entries),
+            vec![0, 1, 2, 3],
+            "k = {concurrency}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_400_on_the_first_page_or_a_page_known_to_exist_stays_an_error() {
+    // The first page.
+    let server = MockServer::start_async().await;
+    refuse_from(&server, 1).await;
+    let error = client(&server)
+        .account_audit_logs(ACCOUNT)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{error}");
+    // The first page of a run that starts later (a resumed run, or `.page(n)`).
+    let error = client(&server)
+        .account_audit_logs(ACCOUNT)
+        .page(3)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{error}");
+
+    // A page within the `total_pages` the server reported.
+    let server = MockServer::start_async().await;
+    let info = json!({"per_page": 2, "total_pages": 3, "total_count": 6});
+    page_mock(&server, 1, envelope(audit_logs(0, 2), Some(info))).await;
+    refuse_from(&server, 2).await;
+    let mut stream = client(&server).account_audit_logs(ACCOUNT).stream();
+    let (seen, error) = until_error(&mut stream).await;
+    assert_eq!(numbers_of_logs(&seen), vec![0, 1]);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{error}");
+}

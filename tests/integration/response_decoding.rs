@@ -239,3 +239,40 @@ async fn floats_in_free_form_values_survive_exactly() {
         Some(1.1111111111111111e73)
     );
 }
+
+#[tokio::test]
+async fn an_account_page_without_success_is_a_success_and_success_false_is_not() {
+    // Upstream's schema admits a 2xx page with no `success` at all (a oneOf whose first
+    // branch requires nothing).
+    for (body, ok) in [
+        (json!({"result": [audit_log(1), audit_log(2)]}), true),
+        (json!({"result": [audit_log(1)], "success": true}), true),
+        (
+            json!({"result": [], "success": false, "errors": [{"code": 1000, "message": "no"}]}),
+            false,
+        ),
+    ] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.path(ACCOUNT_PATH);
+                then.status(200).json_body(body.clone());
+            })
+            .await;
+        let outcome = client(&server).account_audit_logs(ACCOUNT).send().await;
+        match ok {
+            true => {
+                let page = outcome.unwrap();
+                assert_eq!(page.entries.len(), body["result"].as_array().unwrap().len());
+            }
+            false => {
+                let error = outcome.unwrap_err();
+                assert_eq!(
+                    error.as_api().map(|a| a.errors()[0].code),
+                    Some(1000),
+                    "{error}"
+                );
+            }
+        }
+    }
+}
