@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::generated::query::AccountAuditLogsFilters;
 use crate::generated::types::AuditLog;
-use crate::numbered::{self, Position};
+use crate::numbered::{self, NumberedPage, Position};
 use crate::validate::{check_identifier, check_per_page};
 use crate::walker::{Fetched, Run, Walk, id_fingerprint, run_methods};
 use crate::{Client, Error, transport};
@@ -149,7 +149,12 @@ impl Walk for AccountAuditLogsRequest {
         let outcome = transport::call(request.send()).await.map(|body| {
             let info = body.result_info.unwrap_or_default();
             let entries = body.result.unwrap_or_default();
-            (entries, info.total_pages, info.per_page, info.total_count)
+            NumberedPage {
+                entries,
+                total_pages: info.total_pages,
+                per_page: info.per_page,
+                total_count: info.total_count,
+            }
         });
         numbered::answer(&at, outcome)
     }

@@ -79,6 +79,14 @@ impl Resumable for Position {
     }
 }
 
+/// What a numbered page's answer holds, as the server sent it.
+pub(crate) struct NumberedPage<T> {
+    pub(crate) entries: Vec<T>,
+    pub(crate) total_pages: Option<i64>,
+    pub(crate) per_page: Option<i64>,
+    pub(crate) total_count: Option<i64>,
+}
+
 /// Reads one numbered page's answer. One integration reports that the account audit logs
 /// answer a page past the end with HTTP 400 rather than an empty page (unconfirmed; the
 /// official SDKs stop only on an empty page). So a 400 for a page other than the first is
@@ -88,12 +96,16 @@ impl Resumable for Position {
 /// the run's first page.
 pub(crate) fn answer<T>(
     at: &Position,
-    outcome: Result<(Vec<T>, Option<i64>, Option<i64>, Option<i64>), Error>,
+    outcome: Result<NumberedPage<T>, Error>,
 ) -> Fetched<T, Position> {
     match outcome {
-        Ok((entries, total_pages, per_page, total_count)) => {
-            fetched(at, entries, total_pages, per_page, total_count)
-        }
+        Ok(page) => fetched(
+            at,
+            page.entries,
+            page.total_pages,
+            page.per_page,
+            page.total_count,
+        ),
         Err(error) if at.page > 1 && error.status().is_some_and(|s| s.as_u16() == 400) => {
             Ok(Fetch::refused(error))
         }

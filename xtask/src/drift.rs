@@ -509,11 +509,10 @@ mod tests {
         parse_yaml(SPEC).unwrap()
     }
 
-    /// Cloudflare's document for the operations we cover, as gathered beside the repository
-    /// (CI has it; a bare clone may not).
+    /// Cloudflare's document for the operations we cover, as kept in the repository.
     fn upstream() -> Option<Value> {
-        let path = crate::spec::root().join("../shared/reference/upstream-openapi-excerpt.json");
-        let text = std::fs::read_to_string(path).ok()?;
+        let path = crate::spec::root().join(crate::spec::UPSTREAM_PATH);
+        let text = std::fs::read_to_string(path).expect("openapi/upstream/ is in the repository");
         Some(serde_json::from_str(&text).unwrap())
     }
 

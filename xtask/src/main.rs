@@ -65,8 +65,8 @@ enum Command {
     },
     /// Compare the spec with Cloudflare's upstream OpenAPI document (JSON or YAML).
     Drift {
-        /// The upstream document.
-        upstream: PathBuf,
+        /// The upstream document (default: the one kept in `openapi/upstream/`).
+        upstream: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
@@ -176,6 +176,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             fail_on_drift,
         } => {
             let ours = spec::load_working_tree()?;
+            let upstream = upstream.unwrap_or_else(|| spec::root().join(spec::UPSTREAM_PATH));
             let theirs = spec::from_text("upstream", spec::read(&upstream)?)?;
             let report = drift::compare(&ours.doc, &theirs.doc);
             match format {

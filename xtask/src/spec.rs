@@ -46,6 +46,9 @@ pub fn load_text(name: &str) -> Result<String, String> {
     }
 }
 
+/// Cloudflare's upstream document of the covered operations, relative to the crate root.
+pub const UPSTREAM_PATH: &str = "openapi/upstream/audit-logs.json";
+
 /// Loads the working tree's spec.
 pub fn load_working_tree() -> Result<Spec, String> {
     let path = spec_path();
