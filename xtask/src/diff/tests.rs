@@ -239,12 +239,13 @@ fn response_status_rules() {
 fn response_property_rules() {
     let log = format!("{SCHEMAS}/AuditLog");
     let insight = format!("{SCHEMAS}/InsightAuditLog");
-    let page = format!("{SCHEMAS}/AuditLogPage");
+    // The insights page requires `success` (the account page does not: upstream lets it go).
+    let required_page = format!("{SCHEMAS}/InsightAuditLogPage");
     classifies(
         "response-required-property-removed",
         Severity::Breaking,
         |d| {
-            at(d, &format!("{page}/properties"))
+            at(d, &format!("{required_page}/properties"))
                 .as_object_mut()
                 .unwrap()
                 .remove("success");
@@ -264,7 +265,7 @@ fn response_property_rules() {
         "response-property-became-optional",
         Severity::Breaking,
         |d| {
-            at(d, &page)["required"] = json!([]);
+            at(d, &required_page)["required"] = json!([]);
         },
     );
     classifies(
