@@ -18,6 +18,7 @@ mod sink;
 
 mod account_pagination;
 mod client_config;
+mod conformance;
 mod error_mapping;
 mod export;
 mod faults;

@@ -4,6 +4,7 @@
 //! It needs `python3` with the `cloudflare` package (5.9.0); `.ci/run` installs it. Where it
 //! is missing the test says so and checks nothing else, except under `CI`, where it fails.
 
+use crate::common;
 use crate::demo;
 
 use std::process::Command;
@@ -16,13 +17,6 @@ use futures::TryStreamExt;
 use serde_json::json;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/list_ids.py");
-
-fn python_sdk_installed() -> bool {
-    Command::new("python3")
-        .args(["-c", "import cloudflare"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// The IDs the official SDK lists. It blocks, so it runs off the async workers.
 async fn python_ids(
@@ -62,13 +56,7 @@ fn client(demo: &demo::Demo) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_entries_in_the_same_order_as_the_python_sdk() {
-    if !python_sdk_installed() {
-        // In CI the SDK is installed by `.ci/run`; its absence there is a failure, not a skip.
-        assert!(
-            std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false"),
-            "CI is set but python3 with the `cloudflare` package is not installed"
-        );
-        eprintln!("skipped: python3 with the `cloudflare` package is not installed");
+    if !common::python_has("cloudflare") {
         return;
     }
     let demo = demo::Demo::start(137, 101).await;

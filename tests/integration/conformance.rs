@@ -1,0 +1,222 @@
+//! Conformance with Cloudflare's *upstream* document (`openapi/upstream/audit-logs.json`), not
+//! with ours: bodies generated from the upstream response schemas (hypothesis-jsonschema: every
+//! branch of a top-level `oneOf`, optional fields present and absent, nulls where allowed,
+//! extra properties, enum values) must decode, and every request the client sends must pass
+//! the upstream parameter definitions (the jsonschema package). Both run in
+//! `tests/python/upstream_conformance.py`; `.ci/run` installs what it needs.
+
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use cloudflare_audit_logs::{Client, Direction, Error, FieldChanged, InsightsScope, Order};
+use futures::TryStreamExt;
+use serde_json::{Value, json};
+
+use crate::common::scripted::{Reply, Scripted};
+use crate::common::{self, ACCOUNT, ZONE};
+
+const SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/python/upstream_conformance.py"
+);
+const UPSTREAM: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/openapi/upstream/audit-logs.json"
+);
+/// Bodies per schema (and per `oneOf` branch).
+const BODIES: &str = "40";
+
+fn python(args: &[&str], input: Option<String>) -> (bool, String) {
+    use std::io::Write;
+    let mut child = Command::new("python3")
+        .arg(SCRIPT)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut stdin = child.stdin.take().expect("a pipe");
+    stdin
+        .write_all(input.unwrap_or_default().as_bytes())
+        .unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() || !text.is_empty(),
+        "the conformance script failed: {errors}"
+    );
+    (output.status.success(), text)
+}
+
+/// Whether a number in `value` is a whole number outside `i64`.
+fn beyond_i64(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => {
+            n.as_i64().is_none()
+                && (n.as_u64().is_some() || n.as_f64().is_some_and(|f| f.fract() == 0.0))
+        }
+        Value::Array(items) => items.iter().any(beyond_i64),
+        Value::Object(map) => map.values().any(beyond_i64),
+        _ => false,
+    }
+}
+
+/// Our listing for an upstream operation: one page through the crate's own request type.
+async fn send(client: &Client, operation: &str) -> Result<usize, Error> {
+    match operation {
+        "GET /accounts/{account_id}/audit_logs" => client
+            .account_audit_logs(ACCOUNT)
+            .send()
+            .await
+            .map(|p| p.entries.len()),
+        "GET /accounts/{account_id}/security-center/insights/audit-log" => client
+            .insights_audit_log(InsightsScope::Account(ACCOUNT.into()))
+            .send()
+            .await
+            .map(|p| p.entries.len()),
+        "GET /zones/{zone_id}/security-center/insights/audit-log" => client
+            .insights_audit_log(InsightsScope::Zone(ZONE.into()))
+            .send()
+            .await
+            .map(|p| p.entries.len()),
+        other => panic!("the upstream document has an operation the crate does not cover: {other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_body_the_upstream_schema_admits_decodes() {
+    if !common::python_has("hypothesis_jsonschema") {
+        return;
+    }
+    let bodies = tokio::task::spawn_blocking(|| python(&["bodies", UPSTREAM, BODIES], None))
+        .await
+        .unwrap()
+        .1;
+    let bodies: serde_json::Map<String, Value> = serde_json::from_str(&bodies).unwrap();
+    let current = Arc::new(Mutex::new(Value::Null));
+    let serving = current.clone();
+    let server = Scripted::start(move |_| Reply::json(200, &serving.lock().unwrap().clone())).await;
+    let client = common::client_for(server.base_url());
+    let mut failures = Vec::new();
+    let mut decoded = 0;
+    for (operation, bodies) in &bodies {
+        let bodies = bodies.as_array().unwrap();
+        assert!(bodies.len() >= 40, "{operation}: {} bodies", bodies.len());
+        for body in bodies {
+            *current.lock().unwrap() = body.clone();
+            let held = body["result"].as_array().map_or(0, Vec::len);
+            match send(&client, operation).await {
+                // Every entry the body holds comes out.
+                Ok(entries) if entries == held => decoded += 1,
+                Ok(entries) => failures.push(format!(
+                    "{operation}: {entries} of {held} entries from {body}"
+                )),
+                // Refused on purpose: `success: false` in a 2xx is an error.
+                Err(Error::Api(_)) if body["success"] == json!(false) => {}
+                // Refused on purpose: upstream's first `oneOf` branch of the account page has no
+                // `type`, so it admits any JSON value; a body that is not an object is no page.
+                Err(Error::Decode(_)) if !body.is_object() => {}
+                // Refused on purpose: integers decode as 64-bit (progenitor's `integer` is i64);
+                // upstream sets no bound, so it admits codes and counts far past it.
+                Err(Error::Decode(error))
+                    if error.to_string().contains("expected i64") && beyond_i64(body) => {}
+                Err(error) => failures.push(format!("{operation}: {error} from {body}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(decoded > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_passes_the_upstream_parameter_definitions() {
+    if !common::python_has("jsonschema") {
+        return;
+    }
+    // Two pages of each listing, so that page numbers and cursors are sent too.
+    let server = Scripted::start(|request| {
+        let more =
+            request.param("page").is_none_or(|p| p == "1") && request.param("cursor").is_none();
+        let entries = if request.path.contains("security-center") {
+            vec![common::insight(1)]
+        } else {
+            vec![common::audit_log(1)]
+        };
+        let info = if more {
+            json!({"cursor": "c2", "per_page": 1})
+        } else {
+            json!({"per_page": 1})
+        };
+        let result = if more { entries } else { vec![] };
+        Reply::json(200, &common::envelope(result, Some(info)))
+    })
+    .await;
+    let client = common::client_for(server.base_url());
+    let since = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
+    client
+        .account_audit_logs(ACCOUNT)
+        .id("f174be97-19b1-40d6-954d-70cd5fbd52db")
+        .action_type("add")
+        .actor_ip("17.168.228.0/24")
+        .actor_email("alice@example.com")
+        .since(since)
+        .before(day)
+        .zone_name("example.com")
+        .direction(Direction::Asc)
+        .hide_user_logs(true)
+        .per_page(1)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    client
+        .account_audit_logs(ACCOUNT)
+        .since(day)
+        .direction(Direction::Desc)
+        .per_page(1000)
+        .send()
+        .await
+        .unwrap();
+    for scope in [
+        InsightsScope::Account(ACCOUNT.into()),
+        InsightsScope::Zone(ZONE.into()),
+    ] {
+        for (field, order) in [
+            (FieldChanged::Status, Order::Asc),
+            (FieldChanged::UserClassification, Order::Desc),
+        ] {
+            client
+                .insights_audit_log(scope.clone())
+                .field_changed(field)
+                .changed_by("system")
+                .since(since)
+                .before(since + chrono::Duration::days(1))
+                .order(order)
+                .per_page(1)
+                .stream()
+                .try_collect::<Vec<_>>()
+                .await
+                .unwrap();
+        }
+    }
+    let requests: Vec<Value> = server
+        .requests()
+        .iter()
+        .map(|r| json!({"method": "GET", "path": r.path.trim_start_matches("/client/v4"), "query": r.query}))
+        .collect();
+    assert!(requests.len() >= 10, "{requests:?}");
+    let input = serde_json::to_string(&requests).unwrap();
+    let (ok, problems) =
+        tokio::task::spawn_blocking(move || python(&["requests", UPSTREAM], Some(input)))
+            .await
+            .unwrap();
+    assert!(
+        ok,
+        "requests that do not pass upstream's definitions:\n{problems}"
+    );
+}
