@@ -108,6 +108,20 @@ pub fn compare(ours: &Value, theirs: &Value) -> DriftReport {
         parameters(&mut report, &place, &at, ours, op, theirs, their_op);
         responses(&mut report, &place, &at, ours, op, theirs, their_op);
     }
+    let covered: BTreeSet<(String, String)> = operations(ours)
+        .into_iter()
+        .map(|(m, p, _)| (m, p))
+        .collect();
+    for (method, path) in upstream.keys() {
+        if !covered.contains(&(method.clone(), path.clone())) {
+            report.add(
+                false,
+                format!("{} {path}", method.to_uppercase()),
+                "upstream operation this crate does not cover".into(),
+                "/paths".into(),
+            );
+        }
+    }
     report
 }
 
@@ -796,6 +810,15 @@ mod tests {
             "{}",
             report.markdown()
         );
+    }
+
+    #[test]
+    fn an_upstream_operation_we_do_not_cover_is_drift() {
+        let mut upstream = ours();
+        upstream["paths"]["/user/audit_logs"] =
+            upstream["paths"]["/accounts/{account_id}/audit_logs"].clone();
+        let report = compare(&ours(), &upstream);
+        assert!(drifts(&report, "GET /user/audit_logs", "does not cover"));
     }
 
     #[test]

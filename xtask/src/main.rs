@@ -4,6 +4,7 @@
 //! - `lint`: check the spec against the OpenAPI 3.0 schema and this crate's rules.
 //! - `diff`: what a spec change does to the wire contract and to the Rust API.
 //! - `drift`: how the spec differs from Cloudflare's upstream OpenAPI document.
+//! - `refresh-upstream`: cut that document out of Cloudflare's full `openapi.json`.
 //! - `schema`: the JSON Schema of the entry types, for pipelines that register schemas.
 //! - `extras`: optional checks with tools that may be installed (Spectral, cargo-semver-checks).
 
@@ -16,6 +17,7 @@ mod extras;
 mod lint;
 mod schema;
 mod spec;
+mod upstream;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +75,19 @@ enum Command {
         /// Exit with 1 when there is unexplained drift.
         #[arg(long)]
         fail_on_drift: bool,
+    },
+    /// Refresh the kept upstream document (`openapi/upstream/audit-logs.json`) from Cloudflare's
+    /// full published `openapi.json`: the audit-log operations and every component they use.
+    RefreshUpstream {
+        /// A copy of the full `openapi.json` of the cloudflare/api-schemas repository.
+        full: PathBuf,
+        /// Where it came from, for the provenance note (for example `api-schemas@<commit>`);
+        /// default: the file name.
+        #[arg(long)]
+        source: Option<String>,
+        /// Write here instead of the kept document.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Print the JSON Schema of the entry types (AuditLog, InsightAuditLog).
     Schema {
@@ -189,6 +204,23 @@ fn run(command: Command) -> Result<ExitCode, String> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::RefreshUpstream { full, source, out } => {
+            let text = spec::read(&full)?;
+            let full_doc: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| format!("{} is not JSON: {e}", full.display()))?;
+            let ours = spec::load_working_tree()?;
+            let source = source.unwrap_or_else(|| full.display().to_string());
+            let doc = upstream::extract(&full_doc, &ours.doc, &source)?;
+            let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+            let out = out.unwrap_or_else(|| spec::root().join(spec::UPSTREAM_PATH));
+            std::fs::write(&out, format!("{text}\n"))
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            eprintln!(
+                "wrote {}; review it with `git diff` and `cargo xtask drift`",
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Schema { out } => {
             let spec = spec::load_working_tree()?;
