@@ -22,6 +22,12 @@ pub const SPEC_PATH: &str = "openapi/cloudflare-audit-logs.yaml";
 /// bound). Schema name in the spec, then the path of the type in the crate.
 pub const REPLACEMENTS: &[(&str, &str)] = &[
     ("ActorType", "crate::ActorType"),
+    ("ActionResult", "crate::ActionResult"),
+    ("ActionType", "crate::ActionType"),
+    ("ActorContext", "crate::ActorContext"),
+    ("V2ActorType", "crate::V2ActorType"),
+    ("ResourceScope", "crate::ResourceScope"),
+    ("HistoryStatus", "crate::HistoryStatus"),
     ("ChangedField", "crate::ChangedField"),
     ("TimeBound", "crate::TimeBound"),
 ];

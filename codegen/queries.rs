@@ -9,7 +9,9 @@
 //!   method that sets them on a fresh generated builder, so wire names and encodings still
 //!   come from progenitor;
 //! - a setter on the crate's `<Request>` type for each parameter, documented from the spec.
-//!   An array parameter's setter adds one value per call.
+//!   An array parameter's setter adds one value per call (progenitor sends arrays as repeated
+//!   keys: `action_type=create&action_type=delete`), and a negation's setter is named for what
+//!   it does: `action_type.not` → `.not_action_type(..)`.
 //!
 //! Parameters marked `x-paging: true` (a page number, a cursor, a page size) say where a page
 //! starts or how large it is; the request type sets them with its own checks, so they are
@@ -203,7 +205,7 @@ fn signature(fields: &[Field]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The filters type of a request type: `AccountAuditLogsRequest` → `AccountAuditLogsFilters`.
+/// The filters type of a request type: `AuditLogsRequest` → `AuditLogsFilters`.
 fn filters_name(request: &str) -> String {
     format!(
         "{}Filters",
@@ -251,18 +253,24 @@ fn setter_impl(request: &str, fields: &[Field]) -> String {
     for field in fields.iter().filter(|f| f.setter) {
         let value = optional(&field.ty);
         let value = generic_argument(&value, "Option").unwrap_or(value);
-        let (name, wire, doc) = (&field.name, &field.wire, &field.description);
+        let (wire, doc) = (&field.wire, &field.description);
+        let name = &field.name;
+        // A negation (`action_type.not`) reads as `.not_action_type(..)`.
+        let setter = match wire.strip_suffix(".not") {
+            Some(base) => format!("not_{}", field_name(base)),
+            None => name.clone(),
+        };
         match generic_argument(&value, "Vec") {
             Some(item) => out.push_str(&format!(
                 "/// {doc} (`{wire}`; each call adds a value, sent as one more `{wire}=`)\n\
-                 pub fn {name}(mut self, value: impl ::std::convert::Into<{}>) -> Self {{\n\
+                 pub fn {setter}(mut self, value: impl ::std::convert::Into<{}>) -> Self {{\n\
                  self.query.{name}.get_or_insert_with(::std::vec::Vec::new).push(value.into());\n\
                  self\n}}\n",
                 item.to_token_stream()
             )),
             None => out.push_str(&format!(
                 "/// {doc} (`{wire}`)\n\
-                 pub fn {name}(mut self, value: impl ::std::convert::Into<{}>) -> Self {{\n\
+                 pub fn {setter}(mut self, value: impl ::std::convert::Into<{}>) -> Self {{\n\
                  self.query.{name} = ::std::option::Option::Some(value.into());\n\
                  self\n}}\n",
                 value.to_token_stream()

@@ -7,7 +7,7 @@ use reqwest::header::HeaderValue;
 
 use crate::transport::{DEFAULT_USER_AGENT, Settings, Timeouts, Transport};
 use crate::{
-    AccountAuditLogsRequest, Credentials, Error, InsightsAuditLogRequest, InsightsScope, RateLimit,
+    AuditLogsRequest, Credentials, Error, InsightsAuditLogRequest, InsightsScope, RateLimit,
     RetryPolicy, generated, validate,
 };
 
@@ -62,9 +62,97 @@ impl Client {
         builder.build()
     }
 
-    /// The account audit logs of `account_id`, with page-number pagination.
-    pub fn account_audit_logs(&self, account_id: impl Into<String>) -> AccountAuditLogsRequest {
-        AccountAuditLogsRequest::new(self.clone(), account_id.into())
+    /// The v1 audit logs of `account_id` (`GET /accounts/{account_id}/audit_logs`), with
+    /// page-number pagination.
+    pub fn account_audit_logs(&self, account_id: impl Into<String>) -> AuditLogsRequest {
+        AuditLogsRequest::new(self.clone(), Some(account_id.into()))
+    }
+
+    /// The v1 audit logs of the user the credentials belong to (`GET /user/audit_logs`): the
+    /// same filters, entries and pagination as [`account_audit_logs`](Self::account_audit_logs).
+    pub fn user_audit_logs(&self) -> AuditLogsRequest {
+        AuditLogsRequest::new(self.clone(), None)
+    }
+
+    /// An account's Audit Logs v2 (`GET /accounts/{account_id}/logs/audit`) between `since`
+    /// and `before` (both required by the API; a `chrono::DateTime<Utc>`, a
+    /// `chrono::NaiveDate` or a [`TimeBound`](crate::TimeBound)), with cursor pagination.
+    pub fn account_audit_logs_v2(
+        &self,
+        account_id: impl Into<String>,
+        since: impl Into<crate::TimeBound>,
+        before: impl Into<crate::TimeBound>,
+    ) -> crate::AccountAuditLogsV2Request {
+        crate::AccountAuditLogsV2Request::new(
+            self.clone(),
+            account_id.into(),
+            since.into(),
+            before.into(),
+        )
+    }
+
+    /// An organization's Audit Logs v2 (`GET /organizations/{organization_id}/logs/audit`)
+    /// between `since` and `before`, with cursor pagination.
+    pub fn organization_audit_logs_v2(
+        &self,
+        organization_id: impl Into<String>,
+        since: impl Into<crate::TimeBound>,
+        before: impl Into<crate::TimeBound>,
+    ) -> crate::OrganizationAuditLogsV2Request {
+        crate::OrganizationAuditLogsV2Request::new(
+            self.clone(),
+            organization_id.into(),
+            since.into(),
+            before.into(),
+        )
+    }
+
+    /// The history of the resource that the account's Audit Logs v2 entry `entry_id` changed
+    /// (`GET /accounts/{account_id}/logs/audit/{id}/history`): `action_time` is the entry's
+    /// `action.time`, and the history is looked up between `since` and `before`.
+    pub fn account_audit_log_history(
+        &self,
+        account_id: impl Into<String>,
+        entry_id: impl Into<String>,
+        action_time: impl Into<chrono::DateTime<chrono::Utc>>,
+        since: impl Into<crate::TimeBound>,
+        before: impl Into<crate::TimeBound>,
+    ) -> crate::AuditLogHistoryRequest {
+        crate::AuditLogHistoryRequest::new(
+            self.clone(),
+            crate::audit_logs_v2::HistoryOwner::Account(account_id.into()),
+            entry_id.into(),
+            action_time.into(),
+            (since.into(), before.into()),
+        )
+    }
+
+    /// The history of the resource that the organization's Audit Logs v2 entry `entry_id`
+    /// changed (`GET /organizations/{organization_id}/logs/audit/{id}/history`).
+    pub fn organization_audit_log_history(
+        &self,
+        organization_id: impl Into<String>,
+        entry_id: impl Into<String>,
+        action_time: impl Into<chrono::DateTime<chrono::Utc>>,
+        since: impl Into<crate::TimeBound>,
+        before: impl Into<crate::TimeBound>,
+    ) -> crate::AuditLogHistoryRequest {
+        crate::AuditLogHistoryRequest::new(
+            self.clone(),
+            crate::audit_logs_v2::HistoryOwner::Organization(organization_id.into()),
+            entry_id.into(),
+            action_time.into(),
+            (since.into(), before.into()),
+        )
+    }
+
+    /// The product categories of Audit Logs v2 and their products
+    /// (`GET /accounts/{account_id}/logs/audit/product_categories`).
+    pub fn account_audit_log_product_categories(
+        &self,
+        account_id: impl Into<String>,
+    ) -> crate::ProductCategoriesRequest {
+        crate::ProductCategoriesRequest::new(self.clone(), account_id.into())
     }
 
     /// The Security Center insights audit log of an account or a zone, with cursor pagination.

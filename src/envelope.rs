@@ -3,7 +3,9 @@
 //! The generated code only looks at the HTTP status; a `success: false` inside a 2xx is an
 //! error too, and this trait lets the transport tell.
 
-use crate::generated::types::{AuditLogPage, InsightAuditLogPage, ResponseMessage};
+use crate::generated::types::{
+    AuditLogPage, AuditLogV2Page, InsightAuditLogPage, ProductCategoriesPage, ResponseMessage,
+};
 
 /// A decoded success body that may still report failure.
 pub(crate) trait Envelope {
@@ -33,4 +35,6 @@ envelope!(
     // success, and only `success: false` is a failure.
     AuditLogPage => |page| page.success != Some(false),
     InsightAuditLogPage => |page| page.success,
+    AuditLogV2Page => |page| page.success,
+    ProductCategoriesPage => |page| page.success,
 );

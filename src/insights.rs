@@ -105,7 +105,9 @@ impl Walk for InsightsAuditLogRequest {
     type Entry = InsightAuditLog;
     /// The cursor of the page (none for the first).
     type Position = Option<String>;
-    const LISTING: &'static str = "insights_audit_log";
+    fn listing(&self) -> &'static str {
+        "insights_audit_log"
+    }
 
     fn run(&self) -> &Run {
         &self.run
@@ -170,6 +172,7 @@ impl Walk for InsightsAuditLogRequest {
             total_count: None,
             next: next.map(Some),
             last: None,
+            history_status: None,
             refused: None,
         })
     }

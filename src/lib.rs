@@ -11,7 +11,7 @@
 //! Both hand out every entry as a [`futures::Stream`], in the server's order, with stop rules
 //! and loop guards so that an entry is never skipped or repeated, and errors that keep the
 //! HTTP status, Cloudflare's error codes and the `cf-ray` header. The account audit logs keep
-//! up to [`DEFAULT_CONCURRENCY`] pages in flight (see [`AccountAuditLogsRequest::concurrency`]); the
+//! up to [`DEFAULT_CONCURRENCY`] pages in flight (see [`AuditLogsRequest::concurrency`]); the
 //! insights log fetches the next page while the caller works through the current one.
 //!
 //! ```no_run
@@ -58,7 +58,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // One file per listing (the spec plus how a page is fetched), over the shared machinery.
-mod account_logs;
+mod audit_logs;
+mod audit_logs_v2;
 mod insights;
 
 mod client;
@@ -77,7 +78,11 @@ mod transport;
 mod validate;
 mod walker;
 
-pub use account_logs::{AccountAuditLogsRequest, DEFAULT_CONCURRENCY};
+pub use audit_logs::{AuditLogsRequest, DEFAULT_CONCURRENCY};
+pub use audit_logs_v2::{
+    AccountAuditLogsV2Request, AuditLogHistoryRequest, OrganizationAuditLogsV2Request,
+    ProductCategoriesRequest,
+};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT, ENV_BASE_URL, http_client_builder,
@@ -86,13 +91,21 @@ pub use credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN,
 pub use error::{
     ApiError, DecodeError, Error, PaginationError, RateLimited, TimeoutKind, TransportError,
 };
-pub use generated::query::{AccountAuditLogsFilters, InsightsAuditLogFilters};
+pub use generated::query::{
+    AccountAuditLogsV2Filters, AuditLogHistoryFilters, AuditLogsFilters, InsightsAuditLogFilters,
+    OrganizationAuditLogsV2Filters,
+};
 pub use generated::types::{
-    AuditLog, AuditLogAction, AuditLogActor, AuditLogOwner, AuditLogResource, Direction,
-    FieldChanged, InsightAuditLog, MessageSource, Order, ResponseMessage,
+    AuditLog, AuditLogAction, AuditLogActor, AuditLogOwner, AuditLogResource, AuditLogV2,
+    AuditLogV2Account, AuditLogV2Action, AuditLogV2Actor, AuditLogV2Organization, AuditLogV2Raw,
+    AuditLogV2Resource, AuditLogV2Zone, Direction, FieldChanged, InsightAuditLog, MessageSource,
+    Order, Product, ProductCategory, ResponseMessage,
 };
 pub use insights::{InsightsAuditLogRequest, InsightsScope};
-pub use open_enums::{ActorType, ChangedField};
+pub use open_enums::{
+    ActionResult, ActionType, ActorContext, ActorType, ChangedField, HistoryStatus, ResourceScope,
+    V2ActorType,
+};
 pub use page::{Entries, Page, Pages, ResumeToken};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;

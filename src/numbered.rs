@@ -152,6 +152,7 @@ fn fetched<T>(
             page,
             before: at.before,
         }),
+        history_status: None,
         refused: None,
     })
 }

@@ -3,7 +3,9 @@
 //! The generator makes closed enums, and one value Cloudflare adds tomorrow would then fail
 //! the whole page that carries it. These hand-written types replace the generated ones
 //! (through progenitor's `with_replacement`), so an unknown value decodes as `Unknown(value)`
-//! and serializes back unchanged. Enums the caller sends (such as [`FieldChanged`]) stay closed.
+//! and serializes back unchanged. Enums the caller sends (such as [`FieldChanged`]) stay closed,
+//! except the Audit Logs v2 filters, which take these open types (and so any string) because
+//! their values are the same sets the server sends.
 //!
 //! [`FieldChanged`]: crate::FieldChanged
 
@@ -44,14 +46,27 @@ macro_rules! open_enum {
             }
         }
 
+        /// Any text: a known value, or `Unknown` (so request filters take strings).
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $wire => Self::$variant, )+
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+
         impl FromStr for $name {
             type Err = std::convert::Infallible;
 
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(match value {
-                    $( $wire => Self::$variant, )+
-                    other => Self::Unknown(other.to_owned()),
-                })
+                Ok(Self::from(value))
             }
         }
     };
@@ -118,5 +133,123 @@ impl PartialEq<crate::FieldChanged> for ChangedField {
                     crate::FieldChanged::UserClassification
                 )
         )
+    }
+}
+
+open_enum! {
+    /// Whether an Audit Logs v2 action succeeded.
+    ///
+    /// ```
+    /// use cloudflare_audit_logs::ActionResult;
+    /// assert_eq!(ActionResult::from("failure"), ActionResult::Failure);
+    /// ```
+    ActionResult {
+        /// It succeeded.
+        Success = "success",
+        /// It failed.
+        Failure = "failure",
+    }
+}
+
+open_enum! {
+    /// The kind of an Audit Logs v2 action.
+    ///
+    /// ```
+    /// use cloudflare_audit_logs::ActionType;
+    /// assert_eq!(ActionType::from("view"), ActionType::View);
+    /// assert_eq!(ActionType::from("purge").as_str(), "purge");
+    /// ```
+    ActionType {
+        /// Something was created.
+        Create = "create",
+        /// Something was deleted.
+        Delete = "delete",
+        /// Something was looked at.
+        View = "view",
+        /// Something was changed.
+        Update = "update",
+    }
+}
+
+open_enum! {
+    /// How an Audit Logs v2 actor reached Cloudflare. `api` came in 2026 and broke strict
+    /// clients; what comes next decodes as `Unknown`.
+    ///
+    /// ```
+    /// use cloudflare_audit_logs::ActorContext;
+    /// let context: ActorContext = serde_json::from_str(r#""api""#)?;
+    /// assert_eq!(context, ActorContext::Api);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ActorContext {
+        /// The API, without a further distinction.
+        Api = "api",
+        /// A Global API key.
+        ApiKey = "api_key",
+        /// An API token.
+        ApiToken = "api_token",
+        /// The dashboard.
+        Dash = "dash",
+        /// An OAuth application.
+        Oauth = "oauth",
+        /// An Origin CA key.
+        OriginCaKey = "origin_ca_key",
+    }
+}
+
+open_enum! {
+    /// The kind of actor behind an Audit Logs v2 entry.
+    ///
+    /// ```
+    /// use cloudflare_audit_logs::V2ActorType;
+    /// assert_eq!(V2ActorType::from("system"), V2ActorType::System);
+    /// ```
+    V2ActorType {
+        /// An account.
+        Account = "account",
+        /// A Cloudflare administrator.
+        CloudflareAdmin = "cloudflare_admin",
+        /// A service acting on delegation.
+        DelegatedService = "delegated_service",
+        /// Cloudflare's systems.
+        System = "system",
+        /// A user.
+        User = "user",
+    }
+}
+
+open_enum! {
+    /// The scope of the resource an Audit Logs v2 action changed.
+    ///
+    /// ```
+    /// use cloudflare_audit_logs::ResourceScope;
+    /// assert_eq!(ResourceScope::from("zones"), ResourceScope::Zones);
+    /// ```
+    ResourceScope {
+        /// An account.
+        Accounts = "accounts",
+        /// A user.
+        User = "user",
+        /// A zone.
+        Zones = "zones",
+        /// A membership.
+        Memberships = "memberships",
+    }
+}
+
+open_enum! {
+    /// How the resource of a history was identified.
+    ///
+    /// ```
+    /// use cloudflare_audit_logs::HistoryStatus;
+    /// assert_eq!(HistoryStatus::from("approximate"), HistoryStatus::Approximate);
+    /// ```
+    HistoryStatus {
+        /// By its URI.
+        Exact = "exact",
+        /// Without its URI.
+        Approximate = "approximate",
+        /// Not at all: the history is empty.
+        Unavailable = "unavailable",
     }
 }

@@ -112,6 +112,9 @@ pub struct Page<T> {
     pub next: Option<ResumeToken>,
     /// How many entries the whole list holds, when the server says.
     pub total_count: Option<u64>,
+    /// For a resource history ([`Client::account_audit_log_history`](crate::Client::account_audit_log_history)),
+    /// how the resource was identified; `None` for every other listing.
+    pub history_status: Option<crate::HistoryStatus>,
 }
 
 impl<T> Page<T> {

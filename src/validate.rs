@@ -28,6 +28,26 @@ pub(crate) fn check_identifier(what: &str, value: &str) -> Result<(), Error> {
     )))
 }
 
+/// Checks a path identifier whose form Cloudflare does not document (an organization ID, an
+/// Audit Logs v2 entry ID): 1 to `max` letters, digits, `-` or `_`, which keeps it inside its
+/// path segment.
+pub(crate) fn check_segment(what: &str, value: &str, max: usize) -> Result<(), Error> {
+    let fits = (1..=max).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if fits {
+        return Ok(());
+    }
+    let mut quoted: String = value.chars().take(QUOTE_LEN).collect();
+    if value.chars().count() > QUOTE_LEN {
+        quoted.push('…');
+    }
+    Err(Error::InvalidInput(format!(
+        "{what} must be 1 to {max} letters, digits, `-` or `_`, got {quoted:?}"
+    )))
+}
+
 /// Checks a page size before it is sent (the generated code checks only that it is not 0).
 pub(crate) fn check_per_page(per_page: Option<u64>) -> Result<(), Error> {
     match per_page {

@@ -24,6 +24,8 @@ pub(crate) struct Fetch<T, P> {
     pub(crate) total_count: Option<u64>,
     pub(crate) next: Option<P>,
     pub(crate) last: Option<P>,
+    /// For a resource history, how the resource was identified.
+    pub(crate) history_status: Option<crate::HistoryStatus>,
     /// The server refused this page in a way that, past the end of a listing, means "no such
     /// page" (see [`Walk::proven`]): the walker ends the listing there, unless the page is
     /// the run's first or one an earlier answer proved to exist, where this is the error.
@@ -38,6 +40,7 @@ impl<T, P> Fetch<T, P> {
             total_count: None,
             next: None,
             last: None,
+            history_status: None,
             refused: Some(error),
         }
     }
@@ -72,7 +75,7 @@ pub(crate) trait Walk: Clone + Send + Sync + Sized + 'static {
     /// Where a page starts: a page number or a cursor.
     type Position: Resumable;
     /// The listing's name, as its resume tokens carry it.
-    const LISTING: &'static str;
+    fn listing(&self) -> &'static str;
 
     /// The client, resume token and page limit.
     fn run(&self) -> &Run;
@@ -154,10 +157,10 @@ impl Resumable for Option<String> {
     }
 }
 
-fn token<W: Walk>(at: &W::Position, digest: &str) -> ResumeToken {
+fn token<W: Walk>(walker: &W, at: &W::Position, digest: &str) -> ResumeToken {
     ResumeToken {
         position: at.to_token(),
-        listing: Some(W::LISTING.to_owned()),
+        listing: Some(walker.listing().to_owned()),
         filters: Some(digest.to_owned()),
     }
 }
@@ -169,10 +172,10 @@ pub(crate) fn start<W: Walk>(walker: &W, digest: &str) -> Result<W::Position, Er
     let Some(token) = &walker.run().resume else {
         return walker.first();
     };
-    if let Some(listing) = token.listing.as_deref().filter(|l| *l != W::LISTING) {
+    if let Some(listing) = token.listing.as_deref().filter(|l| *l != walker.listing()) {
         return Err(Error::InvalidInput(format!(
             "the resume token was made by the {listing} listing; this request is the {} listing",
-            W::LISTING
+            walker.listing()
         )));
     }
     if let Some(filters) = token.filters.as_deref().filter(|f| *f != digest) {
@@ -185,7 +188,7 @@ pub(crate) fn start<W: Walk>(walker: &W, digest: &str) -> Result<W::Position, Er
     W::Position::from_token(&token.position).ok_or_else(|| {
         Error::InvalidInput(format!(
             "the {} listing cannot resume from a {} token",
-            W::LISTING,
+            walker.listing(),
             token.kind()
         ))
     })
@@ -202,8 +205,9 @@ pub(crate) async fn first_page<W: Walk>(walker: &W) -> Result<Page<W::Entry>, Er
     }
     Ok(Page {
         entries: fetched.entries,
-        next: fetched.next.as_ref().map(|at| token::<W>(at, &digest)),
+        next: fetched.next.as_ref().map(|at| token(walker, at, &digest)),
         total_count: fetched.total_count,
+        history_status: fetched.history_status,
     })
 }
 
@@ -356,7 +360,10 @@ impl<W: Walk> WalkState<W> {
             return Ok(None);
         }
         self.started = true;
-        let next_token = fetched.next.as_ref().map(|at| token::<W>(at, &self.digest));
+        let next_token = fetched
+            .next
+            .as_ref()
+            .map(|at| token(&*self.walker, at, &self.digest));
         if fetched.last.is_some() {
             self.last = fetched.last;
         }
@@ -383,6 +390,7 @@ impl<W: Walk> WalkState<W> {
             entries: self.dedupe.filter(fetched.entries, W::key),
             next: next_token,
             total_count: fetched.total_count,
+            history_status: fetched.history_status,
         };
         // Start the next fetches before handing the page over, so they overlap its use.
         if let Err(e) = self.launch() {
@@ -560,7 +568,9 @@ mod tests {
     impl Walk for Fake {
         type Entry = u32;
         type Position = Option<String>;
-        const LISTING: &'static str = "fake";
+        fn listing(&self) -> &'static str {
+            "fake"
+        }
 
         fn run(&self) -> &Run {
             &self.run
@@ -591,6 +601,7 @@ mod tests {
                 total_count: None,
                 next: next.map(|n| Some(n.to_string())),
                 last: None,
+                history_status: None,
                 refused: None,
             })
         }

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, Utc};
 use cloudflare_audit_logs::{
-    AccountAuditLogsFilters, Client, Direction, InsightsAuditLogFilters, InsightsScope, Order,
-    Pages, TimeBound,
+    AuditLogsFilters, Client, Direction, InsightsAuditLogFilters, InsightsScope, Order, Pages,
+    TimeBound,
 };
 use futures::TryStreamExt;
 use tokio::sync::Notify;
@@ -30,7 +30,7 @@ use crate::sink::Sink;
 pub enum Source {
     Account {
         account_id: String,
-        filters: AccountAuditLogsFilters,
+        filters: AuditLogsFilters,
     },
     Insights {
         scope: InsightsScope,

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
 use cloudflare_audit_logs::{
-    AccountAuditLogsFilters, Client, Credentials, Direction, FieldChanged, InsightsAuditLogFilters,
+    AuditLogsFilters, Client, Credentials, Direction, FieldChanged, InsightsAuditLogFilters,
     InsightsScope, Order,
 };
 use exporter::{Observer, Settings, Shutdown, Source};
@@ -220,7 +220,7 @@ fn sort_order(sort: Option<Sort>) -> Option<Order> {
 
 /// The logs to export, from the flags.
 fn sources(args: &Args) -> Result<Vec<Source>, String> {
-    let account = AccountAuditLogsFilters {
+    let account = AuditLogsFilters {
         id: args.id.clone(),
         action_type: args.action_type.clone(),
         actor_ip: args.actor_ip.clone(),

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cloudflare_audit_logs::{AccountAuditLogsFilters, InsightsAuditLogFilters};
+use cloudflare_audit_logs::{AuditLogsFilters, InsightsAuditLogFilters};
 use cloudflare_audit_logs::{Client, Credentials, InsightsScope, RetryPolicy};
 use exporter::{Observer, Outcome, Settings, Shutdown, Source};
 use sink::{Format, Sink};
@@ -27,7 +27,7 @@ fn client(demo: &demo::Demo) -> Client {
 fn account() -> Source {
     Source::Account {
         account_id: demo::ACCOUNT.into(),
-        filters: AccountAuditLogsFilters::default(),
+        filters: AuditLogsFilters::default(),
     }
 }
 
@@ -189,9 +189,9 @@ async fn a_scheduled_rerun_appends_only_new_entries() {
     // A rerun with other filters is refused rather than mixed into this export.
     let other = Source::Account {
         account_id: demo::ACCOUNT.into(),
-        filters: AccountAuditLogsFilters {
+        filters: AuditLogsFilters {
             actor_email: Some("bob@example.com".into()),
-            ..AccountAuditLogsFilters::default()
+            ..AuditLogsFilters::default()
         },
     };
     let mut sink = Sink::memory(Format::Jsonl);

@@ -5,7 +5,7 @@ use crate::common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use cloudflare_audit_logs::{
-    AccountAuditLogsFilters, Client, Credentials, Direction, FieldChanged, InsightsScope, Order,
+    AuditLogsFilters, Client, Credentials, Direction, FieldChanged, InsightsScope, Order,
 };
 use common::*;
 use httpmock::prelude::*;
@@ -40,7 +40,7 @@ async fn account_filters_use_literal_wire_names_and_formats() {
     let page = client(&server)
         .account_audit_logs(ACCOUNT)
         // `export` has no setter (its CSV answer does not decode); it is a filter all the same.
-        .filters(AccountAuditLogsFilters {
+        .filters(AuditLogsFilters {
             export: Some(false),
             ..Default::default()
         })

@@ -166,15 +166,29 @@ def check_requests(doc, requests):
             schema = with_definitions(doc, params[("path", name)]["schema"])
             for error in jsonschema.Draft7Validator(schema, format_checker=checker).iter_errors(value):
                 problems.append(f"{where}: path {name}={value!r}: {error.message}")
+        grouped = {}
         for name, value in request["query"]:
+            grouped.setdefault(name, []).append(value)
+        for name, values in grouped.items():
             p = params.get(("query", name))
             if p is None:
                 problems.append(f"{where}: query parameter {name!r} is not defined upstream")
                 continue
-            schema = with_definitions(doc, p["schema"])
-            instance = typed(value, p["schema"], doc)
-            for error in jsonschema.Draft7Validator(schema, format_checker=checker).iter_errors(instance):
-                problems.append(f"{where}: {name}={value!r}: {error.message}")
+            schema = resolve(doc, p["schema"])
+            validator = jsonschema.Draft7Validator(with_definitions(doc, p["schema"]), format_checker=checker)
+            if schema.get("type") == "array":
+                # form style, explode: an array is its key repeated, one value each.
+                style, explode = p.get("style", "form"), p.get("explode", True)
+                if (style, explode) != ("form", True):
+                    problems.append(f"{where}: {name} is {style}/{explode} upstream; sent as repeated keys")
+                instances = [[typed(v, schema.get("items", {}), doc) for v in values]]
+            else:
+                if len(values) > 1:
+                    problems.append(f"{where}: {name} sent {len(values)} times but is not an array")
+                instances = [typed(v, schema, doc) for v in values]
+            for instance in instances:
+                for error in validator.iter_errors(instance):
+                    problems.append(f"{where}: {name}={values!r}: {error.message}")
         for (kind, name), p in params.items():
             if kind == "query" and p.get("required") and name not in [k for k, _ in request["query"]]:
                 problems.append(f"{where}: required query parameter {name!r} missing")

@@ -423,7 +423,7 @@ mod tests {
         );
         assert_found(
             &problems,
-            "/paths/~1accounts~1{account_id}~1audit_logs/get/parameters/",
+            "/components/parameters/V1Direction/schema",
             "does not resolve",
         );
     }
@@ -491,12 +491,21 @@ mod tests {
     #[test]
     fn descriptions_are_present() {
         let problems = lint_edited(
-            "          description: Which page to return, counting from 1.\n",
+            "      description: Which page to return, counting from 1.\n",
             "",
         );
         assert_found(
             &problems,
             "/paths/~1accounts~1{account_id}~1audit_logs/get/parameters/",
+            "without a description",
+        );
+        let problems = lint_edited(
+            "          description: The organization's identifier.\n",
+            "",
+        );
+        assert_found(
+            &problems,
+            "/paths/~1organizations~1{organization_id}~1logs~1audit/get/parameters/0",
             "without a description",
         );
         let problems = lint_edited(
@@ -516,10 +525,6 @@ mod tests {
             "x-upstream-deviation: integer where upstream says number; page numbers are whole numbers",
             "x-upstream-deviation: ''",
         );
-        assert_found(
-            &problems,
-            "/paths/~1accounts~1{account_id}~1audit_logs/get/parameters/",
-            "must say why",
-        );
+        assert_found(&problems, "/components/parameters/V1Page", "must say why");
     }
 }

@@ -159,3 +159,43 @@ pub fn python_has(module: &str) -> bool {
     }
     found
 }
+
+/// An Audit Logs v2 entry numbered `i`, with every field upstream documents.
+pub fn audit_log_v2(i: usize) -> Value {
+    json!({
+        "id": format!("2a3b4c5d-0000-4000-8000-{i:012}"),
+        "audit_log_id": format!("2a3b4c5d-0000-4000-8000-{i:012}"),
+        "account": {"id": ACCOUNT, "name": "Production"},
+        "action": {
+            "description": "Add DNS record",
+            "result": "success",
+            "time": format!("2026-01-01T00:{:02}:{:02}Z", (i / 60) % 60, i % 60),
+            "type": "create"
+        },
+        "actor": {
+            "id": "f6b5de0326bb5182b8a4840ee01ec774",
+            "context": "api_token",
+            "email": "alice@example.com",
+            "ip_address": "198.51.100.7",
+            "token_id": "b1946ac92492d2347c6235b4d2611184",
+            "token_name": "ci",
+            "type": "user"
+        },
+        "raw": {
+            "cf_ray_id": "8f0c5f0e2a3b1c4d",
+            "method": "POST",
+            "status_code": 200,
+            "uri": "/client/v4/zones/z/dns_records",
+            "user_agent": "curl/8.5.0"
+        },
+        "resource": {
+            "id": "r-1",
+            "product": "dns",
+            "request": {"type": "A", "name": "www"},
+            "response": {"id": "r-1"},
+            "scope": {"id": ZONE},
+            "type": "dns_record"
+        },
+        "zone": {"id": ZONE, "name": "example.com"}
+    })
+}

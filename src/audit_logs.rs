@@ -1,11 +1,11 @@
-//! [`AccountAuditLogsRequest`]: the account audit logs, page by numbered page.
+//! [`AuditLogsRequest`]: the v1 audit logs of an account or of the user, page by numbered page.
 //!
-//! The filters and their setters are generated from the spec (`AccountAuditLogsFilters`);
+//! The two operations take the same filters, generated from the spec (`AuditLogsFilters`);
 //! this file says how a page is fetched and where the next one starts.
 
 use std::sync::Arc;
 
-use crate::generated::query::AccountAuditLogsFilters;
+use crate::generated::query::AuditLogsFilters;
 use crate::generated::types::AuditLog;
 use crate::numbered::{self, NumberedPage, Position};
 use crate::validate::{check_identifier, check_per_page};
@@ -13,11 +13,12 @@ use crate::walker::{Fetched, Run, Walk, id_fingerprint, run_methods};
 use crate::{Client, Error, transport};
 
 /// How many pages of the account audit logs are in flight by default (see
-/// [`AccountAuditLogsRequest::concurrency`]).
+/// [`AuditLogsRequest::concurrency`]).
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
-/// A request for the account audit logs (`GET /accounts/{account_id}/audit_logs`), made by
-/// [`Client::account_audit_logs`]. Set filters (one setter per query parameter), then take one
+/// A request for the v1 audit logs of an account (`GET /accounts/{account_id}/audit_logs`, made
+/// by [`Client::account_audit_logs`]) or of the user the credentials belong to
+/// (`GET /user/audit_logs`, made by [`Client::user_audit_logs`]). Set filters (one setter per query parameter), then take one
 /// page ([`send`](Self::send)), every page ([`pages`](Self::pages)) or every entry
 /// ([`stream`](Self::stream)).
 ///
@@ -51,21 +52,22 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]
-pub struct AccountAuditLogsRequest {
+pub struct AuditLogsRequest {
     pub(crate) run: Run,
-    account_id: String,
-    pub(crate) query: AccountAuditLogsFilters,
+    /// The account, or `None` for the user's log.
+    account_id: Option<String>,
+    pub(crate) query: AuditLogsFilters,
     per_page: Option<u64>,
     page: Option<u64>,
     concurrency: usize,
 }
 
-impl AccountAuditLogsRequest {
-    pub(crate) fn new(client: Client, account_id: String) -> Self {
-        AccountAuditLogsRequest {
+impl AuditLogsRequest {
+    pub(crate) fn new(client: Client, account_id: Option<String>) -> Self {
+        AuditLogsRequest {
             run: Run::new(client),
             account_id,
-            query: AccountAuditLogsFilters::default(),
+            query: AuditLogsFilters::default(),
             per_page: None,
             page: None,
             concurrency: DEFAULT_CONCURRENCY,
@@ -73,7 +75,7 @@ impl AccountAuditLogsRequest {
     }
 
     /// Replaces every filter at once (for filters kept in a configuration file).
-    pub fn filters(mut self, filters: AccountAuditLogsFilters) -> Self {
+    pub fn filters(mut self, filters: AuditLogsFilters) -> Self {
         self.query = filters;
         self
     }
@@ -104,17 +106,24 @@ impl AccountAuditLogsRequest {
     run_methods!(AuditLog);
 }
 
-impl Walk for AccountAuditLogsRequest {
+impl Walk for AuditLogsRequest {
     type Entry = AuditLog;
     type Position = Position;
-    const LISTING: &'static str = "account_audit_logs";
+    fn listing(&self) -> &'static str {
+        match self.account_id {
+            Some(_) => "account_audit_logs",
+            None => "user_audit_logs",
+        }
+    }
 
     fn run(&self) -> &Run {
         &self.run
     }
 
     fn check(&self) -> Result<(), Error> {
-        check_identifier("account_id", &self.account_id)?;
+        if let Some(id) = &self.account_id {
+            check_identifier("account_id", id)?;
+        }
         check_per_page(self.per_page)?;
         if self.concurrency == 0 {
             return Err(Error::InvalidInput(
@@ -137,16 +146,29 @@ impl Walk for AccountAuditLogsRequest {
     }
 
     async fn fetch(self: Arc<Self>, at: Position) -> Fetched<AuditLog, Position> {
-        let mut request = self
-            .query
-            .apply_account_audit_logs(self.run.client.generated().account_audit_logs())
-            .account_id(self.account_id.as_str())
-            .page(at.page())
-            .before(at.before());
-        if let Some(n) = self.per_page {
-            request = request.per_page(n);
+        // The account and user operations take the same parameters but are different types.
+        macro_rules! paged {
+            ($request:expr) => {{
+                let mut request = $request.page(at.page()).before(at.before());
+                if let Some(n) = self.per_page {
+                    request = request.per_page(n);
+                }
+                transport::call(request.send()).await
+            }};
         }
-        let outcome = transport::call(request.send()).await.map(|body| {
+        let generated = self.run.client.generated();
+        let outcome = match &self.account_id {
+            Some(id) => paged!(
+                self.query
+                    .apply_account_audit_logs(generated.account_audit_logs())
+                    .account_id(id.as_str())
+            ),
+            None => paged!(
+                self.query
+                    .apply_user_audit_logs(generated.user_audit_logs())
+            ),
+        }
+        .map(|body| {
             let info = body.result_info.unwrap_or_default();
             let entries = body.result.unwrap_or_default();
             NumberedPage {
