@@ -17,6 +17,7 @@ mod records;
 mod sink;
 
 mod account_pagination;
+mod audit_logs_v2;
 mod client_config;
 mod conformance;
 mod error_mapping;
