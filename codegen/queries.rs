@@ -219,7 +219,7 @@ fn query_struct(request: &str, fields: &[Field], operations: &[(String, String)]
         "/// The filters of [`crate::{request}`]: every query parameter but the paging ones.\n\
          /// Serialized (skipping unset ones), they are what a resume token's filter digest covers.\n\
          #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]\n\
-         #[serde(default)]\n\
+         #[serde(default, deny_unknown_fields)]\n\
          pub struct {filters} {{\n"
     );
     for field in fields {
@@ -230,6 +230,22 @@ fn query_struct(request: &str, fields: &[Field], operations: &[(String, String)]
         ));
     }
     out.push_str(&format!("}}\nimpl {filters} {{\n"));
+    // The filters as data, for tools that build them from names (a command line, a config).
+    out.push_str(
+        "/// Every filter: its field name here, its name on the wire, and its Rust type (`Vec<..>`\n\
+         /// for a filter that takes several values).\n\
+         pub const FIELDS: &'static [(&'static str, &'static str, &'static str)] = &[\n",
+    );
+    for field in fields {
+        let ty = optional(&field.ty);
+        let inner = generic_argument(&ty, "Option").unwrap_or(ty);
+        let shown = inner.to_token_stream().to_string().replace(' ', "");
+        out.push_str(&format!(
+            "({:?}, {:?}, {:?}),\n",
+            field.name, field.wire, shown
+        ));
+    }
+    out.push_str("];\n");
     for (operation, builder) in operations {
         out.push_str(&format!(
             "/// Sets every filter that is set on a `{operation}` builder.\n\

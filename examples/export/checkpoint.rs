@@ -16,6 +16,14 @@ pub struct Checkpoint {
     pub source: String,
     /// The lower time bound of the listing under way (`None`: the caller's own `--since`).
     pub cycle_since: Option<DateTime<Utc>>,
+    /// Audit Logs v2: the upper bound of the window under way (pinned when it starts, so that
+    /// a resumed listing asks for the same window).
+    #[serde(default)]
+    pub window_before: Option<DateTime<Utc>>,
+    /// Audit Logs v2: the lower bound of the window under way when neither a cycle nor the
+    /// caller sets one (as far back as v2 keeps, pinned when the window starts).
+    #[serde(default)]
+    pub window_since: Option<DateTime<Utc>>,
     /// Where the listing under way goes on (`None`: start it from its first page).
     pub resume: Option<ResumeToken>,
     /// The latest entry time written so far.

@@ -1,9 +1,12 @@
-//! A local stand-in for Cloudflare with realistic sample data for both logs, so the export
-//! runs with no account: numbered pages with `result_info` for the account audit logs, cursor
-//! pages for a zone's insights log, `since`/`before`/order and some filters (`action.type`,
-//! `actor.email`, `field_changed`, `changed_by`) honoured, a few failures injected
-//! (a 503 and a 429 the client retries), and a log that can grow while it runs (for follow
-//! mode).
+//! A local stand-in for Cloudflare with realistic sample data for every log, so the export
+//! runs with no account: numbered pages with `result_info` for the account and user audit logs,
+//! cursor pages for a zone's insights log, `result_info.cursors.after` pages for the Audit
+//! Logs v2 of an account and an organization; `since`/`before`/order and some filters
+//! honoured (`action.type`, `actor.email`, `field_changed`, `changed_by`, and for v2
+//! `action_type`, `action_result`, `actor_email`, `actor_context`, `resource_product` with
+//! their `.not` twins); v2 refuses a window without `since`/`before` or older than its
+//! retention; a few failures injected (a 503, a 502 and a 429 the client retries), and logs
+//! that can grow while it runs (for follow mode).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -14,6 +17,12 @@ use serde_json::{Value, json};
 
 pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 pub const ZONE: &str = "9a7806061c88ada191ed06f989cc3dac";
+pub const ORGANIZATION: &str = "d1e2f3a4b5c6";
+
+/// Audit Logs v2 facts the demo varies: action, result, actor context and product.
+const V2_ACTIONS: [&str; 3] = ["create", "update", "delete"];
+const V2_CONTEXTS: [&str; 4] = ["dash", "api_token", "api_key", "api"];
+const V2_PRODUCTS: [&str; 3] = ["dns", "firewall", "access"];
 
 const ACTIONS: [(&str, &str, &str); 5] = [
     ("login", "account", ""),
@@ -61,6 +70,78 @@ fn audit_log(i: usize) -> Value {
     })
 }
 
+/// When v2 entry `i` happened (pairs share a time).
+fn v2_time(i: usize) -> DateTime<Utc> {
+    start_time() + Duration::seconds((i as i64 / 2) * 113)
+}
+
+/// The filterable facts of v2 entry `i`, by filter name.
+fn v2_facts(i: usize) -> [(&'static str, String); 5] {
+    [
+        ("action_type", V2_ACTIONS[i % V2_ACTIONS.len()].to_owned()),
+        (
+            "action_result",
+            if i % 7 == 3 { "failure" } else { "success" }.to_owned(),
+        ),
+        ("actor_email", ACTORS[i % ACTORS.len()].0.to_owned()),
+        (
+            "actor_context",
+            V2_CONTEXTS[i % V2_CONTEXTS.len()].to_owned(),
+        ),
+        (
+            "resource_product",
+            V2_PRODUCTS[i % V2_PRODUCTS.len()].to_owned(),
+        ),
+    ]
+}
+
+fn audit_log_v2(i: usize, organization: bool) -> Value {
+    let facts = v2_facts(i);
+    let fact = |name: &str| {
+        facts
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (email, actor_type, ip) = ACTORS[i % ACTORS.len()];
+    let mut entry = json!({
+        "id": format!("2b6e0c1a-0000-4000-8000-{i:012x}"),
+        "action": {"description": "Changed a setting", "result": fact("action_result"),
+                   "time": v2_time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                   "type": fact("action_type")},
+        "actor": {"id": format!("{:032x}", 0xa11ce + i % ACTORS.len()), "context": fact("actor_context"),
+                  "email": email, "ip_address": ip, "token_id": null, "token_name": null,
+                  "type": if actor_type == "user" { "user" } else { "system" }},
+        "raw": {"cf_ray_id": format!("{:016x}", 0x8f0c + i), "method": "PATCH",
+                "status_code": if i % 7 == 3 { 403 } else { 200 },
+                "uri": "/client/v4/zones/settings/security_level", "user_agent": "demo"},
+        "resource": {"id": format!("{:032x}", 0xbeef + i), "product": fact("resource_product"),
+                     "request": {"value": "high"}, "response": [{"value": "high"}],
+                     "scope": {"id": ZONE}, "type": "zone_setting"}
+    });
+    if organization {
+        entry["organization"] = json!({"id": ORGANIZATION});
+    } else {
+        entry["account"] = json!({"id": ACCOUNT, "name": "Demo account"});
+        entry["zone"] = json!({"id": ZONE, "name": "example.com"});
+    }
+    entry
+}
+
+/// Whether v2 entry `i` passes every filter and negation of the query.
+fn v2_keeps(i: usize, query: &[(String, String)]) -> bool {
+    v2_facts(i).iter().all(|(name, value)| {
+        let wanted: Vec<&str> = query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let not = format!("{name}.not");
+        let refused = query.iter().any(|(k, v)| *k == not && v == value);
+        (wanted.is_empty() || wanted.contains(&value.as_str())) && !refused
+    })
+}
+
 /// The field an insights entry changed, and who changed it.
 fn insight_facts(i: usize) -> (&'static str, &'static str) {
     let field = if i.is_multiple_of(3) {
@@ -101,6 +182,7 @@ fn insight(i: usize) -> Value {
 struct Logs {
     account: usize,
     insights: usize,
+    v2: usize,
     /// Requests that fail once before they succeed (an injected 503 and 429).
     fail_once: HashSet<String>,
 }
@@ -167,7 +249,8 @@ impl Demo {
         let logs = Arc::new(Mutex::new(Logs {
             account,
             insights,
-            fail_once: ["account page 2", "insights page 2"]
+            v2: account,
+            fail_once: ["account page 2", "insights page 2", "v2 page 2"]
                 .into_iter()
                 .map(String::from)
                 .collect(),
@@ -176,7 +259,7 @@ impl Demo {
         let state = logs.clone();
         server
             .mock_async(|when, then| {
-                when.path(format!("/client/v4/accounts/{ACCOUNT}/audit_logs"));
+                when.path_matches(format!("^/client/v4/(accounts/{ACCOUNT}|user)/audit_logs$"));
                 then.respond_with(move |request: &HttpMockRequest| {
                     let query = request.query_params();
                     let Ok(mut logs) = state.lock() else {
@@ -206,6 +289,47 @@ impl Demo {
                 });
             })
             .await;
+
+        for (path, organization) in [
+            (format!("/client/v4/accounts/{ACCOUNT}/logs/audit"), false),
+            (
+                format!("/client/v4/organizations/{ORGANIZATION}/logs/audit"),
+                true,
+            ),
+        ] {
+            let state = logs.clone();
+            server
+                .mock_async(|when, then| {
+                    when.path(path);
+                    then.respond_with(move |request: &HttpMockRequest| {
+                        let query = request.query_params();
+                        let Ok(mut logs) = state.lock() else {
+                            return respond(500, &json!({"success": false}));
+                        };
+                        let (Some(since), Some(_)) = (time_param(&query, "since"), time_param(&query, "before")) else {
+                            return respond(400, &json!({"success": false, "errors": [{"code": 1001, "message": "since and before are required"}], "messages": []}));
+                        };
+                        if since < Utc::now() - Duration::days(548) {
+                            return respond(400, &json!({"success": false, "errors": [{"code": 1002, "message": "since is outside the retention period"}], "messages": []}));
+                        }
+                        let offset: usize = param(&query, "cursor")
+                            .and_then(|c| c.strip_prefix("v2demo-"))
+                            .and_then(|c| c.parse().ok())
+                            .unwrap_or(0);
+                        if offset > 0 && logs.fail_once.remove("v2 page 2") {
+                            return HttpMockResponse::builder().status(502).header("content-type", "text/html").body("<html>502 Bad Gateway</html>").build();
+                        }
+                        let limit: usize = param(&query, "limit").and_then(|p| p.parse().ok()).unwrap_or(100).max(1);
+                        let descending = param(&query, "direction") != Some("asc");
+                        let picked = select(logs.v2, v2_time, &query, descending, |i| v2_keeps(i, &query));
+                        let result: Vec<Value> = picked.iter().skip(offset).take(limit).map(|&i| audit_log_v2(i, organization)).collect();
+                        let next = offset + result.len();
+                        let after = (next < picked.len()).then(|| format!("v2demo-{next}"));
+                        respond(200, &envelope(result, json!({"count": next - offset, "cursors": {"after": after}})))
+                    });
+                })
+                .await;
+        }
 
         let state = logs.clone();
         server
@@ -276,6 +400,7 @@ impl Appender {
         if let Ok(mut logs) = self.0.lock() {
             logs.account += account;
             logs.insights += insights;
+            logs.v2 += account;
         }
     }
 }

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, Utc};
 use cloudflare_audit_logs::{
-    AuditLogsFilters, Client, Direction, InsightsAuditLogFilters, InsightsScope, Order, Pages,
-    TimeBound,
+    AccountAuditLogsV2Filters, AuditLogsFilters, Client, Direction, InsightsAuditLogFilters,
+    InsightsScope, Order, OrganizationAuditLogsV2Filters, Pages, TimeBound,
 };
 use futures::TryStreamExt;
 use tokio::sync::Notify;
@@ -36,7 +36,22 @@ pub enum Source {
         scope: InsightsScope,
         filters: InsightsAuditLogFilters,
     },
+    /// The v1 log of the user the credentials belong to.
+    User { filters: AuditLogsFilters },
+    /// An account's Audit Logs v2 (`since`/`before` in the filters are the first window).
+    V2Account {
+        account_id: String,
+        filters: AccountAuditLogsV2Filters,
+    },
+    /// An organization's Audit Logs v2.
+    V2Organization {
+        organization_id: String,
+        filters: OrganizationAuditLogsV2Filters,
+    },
 }
+
+/// How long Audit Logs v2 keep entries (18 months since general availability).
+pub const V2_RETENTION_DAYS: i64 = 548;
 
 impl Source {
     /// A stable description (JSON) that changes when the log, its identifier or a filter
@@ -56,6 +71,17 @@ impl Source {
                 };
                 serde_json::json!({"log": "insights", kind: id, "filters": filters})
             }
+            Source::User { filters } => serde_json::json!({"log": "user", "filters": filters}),
+            Source::V2Account {
+                account_id,
+                filters,
+            } => serde_json::json!({"log": "v2", "account_id": account_id, "filters": filters}),
+            Source::V2Organization {
+                organization_id,
+                filters,
+            } => {
+                serde_json::json!({"log": "v2", "organization_id": organization_id, "filters": filters})
+            }
         };
         described.to_string()
     }
@@ -65,6 +91,9 @@ impl Source {
         match self {
             Source::Account { .. } => "account audit logs",
             Source::Insights { .. } => "insights audit log",
+            Source::User { .. } => "user audit logs",
+            Source::V2Account { .. } => "account audit logs v2",
+            Source::V2Organization { .. } => "organization audit logs v2",
         }
     }
 }
@@ -158,7 +187,7 @@ pub async fn run(
     let overlap = chrono::Duration::from_std(settings.overlap)?;
     let mut outcome = Outcome::default();
     loop {
-        let pages = listing(client, source, settings, &state);
+        let pages = listing(client, source, settings, &mut state);
         let done = match pages {
             Listing::Account(pages) => {
                 drain(
@@ -186,6 +215,18 @@ pub async fn run(
                 )
                 .await?
             }
+            Listing::V2(pages) => drain(
+                pages,
+                sink,
+                &mut state,
+                settings,
+                overlap,
+                shutdown,
+                observer,
+                &mut outcome,
+            )
+            .await
+            .map_err(|e| v2_hint(e, &state))?,
         };
         if !done {
             outcome.interrupted = true;
@@ -193,6 +234,7 @@ pub async fn run(
         }
         // The listing is complete: the next one starts `overlap` before the high-water mark.
         state.resume = None;
+        (state.window_since, state.window_before) = (None, None);
         state.cycle_since = state
             .high_water
             .map(|hw| hw - overlap)
@@ -215,11 +257,73 @@ pub async fn run(
 enum Listing {
     Account(Pages<cloudflare_audit_logs::AuditLog>),
     Insights(Pages<cloudflare_audit_logs::InsightAuditLog>),
+    V2(Pages<cloudflare_audit_logs::AuditLogV2>),
+}
+
+/// A refused v2 window, said plainly: Audit Logs v2 keep 18 months, and `since`/`before` are
+/// the window the export asked for.
+fn v2_hint(error: BoxError, state: &Checkpoint) -> BoxError {
+    let refused = error
+        .downcast_ref::<cloudflare_audit_logs::Error>()
+        .and_then(|e| e.status())
+        .is_some_and(|s| s.as_u16() == 400);
+    if !refused {
+        return error;
+    }
+    let oldest = Utc::now() - chrono::Duration::days(V2_RETENTION_DAYS);
+    format!(
+        "Cloudflare refused the Audit Logs v2 window{}: v2 keeps {V2_RETENTION_DAYS} days \
+         (entries before {} are gone; the v1 log keeps older ones): {error}",
+        state
+            .window_before
+            .map(|b| format!(" ending {b}"))
+            .unwrap_or_default(),
+        oldest.format("%Y-%m-%d")
+    )
+    .into()
+}
+
+/// The v2 window of the listing under way: from the cycle's lower bound (or the caller's
+/// `since`, or as far back as v2 keeps), to the bound pinned when the window started (or the
+/// caller's `before`, or now).
+fn v2_window(
+    since: Option<TimeBound>,
+    before: Option<TimeBound>,
+    state: &mut Checkpoint,
+) -> (TimeBound, TimeBound) {
+    let since = state
+        .cycle_since
+        .map(TimeBound::from)
+        .or(since)
+        .unwrap_or_else(|| {
+            use chrono::SubsecRound;
+            let oldest = *state.window_since.get_or_insert_with(|| {
+                (Utc::now() - chrono::Duration::days(V2_RETENTION_DAYS - 1)).trunc_subsecs(0)
+            });
+            TimeBound::from(oldest)
+        });
+    let before = match (state.cycle_since, before) {
+        // Following, or no `before` given: the window ends when it started.
+        (Some(_), _) | (None, None) => {
+            use chrono::SubsecRound;
+            let pinned = *state
+                .window_before
+                .get_or_insert_with(|| Utc::now().trunc_subsecs(0));
+            TimeBound::from(pinned)
+        }
+        (None, Some(before)) => before,
+    };
+    (since, before)
 }
 
 /// The listing to run now: the caller's filters, the cycle's lower bound, and the place to
 /// resume. Later listings ask for the oldest entries first.
-fn listing(client: &Client, source: &Source, settings: &Settings, state: &Checkpoint) -> Listing {
+fn listing(
+    client: &Client,
+    source: &Source,
+    settings: &Settings,
+    state: &mut Checkpoint,
+) -> Listing {
     let following = state.cycle_since.is_some();
     match source {
         Source::Account {
@@ -258,6 +362,61 @@ fn listing(client: &Client, source: &Source, settings: &Settings, state: &Checkp
                 request = request.resume(token);
             }
             Listing::Insights(request.pages())
+        }
+        Source::User { filters } => {
+            let mut filters = filters.clone();
+            if let Some(since) = state.cycle_since {
+                filters.since = Some(TimeBound::from(since));
+            }
+            if following {
+                filters.direction = Some(Direction::Asc);
+            }
+            let mut request = client
+                .user_audit_logs()
+                .filters(filters)
+                .per_page(settings.per_page);
+            if let Some(token) = state.resume.clone() {
+                request = request.resume(token);
+            }
+            Listing::Account(request.pages())
+        }
+        Source::V2Account {
+            account_id,
+            filters,
+        } => {
+            let mut filters = filters.clone();
+            let (since, before) = v2_window(filters.since, filters.before, state);
+            (filters.since, filters.before) = (Some(since), Some(before));
+            if following {
+                filters.direction = Some(Direction::Asc);
+            }
+            let mut request = client
+                .account_audit_logs_v2(account_id.as_str(), since, before)
+                .filters(filters)
+                .limit(settings.per_page);
+            if let Some(token) = state.resume.clone() {
+                request = request.resume(token);
+            }
+            Listing::V2(request.pages())
+        }
+        Source::V2Organization {
+            organization_id,
+            filters,
+        } => {
+            let mut filters = filters.clone();
+            let (since, before) = v2_window(filters.since, filters.before, state);
+            (filters.since, filters.before) = (Some(since), Some(before));
+            if following {
+                filters.direction = Some(Direction::Asc);
+            }
+            let mut request = client
+                .organization_audit_logs_v2(organization_id.as_str(), since, before)
+                .filters(filters)
+                .limit(settings.per_page);
+            if let Some(token) = state.resume.clone() {
+                request = request.resume(token);
+            }
+            Listing::V2(request.pages())
         }
     }
 }

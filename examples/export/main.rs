@@ -28,8 +28,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
 use cloudflare_audit_logs::{
-    AuditLogsFilters, Client, Credentials, Direction, FieldChanged, InsightsAuditLogFilters,
-    InsightsScope, Order,
+    AccountAuditLogsV2Filters, AuditLogsFilters, Client, Credentials, Direction, FieldChanged,
+    InsightsAuditLogFilters, InsightsScope, Order,
 };
 use exporter::{Observer, Settings, Shutdown, Source};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -50,6 +50,15 @@ struct Args {
     /// Export the Security Center insights audit log (of --account or --zone).
     #[arg(long)]
     insights: bool,
+    /// Export the v1 audit log of the user the credentials belong to.
+    #[arg(long, conflicts_with_all = ["insights", "account", "zone", "v2"])]
+    user: bool,
+    /// Export Audit Logs v2 (of --account or --organization); filter with the --v2-* flags.
+    #[arg(long, conflicts_with = "insights")]
+    v2: bool,
+    /// The organization ID (Audit Logs v2 only).
+    #[arg(long, requires = "v2", conflicts_with = "account")]
+    organization: Option<String>,
     /// The account ID.
     #[arg(long, conflicts_with = "zone")]
     account: Option<String>,
@@ -118,12 +127,88 @@ struct Args {
     /// No progress on standard error.
     #[arg(long, short)]
     quiet: bool,
+    /// The --v2-* filter flags, by field name (added to the command line from the library's
+    /// filter list, so every v2 filter and negation has one).
+    #[arg(skip)]
+    v2_filters: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+/// One flag per Audit Logs v2 filter and negation, from the library's own list of them:
+/// `--v2-action-type create`, `--v2-not-action-type view`; each may repeat.
+fn v2_flags() -> Vec<clap::Arg> {
+    AccountAuditLogsV2Filters::FIELDS
+        .iter()
+        .filter(|(_, _, ty)| ty.starts_with("::std::vec::Vec"))
+        .map(|(field, wire, _)| {
+            let flag = match wire.strip_suffix(".not") {
+                Some(base) => format!("v2-not-{}", base.replace('_', "-")),
+                None => format!("v2-{}", field.replace('_', "-")),
+            };
+            let help = match wire.strip_suffix(".not") {
+                Some(base) => {
+                    format!("Audit Logs v2: leave out entries with this `{base}` (repeatable)")
+                }
+                None => format!("Audit Logs v2: keep entries with this `{wire}` (repeatable)"),
+            };
+            clap::Arg::new(format!("v2_{field}"))
+                .long(flag)
+                .value_name("VALUE")
+                .action(clap::ArgAction::Append)
+                .help(help)
+                .help_heading("Audit Logs v2 filters")
+        })
+        .collect()
+}
+
+/// The values given to the --v2-* flags, as the filters' JSON form (integers as numbers).
+fn v2_filter_values(
+    matches: &clap::ArgMatches,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let mut map = serde_json::Map::new();
+    for (field, wire, ty) in AccountAuditLogsV2Filters::FIELDS {
+        let Ok(Some(values)) = matches.try_get_many::<String>(&format!("v2_{field}")) else {
+            continue;
+        };
+        let values = values
+            .map(|v| match ty.contains("i64") {
+                true => v
+                    .parse::<i64>()
+                    .map(serde_json::Value::from)
+                    .map_err(|_| format!("`{wire}` takes whole numbers, not {v:?}")),
+                false => Ok(serde_json::Value::from(v.as_str())),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        map.insert((*field).to_owned(), serde_json::Value::Array(values));
+    }
+    Ok(map)
+}
+
+/// The v2 filters of the flags (`F` refuses a filter its log does not have, by name).
+fn v2_filters<F: serde::de::DeserializeOwned>(args: &Args) -> Result<F, String> {
+    let mut map = args.v2_filters.clone();
+    let mut set = |key: &str, value: serde_json::Value| {
+        map.insert(key.to_owned(), value);
+    };
+    if let Some(since) = args.since {
+        set("since", serde_json::json!(since));
+    }
+    if let Some(before) = args.before {
+        set("before", serde_json::json!(before));
+    }
+    if let Some(direction) = sort_direction(args.direction) {
+        set("direction", serde_json::json!(direction));
+    }
+    serde_json::from_value(serde_json::Value::Object(map))
+        .map_err(|e| format!("Audit Logs v2 filters: {e}"))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
 enum DemoLog {
     Account,
     Insights,
+    User,
+    V2,
+    V2Organization,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -250,26 +335,64 @@ fn sources(args: &Args) -> Result<Vec<Source>, String> {
         scope,
         filters: insights.clone(),
     };
+    let v2_account = |id: &str| -> Result<Source, String> {
+        Ok(Source::V2Account {
+            account_id: id.to_owned(),
+            filters: v2_filters(args)?,
+        })
+    };
+    let v2_organization = |id: &str| -> Result<Source, String> {
+        Ok(Source::V2Organization {
+            organization_id: id.to_owned(),
+            filters: v2_filters(args)?,
+        })
+    };
+    let user_log = || Source::User {
+        filters: account.clone(),
+    };
     if args.demo {
-        let both = !args.insights && args.log.is_none();
-        if both && (args.checkpoint.is_some() || args.follow || args.format == Format::Csv) {
-            return Err("--checkpoint, --follow and --format csv take one log: add --log account or --log insights".into());
+        let log = match (args.log, args.insights, args.user, args.v2) {
+            (Some(log), ..) => Some(log),
+            (None, true, ..) => Some(DemoLog::Insights),
+            (None, _, true, _) => Some(DemoLog::User),
+            (None, _, _, true) if args.organization.is_some() => Some(DemoLog::V2Organization),
+            (None, _, _, true) => Some(DemoLog::V2),
+            _ => None,
+        };
+        if log.is_none() && (args.checkpoint.is_some() || args.follow || args.format == Format::Csv)
+        {
+            return Err("--checkpoint, --follow and --format csv take one log: add --log account, insights, user, v2 or v2-organization".into());
         }
-        let wants_insights = args.insights || matches!(args.log, Some(DemoLog::Insights));
-        let mut out = Vec::new();
-        if both || !wants_insights {
-            out.push(account_log(demo::ACCOUNT));
-        }
-        if both || wants_insights {
-            out.push(insights_log(InsightsScope::Zone(demo::ZONE.into())));
-        }
-        return Ok(out);
+        let all = [
+            DemoLog::Account,
+            DemoLog::Insights,
+            DemoLog::User,
+            DemoLog::V2,
+            DemoLog::V2Organization,
+        ];
+        return all
+            .into_iter()
+            .filter(|l| log.is_none_or(|wanted| wanted == *l))
+            .map(|l| match l {
+                DemoLog::Account => Ok(account_log(demo::ACCOUNT)),
+                DemoLog::Insights => Ok(insights_log(InsightsScope::Zone(demo::ZONE.into()))),
+                DemoLog::User => Ok(user_log()),
+                DemoLog::V2 => v2_account(demo::ACCOUNT),
+                DemoLog::V2Organization => v2_organization(demo::ORGANIZATION),
+            })
+            .collect();
     }
-    match (args.insights, &args.account, &args.zone) {
-        (false, Some(account), None) => Ok(vec![account_log(account)]),
-        (true, Some(account), None) => Ok(vec![insights_log(InsightsScope::Account(account.clone()))]),
-        (true, None, Some(zone)) => Ok(vec![insights_log(InsightsScope::Zone(zone.clone()))]),
-        _ => Err("say what to export: --demo, --account ID, or --insights with --account ID or --zone ID".into()),
+    if !args.v2 && !args.v2_filters.is_empty() {
+        return Err("the --v2-* filters need --v2".into());
+    }
+    match (args.insights, args.user, args.v2, &args.account, &args.zone, &args.organization) {
+        (false, false, false, Some(account), None, None) => Ok(vec![account_log(account)]),
+        (true, false, false, Some(account), None, None) => Ok(vec![insights_log(InsightsScope::Account(account.clone()))]),
+        (true, false, false, None, Some(zone), None) => Ok(vec![insights_log(InsightsScope::Zone(zone.clone()))]),
+        (false, true, false, None, None, None) => Ok(vec![user_log()]),
+        (false, false, true, Some(account), None, None) => Ok(vec![v2_account(account)?]),
+        (false, false, true, None, None, Some(organization)) => Ok(vec![v2_organization(organization)?]),
+        _ => Err("say what to export: --demo; --account ID; --insights with --account ID or --zone ID; --user; or --v2 with --account ID or --organization ID".into()),
     }
 }
 
@@ -411,5 +534,15 @@ async fn run(args: Args) -> ExitCode {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    run(Args::parse()).await
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Args::command().args(v2_flags()).get_matches();
+    let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    args.v2_filters = match v2_filter_values(&matches) {
+        Ok(values) => values,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    run(args).await
 }

@@ -1,7 +1,7 @@
 //! What the exporter needs of an entry: its ID, its time, and its CSV row.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use cloudflare_audit_logs::{AuditLog, InsightAuditLog};
+use cloudflare_audit_logs::{AuditLog, AuditLogV2, InsightAuditLog};
 use serde::Serialize;
 
 /// An entry of either log.
@@ -129,6 +129,95 @@ impl Record for InsightAuditLog {
             text(self.issue_id.as_deref()),
             self.zone_id.map(|z| z.to_string()).unwrap_or_default(),
             text(self.rationale.as_deref()),
+        ]
+    }
+}
+
+impl Record for AuditLogV2 {
+    fn id(&self) -> Option<String> {
+        self.id.clone()
+    }
+
+    fn at(&self) -> Option<DateTime<Utc>> {
+        self.action.as_ref().and_then(|a| a.time)
+    }
+
+    fn columns() -> &'static [&'static str] {
+        &[
+            "id",
+            "action.time",
+            "action.type",
+            "action.result",
+            "action.description",
+            "actor.id",
+            "actor.email",
+            "actor.type",
+            "actor.context",
+            "actor.ip_address",
+            "actor.token_id",
+            "actor.token_name",
+            "account.id",
+            "account.name",
+            "organization.id",
+            "zone.id",
+            "zone.name",
+            "resource.id",
+            "resource.type",
+            "resource.product",
+            "resource.scope",
+            "resource.request",
+            "resource.response",
+            "raw.method",
+            "raw.uri",
+            "raw.status_code",
+            "raw.cf_ray_id",
+            "raw.user_agent",
+        ]
+    }
+
+    fn row(&self) -> Vec<String> {
+        let action = self.action.as_ref();
+        let actor = self.actor.as_ref();
+        let resource = self.resource.as_ref();
+        let raw = self.raw.as_ref();
+        let shown = |v: Option<String>| v.unwrap_or_default();
+        vec![
+            text(self.id.as_deref()),
+            time(action.and_then(|a| a.time)),
+            shown(action.and_then(|a| a.type_.as_ref()).map(|t| t.to_string())),
+            shown(
+                action
+                    .and_then(|a| a.result.as_ref())
+                    .map(|r| r.to_string()),
+            ),
+            text(action.and_then(|a| a.description.as_deref())),
+            text(actor.and_then(|a| a.id.as_deref())),
+            text(actor.and_then(|a| a.email.as_deref())),
+            shown(actor.and_then(|a| a.type_.as_ref()).map(|t| t.to_string())),
+            shown(
+                actor
+                    .and_then(|a| a.context.as_ref())
+                    .map(|c| c.to_string()),
+            ),
+            text(actor.and_then(|a| a.ip_address.as_deref())),
+            text(actor.and_then(|a| a.token_id.as_deref())),
+            text(actor.and_then(|a| a.token_name.as_deref())),
+            text(self.account.as_ref().and_then(|a| a.id.as_deref())),
+            text(self.account.as_ref().and_then(|a| a.name.as_deref())),
+            text(self.organization.as_ref().and_then(|o| o.id.as_deref())),
+            text(self.zone.as_ref().and_then(|z| z.id.as_deref())),
+            text(self.zone.as_ref().and_then(|z| z.name.as_deref())),
+            text(resource.and_then(|r| r.id.as_deref())),
+            text(resource.and_then(|r| r.type_.as_deref())),
+            text(resource.and_then(|r| r.product.as_deref())),
+            json(resource.and_then(|r| r.scope.as_ref())),
+            json(resource.and_then(|r| r.request.as_ref())),
+            json(resource.and_then(|r| r.response.as_ref())),
+            text(raw.and_then(|r| r.method.as_deref())),
+            text(raw.and_then(|r| r.uri.as_deref())),
+            shown(raw.and_then(|r| r.status_code).map(|c| c.to_string())),
+            text(raw.and_then(|r| r.cf_ray_id.as_deref())),
+            text(raw.and_then(|r| r.user_agent.as_deref())),
         ]
     }
 }
