@@ -26,6 +26,8 @@ use crate::records::Record;
 use crate::sink::Sink;
 
 /// Which log, with which filters (the library's own filter types).
+// A handful of sources live for a whole run; boxing the larger filters would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Source {
     Account {
