@@ -168,3 +168,104 @@ async fn the_same_entries_in_the_same_order_as_the_python_sdk() {
         assert_eq!(ours, theirs, "insights audit log with {kwargs}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_entries_for_the_user_log_and_audit_logs_v2() {
+    if !common::python_has("cloudflare") {
+        return;
+    }
+    let demo = demo::Demo::start(137, 0).await;
+    let client = client(&demo);
+
+    // The user log: no filter, then filters.
+    for (kwargs, filtered) in [
+        (json!({"per_page": 20}), false),
+        (
+            json!({"per_page": 9, "action": {"type": "add"}, "direction": "asc"}),
+            true,
+        ),
+    ] {
+        let theirs = python_ids(demo.base_url(), "user", "-", kwargs.clone()).await;
+        let mut request = client
+            .user_audit_logs()
+            .per_page(kwargs["per_page"].as_u64().unwrap());
+        if filtered {
+            request = request.action_type("add").direction(Direction::Asc);
+        }
+        let ours: Vec<String> = request
+            .stream()
+            .map_ok(|e| e.id.unwrap_or_default())
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(!ours.is_empty(), "{kwargs}");
+        assert_eq!(ours, theirs, "user audit logs with {kwargs}");
+    }
+
+    // Audit Logs v2 of the account and of the organization: a window, then negations (the
+    // only filters the SDK models) and the direction.
+    let (since, before) = ("2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z");
+    let window = |extra: serde_json::Value| {
+        let mut kwargs = json!({"since": since, "before": before});
+        kwargs
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        kwargs
+    };
+    let negations = json!({
+        "action_type": {"not": ["delete"]},
+        "actor_context": {"not": ["dash", "api"]},
+        "direction": "asc"
+    });
+    for (log, owner) in [
+        ("v2-account", demo::ACCOUNT),
+        ("v2-organization", demo::ORGANIZATION),
+    ] {
+        for filtered in [false, true] {
+            let kwargs = window(if filtered {
+                negations.clone()
+            } else {
+                json!({})
+            });
+            let theirs = python_ids(demo.base_url(), log, owner, kwargs.clone()).await;
+            let (s, b) = (
+                since.parse::<TimeBound>().unwrap(),
+                before.parse::<TimeBound>().unwrap(),
+            );
+            let ours: Vec<String> = if log == "v2-account" {
+                let mut request = client.account_audit_logs_v2(owner, s, b).limit(17);
+                if filtered {
+                    request = request
+                        .not_action_type("delete")
+                        .not_actor_context("dash")
+                        .not_actor_context("api")
+                        .direction(Direction::Asc);
+                }
+                request
+                    .stream()
+                    .map_ok(|e| e.id.unwrap_or_default())
+                    .try_collect()
+                    .await
+                    .unwrap()
+            } else {
+                let mut request = client.organization_audit_logs_v2(owner, s, b).limit(17);
+                if filtered {
+                    request = request
+                        .not_action_type("delete")
+                        .not_actor_context("dash")
+                        .not_actor_context("api")
+                        .direction(Direction::Asc);
+                }
+                request
+                    .stream()
+                    .map_ok(|e| e.id.unwrap_or_default())
+                    .try_collect()
+                    .await
+                    .unwrap()
+            };
+            assert!(!ours.is_empty(), "{log} {kwargs}");
+            assert_eq!(ours, theirs, "{log} with {kwargs}");
+        }
+    }
+}

@@ -1,6 +1,7 @@
 """Lists one log through the official Python SDK and prints the entry IDs, one a line.
 
-Usage: python3 list_ids.py BASE_URL account|insights ACCOUNT_OR_ZONE_ID 'JSON keyword arguments'
+Usage: python3 list_ids.py BASE_URL LOG OWNER_ID 'JSON keyword arguments'
+LOG: account, insights, user (OWNER_ID unused), v2-account or v2-organization.
 """
 import json
 import sys
@@ -11,7 +12,15 @@ base, endpoint, owner, kwargs = sys.argv[1], sys.argv[2], sys.argv[3], json.load
 client = cloudflare.Cloudflare(api_token="parity", base_url=base, max_retries=5)
 if endpoint == "account":
     entries = client.audit_logs.list(account_id=owner, **kwargs)
-else:
+elif endpoint == "insights":
     entries = client.security_center.insights.audit_logs.list(zone_id=owner, **kwargs)
+elif endpoint == "user":
+    entries = client.user.audit_logs.list(**kwargs)
+elif endpoint == "v2-account":
+    entries = client.accounts.logs.audit.list(account_id=owner, **kwargs)
+elif endpoint == "v2-organization":
+    entries = client.organizations.logs.audit.list(organization_id=owner, **kwargs)
+else:
+    raise SystemExit(f"unknown log {endpoint}")
 for entry in entries:
     print(entry.id)
