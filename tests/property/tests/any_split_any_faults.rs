@@ -122,6 +122,9 @@ proptest! {
         sizes in prop::collection::vec(0usize..7, 1..12)
             .prop_filter("some page holds entries", |sizes| sizes.iter().any(|&n| n > 0)),
         faults in prop::collection::vec(prop::collection::vec(fault(), 0..3), 0..12),
+        // 0: the insights log (`cursor`); 1: Audit Logs v2 (`cursors.after`); 2: Audit Logs v2
+        // with the documentation example's `cursor`.
+        form in 0u8..3,
     ) {
         // Split 0..total into pages of the given sizes (cycling), empty pages included.
         let mut pages = Vec::new();
@@ -134,20 +137,36 @@ proptest! {
             from = to;
             k += 1;
             let cursor = (from < total).then(|| format!("p{k}"));
+            let info = match form {
+                1 => json!({"cursors": {"after": cursor}}),
+                _ => json!({"cursor": cursor}),
+            };
             pages.push(json!({"success": true, "errors": [], "messages": [], "result": entries,
-                              "result_info": {"cursor": cursor}}));
+                              "result_info": info}));
         }
         let got: Vec<usize> = runtime().block_on(async {
             let server = Scripted::start(serve(pages, faults, |r: &Request| {
                 r.param("cursor").map_or(0, |c| c[1..].parse().unwrap())
             })).await;
-            let entries: Vec<_> = client(server.base_url())
-                .insights_audit_log(InsightsScope::Account(ACCOUNT.into()))
-                .stream()
-                .try_collect()
-                .await
-                .unwrap();
-            entries.iter().map(|e| number(&e.id.unwrap().to_string())).collect()
+            let client = client(server.base_url());
+            if form == 0 {
+                let entries: Vec<_> = client
+                    .insights_audit_log(InsightsScope::Account(ACCOUNT.into()))
+                    .stream()
+                    .try_collect()
+                    .await
+                    .unwrap();
+                entries.iter().map(|e| number(&e.id.unwrap().to_string())).collect()
+            } else {
+                let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+                let entries: Vec<_> = client
+                    .account_audit_logs_v2(ACCOUNT, day, day)
+                    .stream()
+                    .try_collect()
+                    .await
+                    .unwrap();
+                entries.iter().map(|e| number(e.id.as_deref().unwrap())).collect()
+            }
         });
         prop_assert_eq!(got, (0..total).collect::<Vec<_>>());
     }
