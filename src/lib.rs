@@ -1,18 +1,24 @@
 //! Typed, streaming access to Cloudflare's audit logs.
 //!
-//! Two listings are covered:
+//! Every audit log Cloudflare publishes is covered:
 //!
-//! - the **account audit logs** (`GET /accounts/{account_id}/audit_logs`), numbered pages, via
-//!   [`Client::account_audit_logs`];
+//! - the v1 **account** and **user audit logs** (`GET /accounts/{account_id}/audit_logs`,
+//!   `GET /user/audit_logs`), numbered pages, via [`Client::account_audit_logs`] and
+//!   [`Client::user_audit_logs`];
+//! - **Audit Logs v2** of an account or an organization (`GET …/logs/audit`), cursor pages,
+//!   via [`Client::account_audit_logs_v2`] and [`Client::organization_audit_logs_v2`], with a
+//!   resource's history ([`Client::account_audit_log_history`],
+//!   [`Client::organization_audit_log_history`]) and the product categories
+//!   ([`Client::account_audit_log_product_categories`]);
 //! - the **Security Center insights audit log** of an account or a zone
 //!   (`GET /{accounts|zones}/{id}/security-center/insights/audit-log`), cursor pages, via
 //!   [`Client::insights_audit_log`].
 //!
-//! Both hand out every entry as a [`futures::Stream`], in the server's order, with stop rules
+//! Each hands out every entry as a [`futures::Stream`], in the server's order, with stop rules
 //! and loop guards so that an entry is never skipped or repeated, and errors that keep the
-//! HTTP status, Cloudflare's error codes and the `cf-ray` header. The account audit logs keep
-//! up to [`DEFAULT_CONCURRENCY`] pages in flight (see [`AuditLogsRequest::concurrency`]); the
-//! insights log fetches the next page while the caller works through the current one.
+//! HTTP status, Cloudflare's error codes and the `cf-ray` header. The v1 logs keep up to
+//! [`DEFAULT_CONCURRENCY`] pages in flight (see [`AuditLogsRequest::concurrency`]); the cursor
+//! logs fetch the next page while the caller works through the current one.
 //!
 //! ```no_run
 //! use cloudflare_audit_logs::{Client, Credentials, Direction, FieldChanged, Order, InsightsScope};
