@@ -118,12 +118,13 @@ impl Client {
         since: impl Into<crate::TimeBound>,
         before: impl Into<crate::TimeBound>,
     ) -> crate::AuditLogHistoryRequest {
-        crate::AuditLogHistoryRequest::new(
-            self.clone(),
-            crate::audit_logs_v2::HistoryOwner::Account(account_id.into()),
+        let owner = crate::audit_logs_v2::HistoryOwner::Account(account_id.into());
+        self.history(
+            owner,
             entry_id.into(),
             action_time.into(),
-            (since.into(), before.into()),
+            since.into(),
+            before.into(),
         )
     }
 
@@ -137,12 +138,30 @@ impl Client {
         since: impl Into<crate::TimeBound>,
         before: impl Into<crate::TimeBound>,
     ) -> crate::AuditLogHistoryRequest {
-        crate::AuditLogHistoryRequest::new(
-            self.clone(),
-            crate::audit_logs_v2::HistoryOwner::Organization(organization_id.into()),
+        let owner = crate::audit_logs_v2::HistoryOwner::Organization(organization_id.into());
+        self.history(
+            owner,
             entry_id.into(),
             action_time.into(),
-            (since.into(), before.into()),
+            since.into(),
+            before.into(),
+        )
+    }
+
+    fn history(
+        &self,
+        owner: crate::audit_logs_v2::HistoryOwner,
+        entry_id: String,
+        action_time: chrono::DateTime<chrono::Utc>,
+        since: crate::TimeBound,
+        before: crate::TimeBound,
+    ) -> crate::AuditLogHistoryRequest {
+        crate::AuditLogHistoryRequest::new(
+            self.clone(),
+            owner,
+            entry_id,
+            action_time,
+            (since, before),
         )
     }
 

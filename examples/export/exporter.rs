@@ -327,6 +327,25 @@ fn listing(
     state: &mut Checkpoint,
 ) -> Listing {
     let following = state.cycle_since.is_some();
+    // Both v2 lists: the window, oldest first when following, the page size and the resume
+    // token, on a request made by `$make(since, before)`.
+    macro_rules! v2_listing {
+        ($filters:expr, $make:expr) => {{
+            let mut filters = $filters.clone();
+            let (since, before) = v2_window(filters.since, filters.before, state);
+            (filters.since, filters.before) = (Some(since), Some(before));
+            if following {
+                filters.direction = Some(Direction::Asc);
+            }
+            let mut request = $make(since, before)
+                .filters(filters)
+                .limit(settings.per_page);
+            if let Some(token) = state.resume.clone() {
+                request = request.resume(token);
+            }
+            Listing::V2(request.pages())
+        }};
+    }
     match source {
         Source::Account {
             account_id,
@@ -385,41 +404,19 @@ fn listing(
         Source::V2Account {
             account_id,
             filters,
-        } => {
-            let mut filters = filters.clone();
-            let (since, before) = v2_window(filters.since, filters.before, state);
-            (filters.since, filters.before) = (Some(since), Some(before));
-            if following {
-                filters.direction = Some(Direction::Asc);
-            }
-            let mut request = client
-                .account_audit_logs_v2(account_id.as_str(), since, before)
-                .filters(filters)
-                .limit(settings.per_page);
-            if let Some(token) = state.resume.clone() {
-                request = request.resume(token);
-            }
-            Listing::V2(request.pages())
-        }
+        } => v2_listing!(filters, |since, before| client.account_audit_logs_v2(
+            account_id.as_str(),
+            since,
+            before
+        )),
         Source::V2Organization {
             organization_id,
             filters,
-        } => {
-            let mut filters = filters.clone();
-            let (since, before) = v2_window(filters.since, filters.before, state);
-            (filters.since, filters.before) = (Some(since), Some(before));
-            if following {
-                filters.direction = Some(Direction::Asc);
-            }
-            let mut request = client
-                .organization_audit_logs_v2(organization_id.as_str(), since, before)
-                .filters(filters)
-                .limit(settings.per_page);
-            if let Some(token) = state.resume.clone() {
-                request = request.resume(token);
-            }
-            Listing::V2(request.pages())
-        }
+        } => v2_listing!(filters, |since, before| client.organization_audit_logs_v2(
+            organization_id.as_str(),
+            since,
+            before
+        )),
     }
 }
 
