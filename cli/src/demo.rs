@@ -379,7 +379,6 @@ impl Demo {
     }
 
     /// New entries arrive in both logs.
-    #[allow(dead_code)] // used by tests/export.rs
     pub fn append(&self, account: usize, insights: usize) {
         self.appender().append(account, insights);
     }

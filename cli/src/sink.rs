@@ -22,7 +22,6 @@ pub enum Format {
 enum Out {
     Stdout(BufWriter<io::Stdout>),
     File(BufWriter<File>),
-    #[allow(dead_code)] // used by tests/export.rs
     Memory(Vec<u8>),
 }
 
@@ -45,7 +44,6 @@ impl Sink {
     }
 
     /// Writes to memory (for tests).
-    #[allow(dead_code)] // used by tests/export.rs
     pub fn memory(format: Format) -> Sink {
         Sink {
             out: Out::Memory(Vec::new()),
@@ -79,12 +77,11 @@ impl Sink {
     }
 
     /// Bytes in the output so far (standard output counts what this run wrote).
-    pub fn len(&self) -> u64 {
+    pub fn bytes_written(&self) -> u64 {
         self.len
     }
 
     /// What was written, for a memory sink.
-    #[allow(dead_code)] // used by tests/export.rs
     pub fn contents(&self) -> Option<&[u8]> {
         match &self.out {
             Out::Memory(bytes) => Some(bytes),

@@ -145,7 +145,6 @@ pub trait Observer: Send {
 }
 
 /// Nothing to report to.
-#[allow(dead_code)] // used by tests/export.rs
 pub struct Quiet;
 impl Observer for Quiet {}
 
@@ -459,7 +458,7 @@ async fn drain<R: Record>(
         }
         // Data first, then the checkpoint that points past it.
         sink.flush()?;
-        state.output_len = sink.len();
+        state.output_len = sink.bytes_written();
         state.resume = page.next;
         state.prune(overlap);
         save(state, settings)?;

@@ -2,11 +2,11 @@
 //! checkpoint), or following the log as it grows.
 //!
 //! ```text
-//! cargo run --example export -- --demo                                  # no account needed
-//! CLOUDFLARE_API_TOKEN=... cargo run --example export -- --account ACCOUNT_ID
-//! CLOUDFLARE_API_TOKEN=... cargo run --example export -- --insights --zone ZONE_ID --format csv
-//! cargo run --example export -- --demo --log account --checkpoint state.json --out logs.jsonl
-//! cargo run --example export -- --demo --log insights --follow --interval 5s
+//! cloudflare-audit-export --demo                                  # no account needed
+//! CLOUDFLARE_API_TOKEN=... cloudflare-audit-export --account ACCOUNT_ID
+//! CLOUDFLARE_API_TOKEN=... cloudflare-audit-export --insights --zone ZONE_ID --format csv
+//! cloudflare-audit-export --demo --log account --checkpoint state.json --out logs.jsonl
+//! cloudflare-audit-export --demo --log insights --follow --interval 5s
 //! ```
 //!
 //! Credentials come from the environment (`CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` with
@@ -14,11 +14,7 @@
 //! Exit codes: 0 done, 1 API or I/O error, 2 bad flags, 3 missing or rejected credentials,
 //! 130 interrupted (the checkpoint is saved).
 
-mod checkpoint;
-mod demo;
-mod exporter;
-mod records;
-mod sink;
+use cloudflare_audit_logs_cli::{checkpoint, demo, exporter, sink};
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

@@ -4,8 +4,8 @@
 //! It needs `python3` with the `cloudflare` package (5.9.0); `.ci/run` installs it. Where it
 //! is missing the test says so and checks nothing else, except under `CI`, where it fails.
 
-use crate::common;
-use crate::demo;
+use crate::python::python_has;
+use cloudflare_audit_logs_cli::demo;
 
 use std::process::Command;
 
@@ -16,7 +16,7 @@ use cloudflare_audit_logs::{
 use futures::TryStreamExt;
 use serde_json::json;
 
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/list_ids.py");
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/list_ids.py");
 
 /// The IDs the official SDK lists. It blocks, so it runs off the async workers.
 async fn python_ids(
@@ -56,7 +56,7 @@ fn client(demo: &demo::Demo) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_entries_in_the_same_order_as_the_python_sdk() {
-    if !common::python_has("cloudflare") {
+    if !python_has("cloudflare") {
         return;
     }
     let demo = demo::Demo::start(137, 101).await;
@@ -171,7 +171,7 @@ async fn the_same_entries_in_the_same_order_as_the_python_sdk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_entries_for_the_user_log_and_audit_logs_v2() {
-    if !common::python_has("cloudflare") {
+    if !python_has("cloudflare") {
         return;
     }
     let demo = demo::Demo::start(137, 0).await;

@@ -2,7 +2,7 @@
 //! (and after a crash that left an unrecorded page in the file), scheduled incremental runs,
 //! follow mode, and the CSV columns.
 
-use crate::{checkpoint, demo, exporter, sink};
+use cloudflare_audit_logs_cli::{checkpoint, demo, exporter, sink};
 
 use std::collections::HashSet;
 use std::io::Write;

@@ -1,0 +1,10 @@
+//! The exporter behind the `cloudflare-audit-export` command: its modules are public so that
+//! its tests (and other programs) can drive an export without the command line.
+
+#![forbid(unsafe_code)]
+
+pub mod checkpoint;
+pub mod demo;
+pub mod exporter;
+pub mod records;
+pub mod sink;

@@ -1,0 +1,6 @@
+//! The command's tests, in one binary: exports against the bundled demo server, and parity
+//! with the official Python SDK on it.
+
+mod export;
+mod parity;
+mod python;
