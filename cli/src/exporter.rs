@@ -56,35 +56,39 @@ pub enum Source {
 pub const V2_RETENTION_DAYS: i64 = 548;
 
 impl Source {
+    /// Which log of whose this is, as every output record names it: `log` (`account`,
+    /// `insights`, `user`, `v2`) and the account, zone or organization ID.
+    pub fn origin(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Source::Account { account_id, .. } => {
+                json!({"log": "account", "account_id": account_id})
+            }
+            Source::Insights { scope, .. } => match scope {
+                InsightsScope::Account(id) => json!({"log": "insights", "account_id": id}),
+                InsightsScope::Zone(id) => json!({"log": "insights", "zone_id": id}),
+            },
+            Source::User { .. } => json!({"log": "user"}),
+            Source::V2Account { account_id, .. } => json!({"log": "v2", "account_id": account_id}),
+            Source::V2Organization {
+                organization_id, ..
+            } => json!({"log": "v2", "organization_id": organization_id}),
+        }
+    }
+
     /// A stable description (JSON) that changes when the log, its identifier or a filter
     /// does.
     pub fn fingerprint(&self) -> String {
-        let described = match self {
-            Source::Account {
-                account_id,
-                filters,
-            } => {
-                serde_json::json!({"log": "account", "account_id": account_id, "filters": filters})
+        let filters = match self {
+            Source::Account { filters, .. } | Source::User { filters } => {
+                serde_json::json!(filters)
             }
-            Source::Insights { scope, filters } => {
-                let (kind, id) = match scope {
-                    InsightsScope::Account(id) => ("account_id", id),
-                    InsightsScope::Zone(id) => ("zone_id", id),
-                };
-                serde_json::json!({"log": "insights", kind: id, "filters": filters})
-            }
-            Source::User { filters } => serde_json::json!({"log": "user", "filters": filters}),
-            Source::V2Account {
-                account_id,
-                filters,
-            } => serde_json::json!({"log": "v2", "account_id": account_id, "filters": filters}),
-            Source::V2Organization {
-                organization_id,
-                filters,
-            } => {
-                serde_json::json!({"log": "v2", "organization_id": organization_id, "filters": filters})
-            }
+            Source::Insights { filters, .. } => serde_json::json!(filters),
+            Source::V2Account { filters, .. } => serde_json::json!(filters),
+            Source::V2Organization { filters, .. } => serde_json::json!(filters),
         };
+        let mut described = self.origin();
+        described["filters"] = filters;
         described.to_string()
     }
 
@@ -186,6 +190,7 @@ pub async fn run(
         None => Checkpoint::new(source.fingerprint()),
     };
     let overlap = chrono::Duration::from_std(settings.overlap)?;
+    sink.set_origin(source.origin());
     let mut outcome = Outcome::default();
     loop {
         let pages = listing(client, source, settings, &mut state);

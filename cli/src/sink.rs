@@ -25,10 +25,27 @@ enum Out {
     Memory(Vec<u8>),
 }
 
+/// The source columns that open every CSV row, in this order.
+pub const SOURCE_COLUMNS: [&str; 4] = [
+    "source.log",
+    "source.account_id",
+    "source.zone_id",
+    "source.organization_id",
+];
+
+/// One JSON Lines record: where it came from, and the entry as Cloudflare sent it.
+#[derive(serde::Serialize)]
+struct Envelope<'a, R> {
+    source: &'a serde_json::Value,
+    entry: &'a R,
+}
+
 /// Writes entries and knows how much it has written.
 pub struct Sink {
     out: Out,
     format: Format,
+    /// The source every record names (see [`Sink::set_origin`]).
+    origin: Option<serde_json::Value>,
     /// Bytes in the output so far.
     len: u64,
 }
@@ -39,6 +56,7 @@ impl Sink {
         Sink {
             out: Out::Stdout(BufWriter::new(io::stdout())),
             format,
+            origin: None,
             len: 0,
         }
     }
@@ -48,6 +66,7 @@ impl Sink {
         Sink {
             out: Out::Memory(Vec::new()),
             format,
+            origin: None,
             len: 0,
         }
     }
@@ -72,6 +91,7 @@ impl Sink {
         Ok(Sink {
             out: Out::File(BufWriter::new(file)),
             format,
+            origin: None,
             len: keep,
         })
     }
@@ -99,20 +119,39 @@ impl Sink {
         Ok(())
     }
 
+    /// Names the source of every record written from now on: in JSON Lines each record is
+    /// `{"source": {...}, "entry": {...}}`; in CSV the source's columns come first.
+    pub fn set_origin(&mut self, origin: serde_json::Value) {
+        self.origin = Some(origin);
+    }
+
     /// Writes one entry (and the CSV header before the first row of an empty output).
     pub fn write<R: Record>(&mut self, entry: &R) -> io::Result<()> {
         let mut line = Vec::with_capacity(512);
+        let origin = self.origin.as_ref().unwrap_or(&serde_json::Value::Null);
         match self.format {
             Format::Jsonl => {
-                serde_json::to_writer(&mut line, entry)?;
+                serde_json::to_writer(
+                    &mut line,
+                    &Envelope {
+                        source: origin,
+                        entry,
+                    },
+                )?;
                 line.push(b'\n');
             }
             Format::Csv => {
                 let mut csv = csv::Writer::from_writer(&mut line);
                 if self.len == 0 {
-                    csv.write_record(R::columns()).map_err(io::Error::other)?;
+                    let header = SOURCE_COLUMNS.iter().chain(R::columns());
+                    csv.write_record(header).map_err(io::Error::other)?;
                 }
-                csv.write_record(entry.row()).map_err(io::Error::other)?;
+                let source = SOURCE_COLUMNS.iter().map(|column| {
+                    let key = column.trim_start_matches("source.");
+                    origin[key].as_str().unwrap_or_default().to_owned()
+                });
+                csv.write_record(source.chain(entry.row()))
+                    .map_err(io::Error::other)?;
                 csv.flush()?;
             }
         }

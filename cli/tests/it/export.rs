@@ -84,7 +84,7 @@ fn ids(path: &std::path::Path) -> Vec<String> {
         .unwrap()
         .lines()
         .map(|line| {
-            serde_json::from_str::<serde_json::Value>(line).unwrap()["id"]
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["entry"]["id"]
                 .as_str()
                 .unwrap()
                 .to_owned()
@@ -319,6 +319,10 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
     assert_eq!(
         header,
         [
+            "source.log",
+            "source.account_id",
+            "source.zone_id",
+            "source.organization_id",
             "id",
             "when",
             "action.type",
@@ -340,15 +344,23 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
     assert_eq!(rows.len(), 30, "one header, then one row per entry");
     let change = rows
         .iter()
-        .find(|r| &r[2] == "change_setting")
+        .find(|r| &r[6] == "change_setting")
         .expect("a settings change");
     assert_eq!(
-        (&change[12], &change[13]),
+        (&change[16], &change[17]),
         ("\"medium\"", "\"high\""),
         "values as JSON text"
     );
-    assert!(rows.iter().all(|r| r[1].ends_with('Z') && !r[7].is_empty()));
-    let metadata: serde_json::Value = serde_json::from_str(&rows[0][14]).unwrap();
+    // Every row names its source first.
+    assert!(
+        rows.iter()
+            .all(|r| &r[0] == "account" && &r[1] == demo::ACCOUNT && r[2].is_empty())
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r[5].ends_with('Z') && !r[11].is_empty())
+    );
+    let metadata: serde_json::Value = serde_json::from_str(&rows[0][18]).unwrap();
     assert_eq!(metadata["zone_name"], "example.com");
 
     let mut sink = Sink::memory(Format::Csv);
@@ -367,7 +379,7 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
     assert_eq!(
         lines.next(),
         Some(
-            "id,changed_at,changed_by,field_changed,previous_value,current_value,issue_id,zone_id,rationale"
+            "source.log,source.account_id,source.zone_id,source.organization_id,id,changed_at,changed_by,field_changed,previous_value,current_value,issue_id,zone_id,rationale"
         )
     );
     assert_eq!(lines.count(), 12);
@@ -392,8 +404,14 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
         .map(str::to_owned)
         .collect();
     assert_eq!(
-        &header[..4],
-        ["id", "action.time", "action.type", "action.result"]
+        &header[3..8],
+        [
+            "source.organization_id",
+            "id",
+            "action.time",
+            "action.type",
+            "action.result"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert!(!rows.is_empty());
@@ -471,11 +489,10 @@ async fn v2_filters_apply_and_a_window_past_retention_says_so() {
         .collect();
     assert_eq!(entries.len() as u64, outcome.written);
     assert!(!entries.is_empty());
-    assert!(
-        entries
-            .iter()
-            .all(|e| e["action"]["type"] == "create" && e["actor"]["context"] != "dash")
-    );
+    assert!(entries.iter().all(|e| e["source"]
+        == serde_json::json!({"log": "v2", "account_id": demo::ACCOUNT})
+        && e["entry"]["action"]["type"] == "create"
+        && e["entry"]["actor"]["context"] != "dash"));
 
     // A window older than v2 keeps: the message says why and what to do.
     let old = Source::V2Account {
