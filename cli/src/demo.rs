@@ -185,6 +185,8 @@ struct Logs {
     v2: usize,
     /// Requests that fail once before they succeed (an injected 503 and 429).
     fail_once: HashSet<String>,
+    /// When each request of the log endpoints arrived.
+    requests: Vec<std::time::Instant>,
 }
 
 /// The running demo server; dropping it stops it.
@@ -250,6 +252,7 @@ impl Demo {
             account,
             insights,
             v2: account,
+            requests: Vec::new(),
             fail_once: ["account page 2", "insights page 2", "v2 page 2"]
                 .into_iter()
                 .map(String::from)
@@ -265,6 +268,7 @@ impl Demo {
                     let Ok(mut logs) = state.lock() else {
                         return respond(500, &json!({"success": false}));
                     };
+                    logs.requests.push(std::time::Instant::now());
                     let page: usize = param(&query, "page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
                     let per_page: usize = param(&query, "per_page").and_then(|p| p.parse().ok()).unwrap_or(100).clamp(1, 1000);
                     if page > 1 && logs.fail_once.remove(&format!("account page {page}")) {
@@ -306,6 +310,7 @@ impl Demo {
                         let Ok(mut logs) = state.lock() else {
                             return respond(500, &json!({"success": false}));
                         };
+                        logs.requests.push(std::time::Instant::now());
                         let (Some(since), Some(_)) = (time_param(&query, "since"), time_param(&query, "before")) else {
                             return respond(400, &json!({"success": false, "errors": [{"code": 1001, "message": "since and before are required"}], "messages": []}));
                         };
@@ -340,6 +345,7 @@ impl Demo {
                     let Ok(mut logs) = state.lock() else {
                         return respond(500, &json!({"success": false}));
                     };
+                    logs.requests.push(std::time::Instant::now());
                     let offset: usize = param(&query, "cursor")
                         .and_then(|c| c.strip_prefix("demo-"))
                         .and_then(|c| c.parse().ok())
@@ -381,6 +387,14 @@ impl Demo {
     /// New entries arrive in both logs.
     pub fn append(&self, account: usize, insights: usize) {
         self.appender().append(account, insights);
+    }
+
+    /// When each request to a log arrived, in order (to check a rate budget against).
+    pub fn request_times(&self) -> Vec<std::time::Instant> {
+        self.logs
+            .lock()
+            .map(|l| l.requests.clone())
+            .unwrap_or_default()
     }
 
     /// A handle that adds entries from anywhere (for a background task).

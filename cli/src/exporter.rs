@@ -113,6 +113,22 @@ pub struct Settings {
     /// How far before the high-water mark a later listing starts.
     pub overlap: Duration,
     pub checkpoint: Option<PathBuf>,
+    /// How far behind now each listing ends (`before = now - lag`), so that entries that
+    /// reach the log late are read on a later poll instead of being skipped. Zero: up to now.
+    pub lag: Duration,
+}
+
+impl Settings {
+    /// One export of everything there is: no follow mode, no lag.
+    pub fn once(per_page: u64, checkpoint: Option<PathBuf>) -> Settings {
+        Settings {
+            per_page,
+            follow: None,
+            overlap: Duration::from_secs(300),
+            checkpoint,
+            lag: Duration::ZERO,
+        }
+    }
 }
 
 /// A shutdown request (Ctrl-C), seen between pages.
@@ -132,7 +148,8 @@ impl Shutdown {
         self.requested.load(Ordering::SeqCst)
     }
 
-    async fn wait(&self) {
+    /// Waits until a shutdown is requested.
+    pub async fn wait(&self) {
         let notified = self.notify.notified();
         if !self.is_requested() {
             notified.await;
@@ -296,6 +313,7 @@ fn v2_window(
     since: Option<TimeBound>,
     before: Option<TimeBound>,
     state: &mut Checkpoint,
+    lag: Duration,
 ) -> (TimeBound, TimeBound) {
     let since = state
         .cycle_since
@@ -309,17 +327,21 @@ fn v2_window(
             TimeBound::from(oldest)
         });
     let before = match (state.cycle_since, before) {
-        // Following, or no `before` given: the window ends when it started.
-        (Some(_), _) | (None, None) => {
-            use chrono::SubsecRound;
-            let pinned = *state
-                .window_before
-                .get_or_insert_with(|| Utc::now().trunc_subsecs(0));
-            TimeBound::from(pinned)
-        }
+        // Following, or no `before` given: the window ends when it started (less the lag).
+        (Some(_), _) | (None, None) => TimeBound::from(window_end(state, lag)),
         (None, Some(before)) => before,
     };
     (since, before)
+}
+
+/// The end of the listing under way, `lag` before the moment it started, pinned in the
+/// checkpoint so that a resumed listing asks for the same entries.
+fn window_end(state: &mut Checkpoint, lag: Duration) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    let lag = chrono::Duration::from_std(lag).unwrap_or(chrono::Duration::MAX);
+    *state
+        .window_before
+        .get_or_insert_with(|| (Utc::now() - lag).trunc_subsecs(0))
 }
 
 /// The listing to run now: the caller's filters, the cycle's lower bound, and the place to
@@ -336,7 +358,7 @@ fn listing(
     macro_rules! v2_listing {
         ($filters:expr, $make:expr) => {{
             let mut filters = $filters.clone();
-            let (since, before) = v2_window(filters.since, filters.before, state);
+            let (since, before) = v2_window(filters.since, filters.before, state, settings.lag);
             (filters.since, filters.before) = (Some(since), Some(before));
             if following {
                 filters.direction = Some(Direction::Asc);
@@ -362,6 +384,9 @@ fn listing(
             if following {
                 filters.direction = Some(Direction::Asc);
             }
+            if !settings.lag.is_zero() {
+                filters.before = Some(TimeBound::from(window_end(state, settings.lag)));
+            }
             let mut request = client
                 .account_audit_logs(account_id.as_str())
                 .filters(filters)
@@ -379,6 +404,9 @@ fn listing(
             if following {
                 filters.order = Some(Order::Asc);
             }
+            if !settings.lag.is_zero() {
+                filters.before = Some(window_end(state, settings.lag));
+            }
             let mut request = client
                 .insights_audit_log(scope.clone())
                 .filters(filters)
@@ -395,6 +423,9 @@ fn listing(
             }
             if following {
                 filters.direction = Some(Direction::Asc);
+            }
+            if !settings.lag.is_zero() {
+                filters.before = Some(TimeBound::from(window_end(state, settings.lag)));
             }
             let mut request = client
                 .user_audit_logs()

@@ -4,7 +4,9 @@
 #![forbid(unsafe_code)]
 
 pub mod checkpoint;
+pub mod config;
 pub mod demo;
 pub mod exporter;
+pub mod fleet;
 pub mod records;
 pub mod sink;

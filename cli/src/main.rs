@@ -40,6 +40,17 @@ struct Args {
     /// Run against a bundled local server with sample data (no credentials needed).
     #[arg(long)]
     demo: bool,
+    /// Export every source of this TOML config file concurrently, under one rate budget
+    /// (see the README's "Running it in production"); follows the logs unless --once.
+    #[arg(long, conflicts_with_all = ["account", "zone", "organization", "insights", "user", "v2", "log", "out", "checkpoint"])]
+    config: Option<PathBuf>,
+    /// With --config: export what there is, then exit (for cron) instead of following.
+    #[arg(long, requires = "config")]
+    once: bool,
+    /// With --config: keep a Prometheus text file of the counters here (entries, pages,
+    /// failures and last success per source; requests, retries and waits).
+    #[arg(long, requires = "config")]
+    metrics: Option<PathBuf>,
     /// With --demo: which log (default: both, one after the other).
     #[arg(long, value_enum, requires = "demo")]
     log: Option<DemoLog>,
@@ -120,6 +131,10 @@ struct Args {
     /// How far before the latest entry each later poll starts, for late arrivals.
     #[arg(long, default_value = "5m", value_parser = exporter::parse_duration)]
     overlap: Duration,
+    /// End each listing this long before now (`before = now - lag`), so that entries that
+    /// reach the log late are read on a later poll (e.g. 2m; default 0s: up to now).
+    #[arg(long, default_value = "0s", value_parser = exporter::parse_duration)]
+    lag: Duration,
     /// No progress on standard error.
     #[arg(long, short)]
     quiet: bool,
@@ -407,7 +422,127 @@ fn failure(error: &(dyn std::error::Error + 'static)) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// A line on standard error: as text on a terminal, else one JSON object (for log shippers).
+fn say(level: &str, source: &str, message: &str) {
+    if std::io::stderr().is_terminal() {
+        eprintln!("{source}: {message}");
+    } else {
+        let line = serde_json::json!({
+            "time": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "level": level,
+            "source": source,
+            "message": message,
+        });
+        eprintln!("{line}");
+    }
+}
+
+/// Stops between pages on Ctrl-C or SIGTERM (as systemd sends), with checkpoints saved.
+fn stop_on_signals(shutdown: &Arc<Shutdown>) {
+    let on_signal = shutdown.clone();
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let Ok(mut term) = signal(SignalKind::terminate()) else {
+                let _ = tokio::signal::ctrl_c().await;
+                on_signal.request();
+                return;
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        on_signal.request();
+    });
+}
+
+/// The many-source run of a config file.
+async fn run_config(args: &Args, path: &std::path::Path) -> ExitCode {
+    let plan = match cloudflare_audit_logs_cli::config::load(path) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let demo = match args.demo {
+        true => Some(demo::Demo::start(250, 230).await),
+        false => None,
+    };
+    let mut builder = match &demo {
+        Some(server) => Client::builder()
+            .credentials(Credentials::api_token("demo-token"))
+            .base_url(server.base_url()),
+        None => match Credentials::from_env() {
+            Ok(credentials) => {
+                let mut builder = Client::builder().credentials(credentials);
+                if let Some(url) = std::env::var(cloudflare_audit_logs::ENV_BASE_URL)
+                    .ok()
+                    .filter(|u| !u.is_empty())
+                {
+                    builder = builder.base_url(url);
+                }
+                builder
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(3);
+            }
+        },
+    };
+    if let Some(budget) = plan.budget {
+        builder = builder.rate_limit(budget);
+    }
+    let client = match builder.build() {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return failure(&e);
+        }
+    };
+    let shutdown = Arc::new(Shutdown::default());
+    stop_on_signals(&shutdown);
+    let metrics = cloudflare_audit_logs_cli::fleet::Metrics::new(args.metrics.clone(), &client);
+    let report = cloudflare_audit_logs_cli::fleet::run(
+        &client,
+        &plan,
+        !args.once,
+        &shutdown,
+        &metrics,
+        |name, outcome| match outcome {
+            Ok(o) => say(
+                "info",
+                name,
+                &format!(
+                    "{} entries written in {} pages{}",
+                    o.written,
+                    o.pages,
+                    if o.interrupted {
+                        "; interrupted, checkpoint saved"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            Err(e) => say("error", name, &format!("failed: {e}")),
+        },
+    )
+    .await;
+    match (shutdown.is_requested(), report.any_failed()) {
+        (true, _) => ExitCode::from(130),
+        (false, true) => ExitCode::FAILURE,
+        (false, false) => ExitCode::SUCCESS,
+    }
+}
+
 async fn run(args: Args) -> ExitCode {
+    if let Some(path) = args.config.clone() {
+        return run_config(&args, &path).await;
+    }
     let sources = match sources(&args) {
         Ok(sources) => sources,
         Err(message) => {
@@ -456,12 +591,7 @@ async fn run(args: Args) -> ExitCode {
         }
     };
     let shutdown = Arc::new(Shutdown::default());
-    let on_signal = shutdown.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.request();
-        }
-    });
+    stop_on_signals(&shutdown);
     // In the demo, new entries arrive while following.
     let grower = match (&demo, args.follow) {
         (Some(server), true) => {
@@ -481,6 +611,7 @@ async fn run(args: Args) -> ExitCode {
         follow: args.follow.then_some(args.interval),
         overlap: args.overlap,
         checkpoint: args.checkpoint.clone(),
+        lag: args.lag,
     };
     for source in &sources {
         let mut progress = Progress::new(&client, source.name(), args.quiet);

@@ -75,6 +75,7 @@ fn settings(checkpoint: Option<PathBuf>, per_page: u64) -> Settings {
         follow: None,
         overlap: Duration::from_secs(3600),
         checkpoint,
+        lag: Duration::ZERO,
     }
 }
 

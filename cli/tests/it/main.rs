@@ -2,5 +2,6 @@
 //! with the official Python SDK on it.
 
 mod export;
+mod fleet;
 mod parity;
 mod python;

@@ -1,0 +1,312 @@
+//! The config file of a many-source run (TOML): one rate budget, defaults, and the sources,
+//! each with its log, its owner, its filters (read straight into the library's filter types,
+//! which refuse unknown names), its output and its checkpoint.
+//!
+//! ```toml
+//! [budget]             # one budget for the whole process (Cloudflare: 1200 per 5 minutes)
+//! requests = 1200
+//! per = "5m"
+//!
+//! [defaults]
+//! per_page = 1000
+//! format = "jsonl"     # or "csv"
+//! interval = "60s"     # follow mode: time between polls
+//! overlap = "5m"
+//! lag = "2m"           # each listing ends this long before now
+//!
+//! [[source]]
+//! name = "prod-v2"
+//! log = "v2"           # account | user | insights | v2
+//! account = "023e105f4ecef8ad9ca31a8372d0c353"
+//! out = "prod-v2.jsonl"
+//! [source.filters]
+//! action_type = ["create", "delete"]
+//! actor_context_not = ["dash"]
+//! ```
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use cloudflare_audit_logs::{InsightsScope, RateLimit};
+use serde::Deserialize;
+
+use crate::exporter::{Source, parse_duration};
+use crate::sink::Format;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The rate budget every source shares.
+    #[serde(default)]
+    pub budget: Option<Budget>,
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(rename = "source", default)]
+    pub sources: Vec<SourceConfig>,
+}
+
+/// Requests per window, spread evenly.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    pub requests: u32,
+    pub per: String,
+}
+
+/// Settings every source takes unless it says otherwise.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Defaults {
+    pub per_page: u64,
+    pub format: String,
+    pub interval: String,
+    pub overlap: String,
+    pub lag: String,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            per_page: 1000,
+            format: "jsonl".into(),
+            interval: "60s".into(),
+            overlap: "5m".into(),
+            lag: "0s".into(),
+        }
+    }
+}
+
+/// One source as the file says it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    pub name: String,
+    pub log: String,
+    pub account: Option<String>,
+    pub zone: Option<String>,
+    pub organization: Option<String>,
+    #[serde(default)]
+    pub filters: Option<toml::Table>,
+    pub out: PathBuf,
+    /// Default: the output's path with `.checkpoint.json` added.
+    pub checkpoint: Option<PathBuf>,
+    pub format: Option<String>,
+}
+
+/// A source ready to run.
+#[derive(Clone, Debug)]
+pub struct Planned {
+    pub name: String,
+    pub source: Source,
+    pub out: PathBuf,
+    pub checkpoint: PathBuf,
+    pub format: Format,
+}
+
+/// Everything a run needs from the file.
+#[derive(Debug)]
+pub struct Plan {
+    pub budget: Option<RateLimit>,
+    pub per_page: u64,
+    pub interval: Duration,
+    pub overlap: Duration,
+    pub lag: Duration,
+    pub sources: Vec<Planned>,
+}
+
+/// Reads and checks a config file; relative paths are taken from the file's directory.
+pub fn load(path: &Path) -> Result<Plan, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse(&text, base).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Checks a config's text; relative paths are taken from `base`.
+pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
+    let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+    let d = &config.defaults;
+    let budget = match &config.budget {
+        Some(b) => {
+            Some(RateLimit::new(b.requests, parse_duration(&b.per)?).map_err(|e| e.to_string())?)
+        }
+        None => None,
+    };
+    if config.sources.is_empty() {
+        return Err("no [[source]]: nothing to export".into());
+    }
+    let mut names = BTreeSet::new();
+    let mut outputs = BTreeSet::new();
+    let mut sources = Vec::new();
+    for s in &config.sources {
+        if !names.insert(s.name.clone()) {
+            return Err(format!("two sources are named {:?}", s.name));
+        }
+        let out = base.join(&s.out);
+        let checkpoint = match &s.checkpoint {
+            Some(c) => base.join(c),
+            None => {
+                let mut c = out.clone().into_os_string();
+                c.push(".checkpoint.json");
+                PathBuf::from(c)
+            }
+        };
+        if !outputs.insert(out.clone()) || !outputs.insert(checkpoint.clone()) {
+            return Err(format!(
+                "source {:?} shares an output or checkpoint file",
+                s.name
+            ));
+        }
+        let format = match s.format.as_deref().unwrap_or(&d.format) {
+            "jsonl" => Format::Jsonl,
+            "csv" => Format::Csv,
+            other => {
+                return Err(format!(
+                    "source {:?}: format {other:?} is not jsonl or csv",
+                    s.name
+                ));
+            }
+        };
+        let source = source(s).map_err(|e| format!("source {:?}: {e}", s.name))?;
+        sources.push(Planned {
+            name: s.name.clone(),
+            source,
+            out,
+            checkpoint,
+            format,
+        });
+    }
+    Ok(Plan {
+        budget,
+        per_page: d.per_page,
+        interval: parse_duration(&d.interval)?,
+        overlap: parse_duration(&d.overlap)?,
+        lag: parse_duration(&d.lag)?,
+        sources,
+    })
+}
+
+/// The filters of a source, in the library's own type for its log.
+fn filters<F: serde::de::DeserializeOwned>(s: &SourceConfig) -> Result<F, String> {
+    let table = s.filters.clone().unwrap_or_default();
+    let json = serde_json::to_value(table).map_err(|e| e.to_string())?;
+    serde_json::from_value(json).map_err(|e| format!("filters: {e}"))
+}
+
+fn source(s: &SourceConfig) -> Result<Source, String> {
+    let owner = (&s.account, &s.zone, &s.organization);
+    Ok(match (s.log.as_str(), owner) {
+        ("account", (Some(account), None, None)) => Source::Account {
+            account_id: account.clone(),
+            filters: filters(s)?,
+        },
+        ("user", (None, None, None)) => Source::User {
+            filters: filters(s)?,
+        },
+        ("insights", (Some(account), None, None)) => Source::Insights {
+            scope: InsightsScope::Account(account.clone()),
+            filters: filters(s)?,
+        },
+        ("insights", (None, Some(zone), None)) => Source::Insights {
+            scope: InsightsScope::Zone(zone.clone()),
+            filters: filters(s)?,
+        },
+        ("v2", (Some(account), None, None)) => Source::V2Account {
+            account_id: account.clone(),
+            filters: filters(s)?,
+        },
+        ("v2", (None, None, Some(organization))) => Source::V2Organization {
+            organization_id: organization.clone(),
+            filters: filters(s)?,
+        },
+        (log, _) => {
+            return Err(format!(
+                "log {log:?} with these owners is not an audit log: account takes `account`; \
+                 user takes none; insights takes `account` or `zone`; v2 takes `account` or \
+                 `organization`"
+            ));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"
+        [budget]
+        requests = 120
+        per = "5s"
+
+        [defaults]
+        per_page = 50
+        lag = "2m"
+
+        [[source]]
+        name = "v2"
+        log = "v2"
+        account = "023e105f4ecef8ad9ca31a8372d0c353"
+        out = "v2.jsonl"
+        [source.filters]
+        action_type = ["create", "delete"]
+        actor_context_not = ["dash"]
+        raw_status_code = [403]
+
+        [[source]]
+        name = "zone"
+        log = "insights"
+        zone = "9a7806061c88ada191ed06f989cc3dac"
+        out = "zone.csv"
+        format = "csv"
+        checkpoint = "state/zone.json"
+        filters = { field_changed = "status" }
+    "#;
+
+    #[test]
+    fn a_config_reads_into_the_librarys_own_filter_types() {
+        let plan = parse(EXAMPLE, Path::new("/srv/export")).unwrap();
+        assert_eq!(plan.per_page, 50);
+        assert_eq!(plan.lag, Duration::from_secs(120));
+        assert_eq!(
+            plan.budget.unwrap().interval(),
+            Duration::from_secs(5) / 120
+        );
+        let Source::V2Account { filters, .. } = &plan.sources[0].source else {
+            panic!("{:?}", plan.sources[0])
+        };
+        assert_eq!(filters.action_type.as_ref().unwrap().len(), 2);
+        assert_eq!(filters.raw_status_code, Some(vec![403]));
+        assert_eq!(
+            plan.sources[0].checkpoint,
+            Path::new("/srv/export/v2.jsonl.checkpoint.json")
+        );
+        assert_eq!(
+            plan.sources[1].checkpoint,
+            Path::new("/srv/export/state/zone.json")
+        );
+        assert_eq!(plan.sources[1].format, Format::Csv);
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        for (edit, words) in [
+            (
+                ("actor_context_not", "actor_contex_not"),
+                "unknown field `actor_contex_not`",
+            ),
+            (
+                ("log = \"insights\"", "log = \"firewall\""),
+                "not an audit log",
+            ),
+            (("name = \"zone\"", "name = \"v2\""), "two sources"),
+            (("per = \"5s\"", "per = \"5 s\""), "the unit must be"),
+            (("format = \"csv\"", "format = \"xml\""), "not jsonl or csv"),
+        ] {
+            let text = EXAMPLE.replacen(edit.0, edit.1, 1);
+            let error = parse(&text, Path::new(".")).unwrap_err();
+            assert!(error.contains(words), "{edit:?}: {error}");
+        }
+    }
+}
