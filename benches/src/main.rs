@@ -352,6 +352,53 @@ fn python_sdk() -> Result<()> {
     Ok(())
 }
 
+/// A many-source run of the export command's fleet: `sources` accounts against the fixture
+/// with `latency_ms` per request, under one budget of `requests` per `per`; prints the rate
+/// reached against the budget's.
+async fn fleet(sources: usize, latency_ms: u64, requests: u32, per: &str) -> Result<()> {
+    use cloudflare_audit_logs_cli::{config, exporter::Shutdown, fleet};
+    let (entries, per_page) = (2000usize, 100usize);
+    let server = Server::start(entries, latency_ms, true)?;
+    let dir = std::env::temp_dir().join(format!("cf-audit-bench-fleet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let mut text = format!(
+        "[budget]\nrequests = {requests}\nper = \"{per}\"\n[defaults]\nper_page = {per_page}\n"
+    );
+    for i in 0..sources {
+        text.push_str(&format!(
+            "[[source]]\nname = \"s{i}\"\nlog = \"account\"\naccount = \"{i:032x}\"\nout = \"s{i}.jsonl\"\n"
+        ));
+    }
+    let plan = config::parse(&text, &dir)?;
+    let budget = plan.budget.ok_or("no budget")?;
+    let client = Client::builder()
+        .credentials(Credentials::api_token("bench"))
+        .base_url(&server.base)
+        .rate_limit(budget)
+        .build()?;
+    let shutdown = std::sync::Arc::new(Shutdown::default());
+    let metrics = fleet::Metrics::new(None, &client);
+    let started = Instant::now();
+    let report = fleet::run(&client, &plan, false, &shutdown, &metrics, |_, _| {}).await;
+    let took = started.elapsed();
+    let written: u64 = report.sources.values().map(|s| s.written).sum();
+    let sent = client.stats().requests;
+    let allowed = 1.0 / budget.interval().as_secs_f64();
+    println!(
+        "\n### {sources} sources, {latency_ms} ms per request, one budget of {requests} per {per}\n\n\
+         | entries | requests | time | requests/s | budget/s | entries/s | failed sources |\n\
+         |---|---|---|---|---|---|---|\n\
+         | {written} | {sent} | {} | {:.2} | {allowed:.2} | {:.0} | {} |",
+        ms(took),
+        sent as f64 / took.as_secs_f64(),
+        written as f64 / took.as_secs_f64(),
+        report.sources.values().filter(|s| s.failures > 0).count(),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
@@ -367,6 +414,13 @@ fn main() -> Result<()> {
             runtime.block_on(fixture::serve(config))?;
         }
         "rss" => runtime.block_on(rss_run(arg(1), arg(2).parse()?, arg(3).parse()?))?,
+        // bench fleet [SOURCES LATENCY_MS REQUESTS PER]: the export command's many-source run.
+        "fleet" => runtime.block_on(fleet(
+            arg(1).parse().unwrap_or(20),
+            arg(2).parse().unwrap_or(50),
+            arg(3).parse().unwrap_or(120),
+            if arg(4).is_empty() { "5s" } else { arg(4) },
+        ))?,
         // For a profiler: decode the account pages over and over, on this thread.
         "decode" => {
             let insights = arg(1) == "insights";
