@@ -211,45 +211,26 @@ pub async fn run(
     let mut outcome = Outcome::default();
     loop {
         let pages = listing(client, source, settings, &mut state);
+        // The same loop for every kind of entry.
+        macro_rules! drain {
+            ($pages:expr) => {
+                drain(
+                    $pages,
+                    sink,
+                    &mut state,
+                    settings,
+                    overlap,
+                    shutdown,
+                    observer,
+                    &mut outcome,
+                )
+                .await
+            };
+        }
         let done = match pages {
-            Listing::Account(pages) => {
-                drain(
-                    pages,
-                    sink,
-                    &mut state,
-                    settings,
-                    overlap,
-                    shutdown,
-                    observer,
-                    &mut outcome,
-                )
-                .await?
-            }
-            Listing::Insights(pages) => {
-                drain(
-                    pages,
-                    sink,
-                    &mut state,
-                    settings,
-                    overlap,
-                    shutdown,
-                    observer,
-                    &mut outcome,
-                )
-                .await?
-            }
-            Listing::V2(pages) => drain(
-                pages,
-                sink,
-                &mut state,
-                settings,
-                overlap,
-                shutdown,
-                observer,
-                &mut outcome,
-            )
-            .await
-            .map_err(|e| v2_hint(e, &state))?,
+            Listing::Account(pages) => drain!(pages)?,
+            Listing::Insights(pages) => drain!(pages)?,
+            Listing::V2(pages) => drain!(pages).map_err(|e| v2_hint(e, &state))?,
         };
         if !done {
             outcome.interrupted = true;

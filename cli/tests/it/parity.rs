@@ -233,36 +233,28 @@ async fn the_same_entries_for_the_user_log_and_audit_logs_v2() {
                 since.parse::<TimeBound>().unwrap(),
                 before.parse::<TimeBound>().unwrap(),
             );
-            let ours: Vec<String> = if log == "v2-account" {
-                let mut request = client.account_audit_logs_v2(owner, s, b).limit(17);
-                if filtered {
-                    request = request
-                        .not_action_type("delete")
-                        .not_actor_context("dash")
-                        .not_actor_context("api")
-                        .direction(Direction::Asc);
-                }
-                request
-                    .stream()
-                    .map_ok(|e| e.id.unwrap_or_default())
-                    .try_collect()
-                    .await
-                    .unwrap()
-            } else {
-                let mut request = client.organization_audit_logs_v2(owner, s, b).limit(17);
-                if filtered {
-                    request = request
-                        .not_action_type("delete")
-                        .not_actor_context("dash")
-                        .not_actor_context("api")
-                        .direction(Direction::Asc);
-                }
-                request
-                    .stream()
-                    .map_ok(|e| e.id.unwrap_or_default())
-                    .try_collect()
-                    .await
-                    .unwrap()
+            // The account and organization requests are different types with the same setters.
+            macro_rules! ids {
+                ($request:expr) => {{
+                    let mut request = $request.limit(17);
+                    if filtered {
+                        request = request
+                            .not_action_type("delete")
+                            .not_actor_context("dash")
+                            .not_actor_context("api")
+                            .direction(Direction::Asc);
+                    }
+                    request
+                        .stream()
+                        .map_ok(|e| e.id.unwrap_or_default())
+                        .try_collect::<Vec<String>>()
+                        .await
+                        .unwrap()
+                }};
+            }
+            let ours = match log {
+                "v2-account" => ids!(client.account_audit_logs_v2(owner, s, b)),
+                _ => ids!(client.organization_audit_logs_v2(owner, s, b)),
             };
             assert!(!ours.is_empty(), "{log} {kwargs}");
             assert_eq!(ours, theirs, "{log} with {kwargs}");
