@@ -9,7 +9,7 @@
 //!
 //! [defaults]
 //! per_page = 1000
-//! format = "jsonl"     # or "csv"
+//! format = "jsonl"     # or "csv", "ocsf"
 //! interval = "60s"     # follow mode: time between polls
 //! overlap = "5m"
 //! lag = "2m"           # each listing ends this long before now
@@ -162,9 +162,10 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
         let format = match s.format.as_deref().unwrap_or(&d.format) {
             "jsonl" => Format::Jsonl,
             "csv" => Format::Csv,
+            "ocsf" => Format::Ocsf,
             other => {
                 return Err(format!(
-                    "source {:?}: format {other:?} is not jsonl or csv",
+                    "source {:?}: format {other:?} is not jsonl, csv or ocsf",
                     s.name
                 ));
             }
@@ -302,7 +303,10 @@ mod tests {
             ),
             (("name = \"zone\"", "name = \"v2\""), "two sources"),
             (("per = \"5s\"", "per = \"5 s\""), "the unit must be"),
-            (("format = \"csv\"", "format = \"xml\""), "not jsonl or csv"),
+            (
+                ("format = \"csv\"", "format = \"xml\""),
+                "not jsonl, csv or ocsf",
+            ),
         ] {
             let text = EXAMPLE.replacen(edit.0, edit.1, 1);
             let error = parse(&text, Path::new(".")).unwrap_err();

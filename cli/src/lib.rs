@@ -8,5 +8,6 @@ pub mod config;
 pub mod demo;
 pub mod exporter;
 pub mod fleet;
+pub mod ocsf;
 pub mod records;
 pub mod sink;

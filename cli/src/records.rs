@@ -4,8 +4,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use cloudflare_audit_logs::{AuditLog, AuditLogV2, InsightAuditLog};
 use serde::Serialize;
 
-/// An entry of either log.
-pub trait Record: Serialize + Send + 'static {
+/// An entry of any log.
+pub trait Record: Serialize + crate::ocsf::ToOcsf + Send + 'static {
     /// The entry's ID.
     fn id(&self) -> Option<String>;
     /// When the change happened.

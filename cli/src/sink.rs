@@ -17,6 +17,9 @@ pub enum Format {
     Jsonl,
     /// Flattened columns in a stable order, with a header line.
     Csv,
+    /// One OCSF API Activity event a line (OCSF 1.5.0, `cloud` profile), the entry kept as
+    /// `raw_data`.
+    Ocsf,
 }
 
 enum Out {
@@ -138,6 +141,10 @@ impl Sink {
                         entry,
                     },
                 )?;
+                line.push(b'\n');
+            }
+            Format::Ocsf => {
+                serde_json::to_writer(&mut line, &entry.ocsf(origin))?;
                 line.push(b'\n');
             }
             Format::Csv => {

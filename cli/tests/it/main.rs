@@ -3,5 +3,6 @@
 
 mod export;
 mod fleet;
+mod ocsf;
 mod parity;
 mod python;
