@@ -218,3 +218,70 @@ fn each_source_checkpoint_survives_a_kill_of_the_process() {
         );
     }
 }
+
+#[test]
+fn sigterm_stops_a_following_run_between_pages_with_checkpoints_saved() {
+    let dir = scratch("sigterm");
+    std::fs::write(dir.join("fleet.toml"), config_text("")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudflare-audit-export"))
+        .args(["--config", "fleet.toml", "--demo"])
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Following: the first listings finish, then it waits for the next poll.
+    let checkpoints = || {
+        EXPECTED
+            .iter()
+            .all(|(name, ..)| dir.join(format!("{name}.jsonl.checkpoint.json")).exists())
+    };
+    let started = Instant::now();
+    while !checkpoints() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(checkpoints(), "every source wrote its checkpoint");
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "stopped, not failed");
+    // Not a terminal: the log lines are JSON.
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let first: serde_json::Value = serde_json::from_str(stderr.lines().next().unwrap()).unwrap();
+    assert!(
+        first["source"].is_string() && first["level"].is_string(),
+        "{stderr}"
+    );
+    // Stopped between pages: each output holds whole records, exactly what its checkpoint
+    // recorded; a rerun goes on from there to the end.
+    for (name, log, _) in EXPECTED {
+        let out = dir.join(format!("{name}.jsonl"));
+        let saved: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(format!("{name}.jsonl.checkpoint.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().len(),
+            saved["output_len"].as_u64().unwrap(),
+            "{name}"
+        );
+        exported(&out, log);
+    }
+    let status = Command::new(env!("CARGO_BIN_EXE_cloudflare-audit-export"))
+        .args(["--config", "fleet.toml", "--demo", "--once"])
+        .current_dir(&dir)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "one source fails by design");
+    for (name, log, total) in EXPECTED {
+        assert_eq!(
+            exported(&dir.join(format!("{name}.jsonl")), log),
+            total,
+            "{name}"
+        );
+    }
+}
