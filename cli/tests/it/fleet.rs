@@ -223,7 +223,7 @@ fn each_source_checkpoint_survives_a_kill_of_the_process() {
 fn sigterm_stops_a_following_run_between_pages_with_checkpoints_saved() {
     let dir = scratch("sigterm");
     std::fs::write(dir.join("fleet.toml"), config_text("")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudflare-audit-export"))
+    let child = Command::new(env!("CARGO_BIN_EXE_cloudflare-audit-export"))
         .args(["--config", "fleet.toml", "--demo"])
         .current_dir(&dir)
         .stdout(std::process::Stdio::null())
