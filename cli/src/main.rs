@@ -1,5 +1,6 @@
-//! Exports Cloudflare audit logs as JSON Lines or CSV: once, on a schedule (with a
-//! checkpoint), or following the log as it grows.
+//! Exports Cloudflare audit logs as JSON Lines, CSV or OCSF events: once, on a schedule (with
+//! a checkpoint), or following the logs as they grow; one source from flags, or many from a
+//! config file under one rate budget.
 //!
 //! ```text
 //! cloudflare-audit-export --demo                                  # no account needed
@@ -7,12 +8,13 @@
 //! CLOUDFLARE_API_TOKEN=... cloudflare-audit-export --insights --zone ZONE_ID --format csv
 //! cloudflare-audit-export --demo --log account --checkpoint state.json --out logs.jsonl
 //! cloudflare-audit-export --demo --log insights --follow --interval 5s
+//! CLOUDFLARE_API_TOKEN=... cloudflare-audit-export --config fleet.toml --metrics audit.prom
 //! ```
 //!
 //! Credentials come from the environment (`CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` with
 //! `CLOUDFLARE_API_KEY`), and `CLOUDFLARE_BASE_URL` may point elsewhere than the real API.
-//! Exit codes: 0 done, 1 API or I/O error, 2 bad flags, 3 missing or rejected credentials,
-//! 130 interrupted (the checkpoint is saved).
+//! Exit codes: 0 done, 1 API or I/O error (with --config: some source failed), 2 bad flags,
+//! 3 missing or rejected credentials, 130 interrupted (the checkpoint is saved).
 
 use cloudflare_audit_logs_cli::{checkpoint, demo, exporter, sink};
 
@@ -34,7 +36,7 @@ use sink::{Format, Sink};
 #[derive(Parser, Debug)]
 #[command(
     name = "export",
-    about = "Export Cloudflare audit logs as JSON Lines or CSV"
+    about = "Export Cloudflare audit logs as JSON Lines, CSV or OCSF events"
 )]
 struct Args {
     /// Run against a bundled local server with sample data (no credentials needed).
@@ -51,7 +53,7 @@ struct Args {
     /// failures and last success per source; requests, retries and waits).
     #[arg(long, requires = "config")]
     metrics: Option<PathBuf>,
-    /// With --demo: which log (default: both, one after the other).
+    /// With --demo: which log (default: every log, one after the other).
     #[arg(long, value_enum, requires = "demo")]
     log: Option<DemoLog>,
     /// Export the Security Center insights audit log (of --account or --zone).
