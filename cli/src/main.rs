@@ -629,9 +629,8 @@ async fn run(args: Args) -> ExitCode {
         drop(progress);
         match outcome {
             Ok(outcome) => {
-                eprintln!(
-                    "{}: {} entries written{} in {} pages{}",
-                    source.name(),
+                let message = format!(
+                    "{} entries written{} in {} pages{}",
                     outcome.written,
                     if outcome.skipped > 0 {
                         format!(" ({} already written, skipped)", outcome.skipped)
@@ -645,12 +644,13 @@ async fn run(args: Args) -> ExitCode {
                         (false, _) => "",
                     }
                 );
+                say("info", source.name(), &message);
                 if outcome.interrupted {
                     return ExitCode::from(130);
                 }
             }
             Err(e) => {
-                eprintln!("error: {}: {e}", source.name());
+                say("error", source.name(), &format!("error: {e}"));
                 return failure(e.as_ref());
             }
         }
