@@ -236,13 +236,8 @@ pub async fn run(
             outcome.interrupted = true;
             return Ok(outcome);
         }
-        // The listing is complete: the next one starts `overlap` before the high-water mark.
-        state.resume = None;
-        (state.window_since, state.window_before) = (None, None);
-        state.cycle_since = state
-            .high_water
-            .map(|hw| hw - overlap)
-            .or(state.cycle_since);
+        // The listing is complete (its last page's checkpoint already says so).
+        finish_listing(&mut state, overlap);
         save(&state, settings)?;
         let Some(interval) = settings.follow else {
             return Ok(outcome);
@@ -478,10 +473,30 @@ async fn drain<R: Record>(
         state.output_len = sink.bytes_written();
         state.resume = page.next;
         state.prune(overlap);
+        let last = state.resume.is_none();
+        if last {
+            // The same checkpoint that records the last page says where the next listing
+            // starts: a stop or a crash from here on cannot make a rerun list this one again.
+            finish_listing(state, overlap);
+        }
         save(state, settings)?;
         outcome.pages += 1;
         observer.page(count);
+        if last {
+            return Ok(true);
+        }
     }
+}
+
+/// Marks the listing under way as complete: the next one starts `overlap` before the
+/// high-water mark, in a window of its own.
+fn finish_listing(state: &mut Checkpoint, overlap: chrono::Duration) {
+    state.resume = None;
+    (state.window_since, state.window_before) = (None, None);
+    state.cycle_since = state
+        .high_water
+        .map(|hw| hw - overlap)
+        .or(state.cycle_since);
 }
 
 /// Reads `--since`/`--before`: RFC 3339, or a date (midnight UTC where a time is needed).

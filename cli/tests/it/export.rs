@@ -520,3 +520,35 @@ async fn v2_filters_apply_and_a_window_past_retention_says_so() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_stop_right_after_the_last_page_does_not_make_a_rerun_list_it_again() {
+    // Stopped as the last page is written: its checkpoint must already say the listing is
+    // done, or a rerun would start it over and write every entry a second time.
+    for source in [account(), v2_account()] {
+        let demo = demo::Demo::start(250, 0).await;
+        let client = client(&demo);
+        let dir = scratch(&format!("last-{}", source.name().replace(' ', "-")));
+        let (out, state) = (dir.join("out.jsonl"), dir.join("state.json"));
+        let settings = settings(Some(state.clone()), 50);
+        let shutdown = Arc::new(Shutdown::default());
+        let mut stop = StopAfter {
+            pages: 5,
+            shutdown: shutdown.clone(),
+        };
+        let first = export(&client, &source, &settings, &out, &mut stop, &shutdown).await;
+        assert_eq!(first.written, 250, "{}", source.name());
+        let quiet = Arc::new(Shutdown::default());
+        let rest = export(
+            &client,
+            &source,
+            &settings,
+            &out,
+            &mut exporter::Quiet,
+            &quiet,
+        )
+        .await;
+        assert_eq!(rest.written, 0, "{}: {rest:?}", source.name());
+        assert_exactly_once(&ids(&out), 250);
+    }
+}
