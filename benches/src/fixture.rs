@@ -1,4 +1,4 @@
-//! The fixture server: both endpoints over HTTP/1.1 on loopback, Nagle off, pages rendered
+//! The fixture server: the account, insights and v2 endpoints over HTTP/1.1 on loopback, Nagle off, pages rendered
 //! once and cached (or on the fly for very long logs), with an optional latency per request.
 //! It runs in its own process so that its work and memory are not counted as the client's.
 
@@ -51,11 +51,23 @@ fn insight(out: &mut String, i: usize) {
     );
 }
 
+/// The Audit Logs v2 entry numbered `i`.
+fn audit_log_v2(out: &mut String, i: usize) {
+    let _ = write!(
+        out,
+        r#"{{"id":"2b6e0c1a-0000-4000-8000-{i:012}","account":{{"id":"023e105f4ecef8ad9ca31a8372d0c353","name":"Production"}},"action":{{"description":"Changed a setting","result":"success","time":"2026-01-01T{:02}:{:02}:{:02}Z","type":"update"}},"actor":{{"id":"f6b5de0326bb5182b8a4840ee01ec774","context":"api_token","email":"michelle@example.com","ip_address":"198.41.129.166","token_id":"b1946ac92492d2347c6235b4d2611184","token_name":"ci","type":"user"}},"raw":{{"cf_ray_id":"8f0c5f0e2a3b1c4d","method":"PATCH","status_code":200,"uri":"/client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/settings/security_level","user_agent":"curl/8.5.0"}},"resource":{{"id":"security_level","product":"zones","request":{{"value":"high"}},"response":{{"value":"high"}},"scope":{{"id":"023e105f4ecef8ad9ca31a8372d0c353"}},"type":"zone_setting"}},"zone":{{"id":"023e105f4ecef8ad9ca31a8372d0c353","name":"example.com"}}}}"#,
+        (i / 3600) % 24,
+        (i / 60) % 60,
+        i % 60
+    );
+}
+
 /// Which page of which log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum PageKey {
     Account { page: usize, per_page: usize },
     Insights { offset: usize, per_page: usize },
+    V2 { offset: usize, limit: usize },
 }
 
 fn render(config: &Config, key: PageKey) -> Bytes {
@@ -66,7 +78,11 @@ fn render(config: &Config, key: PageKey) -> Bytes {
             let from = (page.saturating_sub(1) * per_page).min(config.entries);
             (from, (from + per_page).min(config.entries), per_page)
         }
-        PageKey::Insights { offset, per_page } => {
+        PageKey::Insights { offset, per_page }
+        | PageKey::V2 {
+            offset,
+            limit: per_page,
+        } => {
             let from = offset.min(config.entries);
             (from, (from + per_page).min(config.entries), per_page)
         }
@@ -78,6 +94,7 @@ fn render(config: &Config, key: PageKey) -> Bytes {
         match key {
             PageKey::Account { .. } => audit_log(&mut out, i),
             PageKey::Insights { .. } => insight(&mut out, i),
+            PageKey::V2 { .. } => audit_log_v2(&mut out, i),
         }
     }
     match key {
@@ -108,6 +125,13 @@ fn render(config: &Config, key: PageKey) -> Bytes {
             }
             out.push_str("}}");
         }
+        PageKey::V2 { .. } => {
+            let _ = write!(out, r#"],"result_info":{{"count":{}"#, to - from);
+            if to < config.entries {
+                let _ = write!(out, r#","cursors":{{"after":"o{to}"}}"#);
+            }
+            out.push_str("}}");
+        }
     }
     Bytes::from(out)
 }
@@ -126,14 +150,20 @@ fn key_of(path: &str, query: &str) -> Option<PageKey> {
             page: number("page", 1),
             per_page: number("per_page", 100),
         })
-    } else if path.ends_with("/audit-log") {
+    } else if path.ends_with("/audit-log") || path.ends_with("/logs/audit") {
         let offset = param("cursor")
             .and_then(|c| c.strip_prefix('o'))
             .and_then(|o| o.parse().ok())
             .unwrap_or(0);
-        Some(PageKey::Insights {
-            offset,
-            per_page: number("per_page", 25),
+        Some(match path.ends_with("/audit-log") {
+            true => PageKey::Insights {
+                offset,
+                per_page: number("per_page", 25),
+            },
+            false => PageKey::V2 {
+                offset,
+                limit: number("limit", 100),
+            },
         })
     } else {
         None

@@ -25,6 +25,17 @@ const RUNS: usize = 5;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// Which listing a run reads.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Log {
+    /// The account audit logs: numbered pages.
+    Account,
+    /// A zone's insights log: `result_info.cursor`.
+    Insights,
+    /// An account's Audit Logs v2: `result_info.cursors.after`.
+    V2,
+}
+
 /// A fixture server in a child process, stopped on drop.
 struct Server {
     child: Child,
@@ -72,32 +83,36 @@ fn client(base: &str) -> Result<Client> {
 }
 
 /// The URL of page `page` (from 0) as the typed run asks for it.
-fn page_url(base: &str, insights: bool, page: usize, per_page: usize) -> String {
-    if insights {
-        let cursor = match page {
-            0 => String::new(),
-            _ => format!("&cursor=o{}", page * per_page),
-        };
-        format!(
+fn page_url(base: &str, log: Log, page: usize, per_page: usize) -> String {
+    let cursor = match page {
+        0 => String::new(),
+        _ => format!("&cursor=o{}", page * per_page),
+    };
+    match log {
+        Log::Insights => format!(
             "{base}/zones/{ZONE}/security-center/insights/audit-log?per_page={per_page}{cursor}"
-        )
-    } else {
-        let page = page + 1;
-        format!("{base}/accounts/{ACCOUNT}/audit_logs?page={page}&per_page={per_page}")
+        ),
+        Log::V2 => format!(
+            "{base}/accounts/{ACCOUNT}/logs/audit?since=2026-01-01&before=2026-01-02&limit={per_page}{cursor}"
+        ),
+        Log::Account => {
+            let page = page + 1;
+            format!("{base}/accounts/{ACCOUNT}/audit_logs?page={page}&per_page={per_page}")
+        }
     }
 }
 
 /// The same pages, kept in memory (to time their decoding alone).
 async fn fetch_raw(
     base: &str,
-    insights: bool,
+    log: Log,
     entries: usize,
     per_page: usize,
 ) -> Result<Vec<bytes::Bytes>> {
     let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
     let mut out = Vec::new();
     for page in 0..entries.div_ceil(per_page) {
-        let url = page_url(base, insights, page, per_page);
+        let url = page_url(base, log, page, per_page);
         out.push(http.get(url).send().await?.bytes().await?);
     }
     Ok(out)
@@ -105,54 +120,86 @@ async fn fetch_raw(
 
 /// The raw floor: the pages the typed run reads, fetched one after another on one
 /// connection into bytes, each dropped at once.
-async fn floor(base: &str, insights: bool, entries: usize, per_page: usize) -> Result<usize> {
+async fn floor(base: &str, log: Log, entries: usize, per_page: usize) -> Result<usize> {
     let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
     let mut bytes = 0;
     for page in 0..entries.div_ceil(per_page) {
-        let url = page_url(base, insights, page, per_page);
+        let url = page_url(base, log, page, per_page);
         bytes += http.get(url).send().await?.bytes().await?.len();
     }
     Ok(bytes)
 }
 
 /// Decodes every body into the generated page type, on this thread.
-fn decode(bodies: &[bytes::Bytes], insights: bool) -> Result<usize> {
-    use cloudflare_audit_logs::generated::types::{AuditLogPage, InsightAuditLogPage};
+fn decode(bodies: &[bytes::Bytes], log: Log) -> Result<usize> {
+    use cloudflare_audit_logs::generated::types::{
+        AuditLogPage, AuditLogV2Page, InsightAuditLogPage,
+    };
     let mut n = 0;
     for body in bodies {
-        n += if insights {
-            serde_json::from_slice::<InsightAuditLogPage>(body)?
+        n += match log {
+            Log::Insights => serde_json::from_slice::<InsightAuditLogPage>(body)?
                 .result
-                .map_or(0, |r| r.len())
-        } else {
-            serde_json::from_slice::<AuditLogPage>(body)?
+                .map_or(0, |r| r.len()),
+            Log::V2 => serde_json::from_slice::<AuditLogV2Page>(body)?
                 .result
-                .map_or(0, |r| r.len())
+                .map_or(0, |r| r.len()),
+            Log::Account => serde_json::from_slice::<AuditLogPage>(body)?
+                .result
+                .map_or(0, |r| r.len()),
         };
     }
     Ok(n)
 }
 
 /// Every entry through the crate's typed stream.
-async fn typed(base: &str, insights: bool, per_page: usize, concurrency: usize) -> Result<usize> {
+async fn typed(base: &str, log: Log, per_page: usize, concurrency: usize) -> Result<usize> {
     let client = client(base)?;
-    let count = if insights {
-        client
-            .insights_audit_log(InsightsScope::Zone(ZONE.into()))
-            .per_page(per_page as u64)
-            .stream()
-            .try_fold(0, |n, _| async move { Ok(n + 1) })
-            .await?
-    } else {
-        client
-            .account_audit_logs(ACCOUNT)
-            .per_page(per_page as u64)
-            .concurrency(concurrency)
-            .stream()
-            .try_fold(0, |n, _| async move { Ok(n + 1) })
-            .await?
+    let count = match log {
+        Log::Insights => {
+            client
+                .insights_audit_log(InsightsScope::Zone(ZONE.into()))
+                .per_page(per_page as u64)
+                .stream()
+                .try_fold(0, |n, _| async move { Ok(n + 1) })
+                .await?
+        }
+        Log::V2 => {
+            let day = |d| chrono_day(d);
+            client
+                .account_audit_logs_v2(ACCOUNT, day(1), day(2))
+                .limit(per_page as u64)
+                .stream()
+                .try_fold(0, |n, _| async move { Ok(n + 1) })
+                .await?
+        }
+        Log::Account => {
+            client
+                .account_audit_logs(ACCOUNT)
+                .per_page(per_page as u64)
+                .concurrency(concurrency)
+                .stream()
+                .try_fold(0, |n, _| async move { Ok(n + 1) })
+                .await?
+        }
     };
     Ok(count)
+}
+
+/// A listing by the name the subcommands take.
+fn log_named(name: &str) -> Log {
+    match name {
+        "insights" => Log::Insights,
+        "v2" => Log::V2,
+        _ => Log::Account,
+    }
+}
+
+/// 2026-01-`day` as the v2 window's bound.
+fn chrono_day(day: u32) -> cloudflare_audit_logs::TimeBound {
+    format!("2026-01-{day:02}")
+        .parse()
+        .unwrap_or_else(|_| unreachable!("a valid date"))
 }
 
 /// The median wall time of `RUNS` runs, after one warm-up run.
@@ -183,29 +230,29 @@ async fn throughput() -> Result<()> {
         "### Full typed iteration against the raw floor ({entries} entries, {per_page} per page, no added latency)\n"
     );
     println!("| endpoint | raw floor | typed iteration | ratio |\n|---|---|---|---|");
-    for insights in [false, true] {
+    for log in [Log::Account, Log::Insights, Log::V2] {
         let base = server.base.clone();
-        let raw = median(|| floor(&base, insights, entries, per_page)).await?;
-        let pages = fetch_raw(&base, insights, entries, per_page).await?;
-        let decoding = median(|| std::future::ready(decode(&pages, insights))).await?;
+        let raw = median(|| floor(&base, log, entries, per_page)).await?;
+        let pages = fetch_raw(&base, log, entries, per_page).await?;
+        let decoding = median(|| std::future::ready(decode(&pages, log))).await?;
         let halves = pages.split_at(pages.len() / 2);
         let two = median(|| {
             std::future::ready(std::thread::scope(|scope| {
-                let a = scope.spawn(|| decode(halves.0, insights).map_err(|e| e.to_string()));
-                let b = decode(halves.1, insights).map_err(|e| e.to_string());
+                let a = scope.spawn(|| decode(halves.0, log).map_err(|e| e.to_string()));
+                let b = decode(halves.1, log).map_err(|e| e.to_string());
                 Ok::<usize, Box<dyn std::error::Error>>(a.join().map_err(|_| "panic")?? + b?)
             }))
         })
         .await?;
 
-        let name = if insights {
-            "insights (cursor, 1 ahead)"
-        } else {
-            "account (pages, 4 in flight)"
+        let name = match log {
+            Log::Insights => "insights (cursor, 1 ahead)",
+            Log::V2 => "v2 (cursors.after, 1 ahead)",
+            Log::Account => "account (pages, 4 in flight)",
         };
-        let count = typed(&base, insights, per_page, 4).await?;
+        let count = typed(&base, log, per_page, 4).await?;
         assert_eq!(count, entries, "every entry arrived");
-        let full = median(|| typed(&base, insights, per_page, 4)).await?;
+        let full = median(|| typed(&base, log, per_page, 4)).await?;
         println!(
             "| {name} | {} | {} | {:.2}× |",
             ms(raw),
@@ -219,8 +266,8 @@ async fn throughput() -> Result<()> {
                 ms(took)
             );
         }
-        if !insights {
-            let one = median(|| typed(&base, insights, per_page, 1)).await?;
+        if log == Log::Account {
+            let one = median(|| typed(&base, log, per_page, 1)).await?;
             println!(
                 "| account (pages, 1 ahead) | {} | {} | {:.2}× |",
                 ms(raw),
@@ -243,14 +290,15 @@ async fn near_network() -> Result<()> {
     println!(
         "| endpoint | raw floor (one page after another) | typed iteration | ratio |\n|---|---|---|---|"
     );
-    for (name, insights, k) in [
-        ("account, 1 ahead", false, 1usize),
-        ("account, 4 in flight", false, 4),
-        ("insights, 1 ahead", true, 1),
+    for (name, log, k) in [
+        ("account, 1 ahead", Log::Account, 1usize),
+        ("account, 4 in flight", Log::Account, 4),
+        ("insights, 1 ahead", Log::Insights, 1),
+        ("v2, 1 ahead", Log::V2, 1),
     ] {
         let base = server.base.clone();
-        let raw = median(|| floor(&base, insights, entries, per_page)).await?;
-        let full = median(|| typed(&base, insights, per_page, k)).await?;
+        let raw = median(|| floor(&base, log, entries, per_page)).await?;
+        let full = median(|| typed(&base, log, per_page, k)).await?;
         println!(
             "| {name} | {} | {} | {:.2}× |",
             ms(raw),
@@ -269,7 +317,7 @@ async fn latency() -> Result<()> {
     for k in [1usize, 2, 4, 8] {
         let ideal = Duration::from_millis(latency_ms) * (1 + (pages - 1).div_ceil(k)) as u32;
         let base = server.base.clone();
-        let took = median(|| typed(&base, false, per_page, k)).await?;
+        let took = median(|| typed(&base, Log::Account, per_page, k)).await?;
         println!(
             "| {k} | {} | {} | {:.2}× |",
             ms(took),
@@ -284,7 +332,7 @@ fn peak_rss() -> Result<()> {
     let (entries, per_page) = (1_000_000, 1000);
     println!("\n### Memory: streaming {entries} entries at {per_page} per page\n");
     println!("| endpoint | entries | peak RSS of the client process |\n|---|---|---|");
-    for endpoint in ["account", "insights"] {
+    for endpoint in ["account", "insights", "v2"] {
         let output = Command::new(std::env::current_exe()?)
             .args(["rss", endpoint, &entries.to_string(), &per_page.to_string()])
             .output()?;
@@ -308,7 +356,7 @@ fn vm_hwm() -> String {
 
 async fn rss_run(endpoint: &str, entries: usize, per_page: usize) -> Result<()> {
     let server = Server::start(entries, 0, false)?;
-    let count = typed(&server.base, endpoint == "insights", per_page, 4).await?;
+    let count = typed(&server.base, log_named(endpoint), per_page, 4).await?;
     println!("{count} | {} |", vm_hwm());
     Ok(())
 }
@@ -341,7 +389,7 @@ fn python_sdk() -> Result<()> {
             .parse()
             .map_err(|_| format!("the Python run said {text:?}"))?;
         let base = server.base.clone();
-        let ours = runtime.block_on(median(|| typed(&base, endpoint == "insights", 1000, 4)))?;
+        let ours = runtime.block_on(median(|| typed(&base, log_named(endpoint), 1000, 4)))?;
         println!(
             "| {endpoint} | {:.1} ms | {} | {:.0}× |",
             seconds * 1000.0,
@@ -423,11 +471,11 @@ fn main() -> Result<()> {
         ))?,
         // For a profiler: decode the account pages over and over, on this thread.
         "decode" => {
-            let insights = arg(1) == "insights";
+            let log = log_named(arg(1));
             let server = Server::start(100_000, 0, true)?;
-            let pages = runtime.block_on(fetch_raw(&server.base, insights, 100_000, 1000))?;
+            let pages = runtime.block_on(fetch_raw(&server.base, log, 100_000, 1000))?;
             for _ in 0..arg(2).parse::<usize>().unwrap_or(10) {
-                decode(&pages, insights)?;
+                decode(&pages, log)?;
             }
         }
         "" => {
