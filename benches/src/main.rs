@@ -109,7 +109,7 @@ async fn fetch_raw(
     entries: usize,
     per_page: usize,
 ) -> Result<Vec<bytes::Bytes>> {
-    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let http = cloudflare_audit_logs::http_client_builder()?.build()?;
     let mut out = Vec::new();
     for page in 0..entries.div_ceil(per_page) {
         let url = page_url(base, log, page, per_page);
@@ -121,7 +121,7 @@ async fn fetch_raw(
 /// The raw floor: the pages the typed run reads, fetched one after another on one
 /// connection into bytes, each dropped at once.
 async fn floor(base: &str, log: Log, entries: usize, per_page: usize) -> Result<usize> {
-    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let http = cloudflare_audit_logs::http_client_builder()?.build()?;
     let mut bytes = 0;
     for page in 0..entries.div_ceil(per_page) {
         let url = page_url(base, log, page, per_page);
