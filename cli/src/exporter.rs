@@ -348,12 +348,11 @@ fn listing(
             Listing::V2(request.pages())
         }};
     }
-    match source {
-        Source::Account {
-            account_id,
-            filters,
-        } => {
-            let mut filters = filters.clone();
+    // Both v1 logs: the cycle's lower bound, oldest first when following, the lag, the page
+    // size and the resume token, on `$request`.
+    macro_rules! v1_listing {
+        ($filters:expr, $request:expr) => {{
+            let mut filters = $filters.clone();
             if let Some(since) = state.cycle_since {
                 filters.since = Some(TimeBound::from(since));
             }
@@ -363,15 +362,18 @@ fn listing(
             if !settings.lag.is_zero() {
                 filters.before = Some(TimeBound::from(window_end(state, settings.lag)));
             }
-            let mut request = client
-                .account_audit_logs(account_id.as_str())
-                .filters(filters)
-                .per_page(settings.per_page);
+            let mut request = $request.filters(filters).per_page(settings.per_page);
             if let Some(token) = state.resume.clone() {
                 request = request.resume(token);
             }
             Listing::Account(request.pages())
-        }
+        }};
+    }
+    match source {
+        Source::Account {
+            account_id,
+            filters,
+        } => v1_listing!(filters, client.account_audit_logs(account_id.as_str())),
         Source::Insights { scope, filters } => {
             let mut filters = filters.clone();
             if let Some(since) = state.cycle_since {
@@ -392,26 +394,7 @@ fn listing(
             }
             Listing::Insights(request.pages())
         }
-        Source::User { filters } => {
-            let mut filters = filters.clone();
-            if let Some(since) = state.cycle_since {
-                filters.since = Some(TimeBound::from(since));
-            }
-            if following {
-                filters.direction = Some(Direction::Asc);
-            }
-            if !settings.lag.is_zero() {
-                filters.before = Some(TimeBound::from(window_end(state, settings.lag)));
-            }
-            let mut request = client
-                .user_audit_logs()
-                .filters(filters)
-                .per_page(settings.per_page);
-            if let Some(token) = state.resume.clone() {
-                request = request.resume(token);
-            }
-            Listing::Account(request.pages())
-        }
+        Source::User { filters } => v1_listing!(filters, client.user_audit_logs()),
         Source::V2Account {
             account_id,
             filters,

@@ -151,6 +151,21 @@ fn endpoint(ip: Option<&str>, interface: Option<&str>) -> Value {
     }
 }
 
+/// `resources: [{uid, type, name}]` for the resource an action changed, when it is known.
+fn resources(extra: &mut Map<String, Value>, id: Option<&str>, kind: Option<&str>) {
+    let mut r = Map::new();
+    if let Some(id) = id {
+        r.insert("uid".into(), json!(id));
+    }
+    if let Some(kind) = kind {
+        r.insert("type".into(), json!(kind));
+        r.insert("name".into(), json!(kind));
+    }
+    if !r.is_empty() {
+        extra.insert("resources".into(), json!([r]));
+    }
+}
+
 fn raw(entry: &impl serde::Serialize) -> String {
     serde_json::to_string(entry).unwrap_or_default()
 }
@@ -162,17 +177,11 @@ impl ToOcsf for AuditLog {
         let operation = action.and_then(|a| a.type_.as_deref()).unwrap_or("unknown");
         let mut extra = Map::new();
         if let Some(resource) = &self.resource {
-            let mut r = Map::new();
-            if let Some(id) = &resource.id {
-                r.insert("uid".into(), json!(id));
-            }
-            if let Some(t) = &resource.type_ {
-                r.insert("type".into(), json!(t));
-                r.entry("name").or_insert(json!(t));
-            }
-            if !r.is_empty() {
-                extra.insert("resources".into(), json!([r]));
-            }
+            resources(
+                &mut extra,
+                resource.id.as_deref(),
+                resource.type_.as_deref(),
+            );
         }
         Event {
             action: operation,
@@ -238,17 +247,11 @@ impl ToOcsf for AuditLogV2 {
             }
         }
         if let Some(resource) = resource {
-            let mut r = Map::new();
-            if let Some(id) = &resource.id {
-                r.insert("uid".into(), json!(id));
-            }
-            if let Some(t) = &resource.type_ {
-                r.insert("type".into(), json!(t));
-                r.entry("name").or_insert(json!(t));
-            }
-            if !r.is_empty() {
-                extra.insert("resources".into(), json!([r]));
-            }
+            resources(
+                &mut extra,
+                resource.id.as_deref(),
+                resource.type_.as_deref(),
+            );
         }
         let succeeded = action
             .and_then(|a| a.result.as_ref())
