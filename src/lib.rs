@@ -63,7 +63,8 @@
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// One file per listing (the spec plus how a page is fetched), over the shared machinery.
+// The listings: the v1 account and user logs (one file), Audit Logs v2 with its history and
+// product categories, and the insights log, over the shared machinery.
 mod audit_logs;
 mod audit_logs_v2;
 mod insights;

@@ -159,8 +159,9 @@ impl Shutdown {
 
 /// Told about progress.
 pub trait Observer: Send {
-    /// A page was written and recorded.
-    fn page(&mut self, _entries: usize) {}
+    /// A page was recorded: `written` of its entries were written, `skipped` were written
+    /// before (the overlap of a later listing, or a rerun).
+    fn page(&mut self, _written: usize, _skipped: usize) {}
     /// Caught up; waiting this long before the next poll.
     fn idle(&mut self, _wait: Duration) {}
 }
@@ -442,15 +443,17 @@ async fn drain<R: Record>(
             _ = shutdown.wait() => return Ok(false),
         };
         let Some(page) = page else { return Ok(true) };
-        let count = page.entries.len();
+        let (mut written, mut skipped) = (0, 0);
         for entry in &page.entries {
             if state.admit(entry.id(), entry.at()) {
                 sink.write(entry)?;
-                outcome.written += 1;
+                written += 1;
             } else {
-                outcome.skipped += 1;
+                skipped += 1;
             }
         }
+        outcome.written += written as u64;
+        outcome.skipped += skipped as u64;
         // Data first, then the checkpoint that points past it.
         sink.flush()?;
         state.output_len = sink.bytes_written();
@@ -464,7 +467,7 @@ async fn drain<R: Record>(
         }
         save(state, settings)?;
         outcome.pages += 1;
-        observer.page(count);
+        observer.page(written, skipped);
         if last {
             return Ok(true);
         }

@@ -25,6 +25,8 @@ pub struct Report {
 #[derive(Clone, Debug, Default)]
 pub struct SourceReport {
     pub written: u64,
+    /// Entries received again and not written (already written before).
+    pub skipped: u64,
     pub pages: u64,
     pub failures: u64,
     pub last_error: Option<String>,
@@ -94,6 +96,13 @@ impl Metrics {
             &|r| Some(r.written as f64),
         );
         family(
+            "cloudflare_audit_export_entries_skipped_total",
+            "counter",
+            "Entries received again and not written: written before, by an earlier page, \
+             listing or run.",
+            &|r| Some(r.skipped as f64),
+        );
+        family(
             "cloudflare_audit_export_pages_total",
             "counter",
             "Pages written and recorded.",
@@ -149,10 +158,11 @@ struct Counting {
 }
 
 impl Observer for Counting {
-    fn page(&mut self, entries: usize) {
+    fn page(&mut self, written: usize, skipped: usize) {
         self.metrics.update(&self.name, |r| {
             r.pages += 1;
-            r.written += entries as u64;
+            r.written += written as u64;
+            r.skipped += skipped as u64;
         });
     }
 

@@ -285,9 +285,9 @@ impl Progress {
 }
 
 impl Observer for Progress {
-    fn page(&mut self, entries: usize) {
+    fn page(&mut self, written: usize, _skipped: usize) {
         self.pages += 1;
-        self.entries += entries as u64;
+        self.entries += written as u64;
         self.show("");
     }
 

@@ -1,4 +1,4 @@
-//! Where entries go: JSON Lines or CSV, to standard output or a file.
+//! Where entries go: JSON Lines, CSV or OCSF events, to standard output or a file.
 //!
 //! A file sink knows how many bytes it holds. The checkpoint records that length after each
 //! page, and a resumed run cuts the file back to it, so a page written but not yet recorded

@@ -49,8 +49,38 @@ fn builder(base: String, credentials: Credentials) -> ClientBuilder {
         )
 }
 
-#[tokio::test]
-async fn no_secret_in_debug_errors_or_traces() {
+/// Set in the child process that runs [`no_secret_in_debug_errors_or_traces`] alone.
+const CHILD: &str = "CLOUDFLARE_AUDIT_LOGS_TRACE_CHILD";
+
+/// Runs [`traced_run`] in a child process of this test binary, as its only test.
+///
+/// tracing caches each callsite's interest process-wide. A subscriber set with `set_default`
+/// in one test races the other tests of the binary: a callsite that another thread is
+/// registering while the subscriber is installed keeps the interest computed before it (in
+/// tracing-core, interest is computed from the dispatchers, then the callsite joins the
+/// registry that the new subscriber's rebuild has already walked), so its spans never reach
+/// the capture. Alone in a process, with the subscriber global before any callsite is hit,
+/// nothing races.
+#[test]
+fn no_secret_in_debug_errors_or_traces() {
+    if std::env::var_os(CHILD).is_some() {
+        return traced_run();
+    }
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "secrets::no_secret_in_debug_errors_or_traces"])
+        .args(["--test-threads", "1", "--nocapture"])
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "the traced run failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn traced_run() {
     let capture = Capture::default();
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -59,8 +89,15 @@ async fn no_secret_in_debug_errors_or_traces() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(leak_nothing(capture));
+}
 
+async fn leak_nothing(capture: Capture) {
     // The server checks the credentials it got, then refuses, fails and rate-limits.
     let server = Scripted::start(|request: &Request| {
         let authorized = request.header("authorization") == Some(&format!("Bearer {CANARY_TOKEN}"))

@@ -148,6 +148,11 @@ def typed(value, schema, doc):
 def check_requests(doc, requests):
     problems = []
     checker = jsonschema.Draft7Validator.FORMAT_CHECKER
+    # jsonschema checks a format only where the package that knows it is installed; a
+    # format left unchecked would let a date pass for a date-time.
+    for needed in ("date", "date-time"):
+        if needed not in checker.checkers:
+            raise SystemExit(f"jsonschema cannot check format {needed!r}: install rfc3339-validator")
     for request in requests:
         matched = None
         for method, path, item, op in operations(doc):

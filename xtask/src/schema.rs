@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use crate::generator::REPLACEMENTS;
 
 /// The entry types the schema describes.
-const ENTRIES: [&str; 2] = ["AuditLog", "InsightAuditLog"];
+const ENTRIES: [&str; 3] = ["AuditLog", "AuditLogV2", "InsightAuditLog"];
 
 /// The schema document: the entry types and everything they refer to, under `$defs`.
 pub fn entry_schema(doc: &Value) -> Result<Value, String> {
@@ -38,8 +38,9 @@ pub fn entry_schema(doc: &Value) -> Result<Value, String> {
     Ok(json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Cloudflare audit log entries",
-        "description": "An account audit log entry (AuditLog) or an insights audit log entry \
-                        (InsightAuditLog), as cloudflare-audit-logs serializes them.",
+        "description": "A v1 account or user audit log entry (AuditLog), an Audit Logs v2 \
+                        entry (AuditLogV2) or an insights audit log entry (InsightAuditLog), \
+                        as cloudflare-audit-logs serializes them.",
         "anyOf": ENTRIES.iter().map(|e| json!({"$ref": format!("#/$defs/{e}")})).collect::<Vec<_>>(),
         "$defs": defs,
     }))
@@ -148,6 +149,8 @@ mod tests {
         let schema = schema();
         for name in [
             "AuditLog",
+            "AuditLogV2",
+            "AuditLogV2Actor",
             "InsightAuditLog",
             "ActorType",
             "ChangedField",
@@ -178,6 +181,16 @@ mod tests {
                 "current_value": null, "zone_id": 12
             })
         ));
+        assert!(valid(
+            "AuditLogV2",
+            json!({
+                "id": "2a3b4c5d-0000-4000-8000-000000000001",
+                "action": {"type": "create", "result": "success", "time": "2026-01-01T00:00:00Z"},
+                "actor": {"type": "user", "email": "a@example.com"},
+                "resource": {"request": [1, "two"], "response": null}
+            })
+        ));
+        assert!(!valid("AuditLogV2", json!({"actor": {"email": 5}})));
         assert!(!valid("InsightAuditLog", json!({"zone_id": "twelve"})));
         assert!(!valid("InsightAuditLog", json!({"changed_by": 5})));
         assert!(!valid("AuditLog", json!({"actor": {"type": 3}})));

@@ -106,7 +106,7 @@ struct StopAfter {
 }
 
 impl Observer for StopAfter {
-    fn page(&mut self, _: usize) {
+    fn page(&mut self, _: usize, _: usize) {
         self.pages = self.pages.saturating_sub(1);
         if self.pages == 0 {
             self.shutdown.request();

@@ -132,6 +132,30 @@ async fn one_failing_source_does_not_stop_the_others() {
         prom.contains("cloudflare_audit_export_last_success_timestamp_seconds{source=\"account\"}")
     );
     assert!(prom.contains("# TYPE cloudflare_audit_export_requests_total counter"));
+
+    // A rerun finds nothing new: what it receives again (the overlap) is skipped, not
+    // counted as written.
+    let rerun = Metrics::new(Some(dir.join("rerun.prom")), &client);
+    let report = fleet::run(&client, &plan, false, &shutdown, &rerun, |_, _| {}).await;
+    let prom = std::fs::read_to_string(dir.join("rerun.prom")).unwrap();
+    for (name, log, total) in EXPECTED {
+        let source = &report.sources[name];
+        assert_eq!((source.failures, source.written), (0, 0), "{name}");
+        assert!(source.skipped > 0, "{name}: the overlap came again");
+        let written =
+            format!("cloudflare_audit_export_entries_written_total{{source=\"{name}\"}} 0");
+        let skipped = format!(
+            "cloudflare_audit_export_entries_skipped_total{{source=\"{name}\"}} {}",
+            source.skipped
+        );
+        assert!(prom.contains(&written), "{written} in\n{prom}");
+        assert!(prom.contains(&skipped), "{skipped} in\n{prom}");
+        assert_eq!(
+            exported(&dir.join(format!("{name}.jsonl")), log),
+            total,
+            "{name}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -1,10 +1,10 @@
 //! Parity with the official Python SDK: on the same server, for both endpoints and with
 //! filters, this crate yields the same entries in the same order.
 //!
-//! It needs `python3` with the `cloudflare` package (5.9.0); `.ci/run` installs it. Where it
-//! is missing the test says so and checks nothing else, except under `CI`, where it fails.
+//! It runs the `cloudflare` package (5.9.0) in the environment `python` makes from
+//! `tests/python/requirements.txt`.
 
-use crate::python::python_has;
+use crate::python::python;
 use cloudflare_audit_logs_cli::demo;
 
 use std::process::Command;
@@ -26,10 +26,10 @@ async fn python_ids(
     kwargs: serde_json::Value,
 ) -> Vec<String> {
     tokio::task::spawn_blocking(move || {
-        let output = Command::new("python3")
+        let output = Command::new(python())
             .args([SCRIPT, &base, endpoint, owner, &kwargs.to_string()])
             .output()
-            .expect("python3 runs");
+            .expect("the Python test environment runs");
         assert!(
             output.status.success(),
             "{}",
@@ -56,9 +56,6 @@ fn client(demo: &demo::Demo) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_entries_in_the_same_order_as_the_python_sdk() {
-    if !python_has("cloudflare") {
-        return;
-    }
     let demo = demo::Demo::start(137, 101).await;
     let client = client(&demo);
     let since = Utc.with_ymd_and_hms(2026, 11, 1, 1, 0, 0).unwrap();
@@ -171,9 +168,6 @@ async fn the_same_entries_in_the_same_order_as_the_python_sdk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_entries_for_the_user_log_and_audit_logs_v2() {
-    if !python_has("cloudflare") {
-        return;
-    }
     let demo = demo::Demo::start(137, 0).await;
     let client = client(&demo);
 
