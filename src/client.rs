@@ -55,11 +55,7 @@ impl Client {
     /// A client from the environment: credentials as [`Credentials::from_env`] reads them,
     /// and the API root from `CLOUDFLARE_BASE_URL` when it is set.
     pub fn from_env() -> Result<Client, Error> {
-        let mut builder = Client::builder().credentials(Credentials::from_env()?);
-        if let Some(url) = std::env::var(ENV_BASE_URL).ok().filter(|u| !u.is_empty()) {
-            builder = builder.base_url(url);
-        }
-        builder.build()
+        ClientBuilder::from_env()?.build()
     }
 
     /// The v1 audit logs of `account_id` (`GET /accounts/{account_id}/audit_logs`), with
@@ -224,9 +220,30 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     allow_plain_http: bool,
     no_proxy: bool,
+    on_retry: Option<crate::retry_event::RetryHook>,
 }
 
 impl ClientBuilder {
+    /// A builder set from the environment, for settings to be added before
+    /// [`build`](Self::build): credentials as [`Credentials::from_env`] reads them, and the
+    /// API root from `CLOUDFLARE_BASE_URL` when it is set.
+    ///
+    /// ```no_run
+    /// use cloudflare_audit_logs::{ClientBuilder, RateLimit};
+    ///
+    /// let client = ClientBuilder::from_env()?
+    ///     .rate_limit(RateLimit::cloudflare())
+    ///     .build()?;
+    /// # Ok::<(), cloudflare_audit_logs::Error>(())
+    /// ```
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        let mut builder = Client::builder().credentials(Credentials::from_env()?);
+        if let Some(url) = std::env::var(ENV_BASE_URL).ok().filter(|u| !u.is_empty()) {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
     /// The credentials to send. Required.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
@@ -329,6 +346,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `hook` before every retry, with the status or error and the wait (see
+    /// [`RetryEvent`](crate::RetryEvent)). It runs on the task that sends the request, so it
+    /// should return quickly (log a line, count). Retries are also traced (`retrying` events).
+    pub fn on_retry(mut self, hook: impl Fn(&crate::RetryEvent) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(crate::retry_event::RetryHook(Arc::new(hook)));
+        self
+    }
+
     /// The largest response body the client reads (default 64 MiB); a larger one ends the
     /// call with [`Error::ResponseTooLarge`] instead of filling memory.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
@@ -381,6 +406,7 @@ impl ClientBuilder {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             base: base_url.clone(),
             timeouts,
+            on_retry: self.on_retry,
         });
         let root = base_url.as_str().trim_end_matches('/');
         Ok(Client {

@@ -127,6 +127,17 @@ pub enum PaginationError {
         /// How many pages the server said there are.
         total: u64,
     },
+    /// Page after page brought only entries the run had already yielded (or none), though
+    /// each pointed to a further page: the server is not advancing. See
+    /// `max_pages_without_progress` on each request type.
+    #[error(
+        "the last {pages} pages brought no entry this run had not already yielded; the server \
+         is not advancing, so the run stops instead of paging forever"
+    )]
+    NoProgress {
+        /// Pages in a row without a new entry.
+        pages: u32,
+    },
     /// Page numbers passed `u64::MAX`.
     #[error("page numbers ran out of range")]
     PageNumbersExhausted,

@@ -10,6 +10,7 @@ use reqwest::header::HeaderMap;
 
 use crate::error::{ApiError, DecodeError, RateLimited, TransportError, snippet};
 use crate::generated::types::{ErrorEnvelope, ResponseMessage};
+use crate::redact::Secrets;
 use crate::retry::server_wait;
 use crate::{Error, TimeoutKind};
 
@@ -26,6 +27,8 @@ pub(crate) struct Exchange {
     pub(crate) oversized: Option<usize>,
     /// The last attempt timed out: which timeout, and its limit.
     pub(crate) timeout: Option<(TimeoutKind, Duration)>,
+    /// The client's secrets: whatever an error keeps of the answer is shown without them.
+    pub(crate) secrets: Secrets,
 }
 
 tokio::task_local! {
@@ -51,16 +54,28 @@ impl Exchange {
         if status.is_redirection() {
             return Error::Redirect {
                 status,
-                location: headers
-                    .get(reqwest::header::LOCATION)
-                    .map(|v| redacted_location(&String::from_utf8_lossy(v.as_bytes()))),
+                location: headers.get(reqwest::header::LOCATION).map(|v| {
+                    let location = redacted_location(&String::from_utf8_lossy(v.as_bytes()));
+                    self.secrets.text(location)
+                }),
             };
         }
+        let errors = errors
+            .into_iter()
+            .map(|mut e| {
+                e.message = self.secrets.text(e.message);
+                e.documentation_url = e.documentation_url.map(|u| self.secrets.text(u));
+                if let Some(source) = e.source.as_mut() {
+                    source.pointer = source.pointer.take().map(|p| self.secrets.text(p));
+                }
+                e
+            })
+            .collect();
         let api = ApiError {
             status,
             errors,
-            cf_ray: cf_ray(headers),
-            body: self.body.clone(),
+            cf_ray: cf_ray(headers).map(|ray| self.secrets.text(ray)),
+            body: self.secrets.bytes(&self.body),
             attempts: self.attempts.max(1),
         };
         if status == StatusCode::TOO_MANY_REQUESTS {
@@ -106,9 +121,9 @@ impl Exchange {
                 }
                 status => Error::Decode(Box::new(DecodeError {
                     status: status.unwrap_or(StatusCode::OK),
-                    cf_ray: cf_ray(&self.headers),
-                    snippet: snippet(&body),
-                    source,
+                    cf_ray: cf_ray(&self.headers).map(|ray| self.secrets.text(ray)),
+                    snippet: snippet(&self.secrets.bytes(&body)),
+                    source: self.secrets.serde_error(source),
                 })),
             },
             G::UnexpectedResponse(response) => {
@@ -117,7 +132,7 @@ impl Exchange {
             }
             // Left: `InvalidUpgrade` (no operation upgrades) and `Custom` (our hooks return
             // none). Neither can come from this crate's calls.
-            other => Error::Unexpected(other.to_string()),
+            other => Error::Unexpected(self.secrets.text(other.to_string())),
         }
     }
 }

@@ -24,7 +24,9 @@ use tracing::Instrument;
 use crate::envelope::Envelope;
 use crate::generated::{self, types::ErrorEnvelope};
 use crate::rate_limit::Limiter;
+use crate::redact::Secrets;
 use crate::retry::{RetryPolicy, Wait, is_retryable_status};
+use crate::retry_event::{RetryEvent, RetryHook};
 use crate::{Error, TimeoutKind, validate};
 
 /// The `User-Agent` this crate sends unless told otherwise.
@@ -52,6 +54,9 @@ pub struct Transport {
     base: Url,
     timeouts: Timeouts,
     counters: Arc<Counters>,
+    /// The credentials' secret values, replaced in whatever an error shows of an answer.
+    secrets: Secrets,
+    on_retry: Option<RetryHook>,
 }
 
 /// The time limits a client enforces.
@@ -72,6 +77,7 @@ pub(crate) struct Settings {
     pub(crate) max_body: usize,
     pub(crate) base: Url,
     pub(crate) timeouts: Timeouts,
+    pub(crate) on_retry: Option<RetryHook>,
 }
 
 /// Running totals, shared by all clones of a client.
@@ -106,6 +112,7 @@ pub struct ClientStats {
 
 impl Transport {
     pub(crate) fn new(settings: Settings) -> Self {
+        let secrets = Secrets::from_headers(&settings.auth);
         let mut headers = settings.auth;
         headers.insert(USER_AGENT, settings.user_agent);
         Transport {
@@ -116,6 +123,8 @@ impl Transport {
             base: settings.base,
             timeouts: settings.timeouts,
             counters: Arc::default(),
+            secrets,
+            on_retry: settings.on_retry,
         }
     }
 
@@ -133,6 +142,28 @@ impl Transport {
             (TimeoutKind::Request, t.request)
         } else {
             (TimeoutKind::Idle, t.idle)
+        }
+    }
+
+    /// Tells the caller's hook that attempt `retry + 1` failed and another follows.
+    fn retried(
+        &self,
+        info: &OperationInfo,
+        path: String,
+        retry: u32,
+        status: Option<StatusCode>,
+        error: Option<String>,
+        wait: Duration,
+    ) {
+        if let Some(RetryHook(hook)) = &self.on_retry {
+            hook(&RetryEvent {
+                operation: info.operation_id,
+                path,
+                attempt: retry + 1,
+                status,
+                error,
+                wait,
+            });
         }
     }
 
@@ -211,6 +242,7 @@ impl ClientHooks<Transport> for generated::Client {
         let policy = transport.retry;
         let mut request = request;
         let mut retry = 0;
+        record(|exchange| exchange.secrets = transport.secrets.clone());
         loop {
             // GET requests have no body, so a copy for the next attempt always exists.
             let spare = (retry < policy.retries())
@@ -231,6 +263,7 @@ impl ClientHooks<Transport> for generated::Client {
                 cf_ray = tracing::field::Empty,
             );
             let started = Instant::now();
+            let path = request.url().path().to_owned();
             let outcome = send(self.client(), request, transport.max_body)
                 .instrument(span.clone())
                 .await;
@@ -265,6 +298,7 @@ impl ClientHooks<Transport> for generated::Client {
                     let _entered = span.enter();
                     let (status, wait_ms) = (answer.status.as_u16(), wait.as_millis() as u64);
                     tracing::info!(status, wait_ms, "retrying");
+                    transport.retried(info, path, retry, Some(answer.status), None, wait);
                     (wait, next)
                 }
                 Err(error) => {
@@ -278,6 +312,8 @@ impl ClientHooks<Transport> for generated::Client {
                     let wait = policy.backoff(retry);
                     let _entered = span.enter();
                     tracing::info!(%error, wait_ms = wait.as_millis() as u64, "retrying");
+                    let text = transport.secrets.text(error.to_string());
+                    transport.retried(info, path, retry, None, Some(text), wait);
                     (wait, next)
                 }
             };

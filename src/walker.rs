@@ -15,6 +15,7 @@ use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
 
 use crate::page::Position as TokenPosition;
+use crate::recent::RecentEntries;
 use crate::{Client, Error, Page, Pages, PaginationError, ResumeToken, TimeoutKind};
 
 /// What one fetch learned: the entries, where the next page starts (`None`: this was the
@@ -56,6 +57,8 @@ pub(crate) struct Run {
     pub(crate) client: Client,
     pub(crate) resume: Option<ResumeToken>,
     pub(crate) max_pages: Option<u64>,
+    /// Pages in a row that may bring nothing new before the run ends.
+    pub(crate) max_pages_without_progress: u32,
 }
 
 impl Run {
@@ -64,6 +67,7 @@ impl Run {
             client,
             resume: None,
             max_pages: None,
+            max_pages_without_progress: crate::recent::DEFAULT_MAX_PAGES_WITHOUT_PROGRESS,
         }
     }
 }
@@ -232,6 +236,7 @@ pub(crate) fn walk<W: Walk>(walker: W) -> Pages<W::Entry> {
         .client
         .run_timeout()
         .map(|limit| (tokio::time::Instant::now() + limit, limit));
+    let walker_limit = walker.run().max_pages_without_progress;
     let state = WalkState {
         deadline,
         digest,
@@ -243,7 +248,7 @@ pub(crate) fn walk<W: Walk>(walker: W) -> Pages<W::Entry> {
         started: false,
         committed: 0,
         seen: HashSet::new(),
-        dedupe: BoundaryDedupe::default(),
+        recent: RecentEntries::new(walker_limit),
     };
     let inner = stream::try_unfold(state, |mut state| async move {
         state
@@ -272,6 +277,17 @@ macro_rules! run_methods {
         /// if more follow (default: no limit, so exports of millions of entries run to the end).
         pub fn max_pages(mut self, pages: u64) -> Self {
             self.run.max_pages = Some(pages);
+            self
+        }
+
+        /// Ends a run with [`Error::Pagination`](crate::Error::Pagination)
+        /// ([`PaginationError::NoProgress`](crate::PaginationError::NoProgress)) once this many
+        /// pages in a row bring no entry that the run's last pages did not hold (default
+        /// [`DEFAULT_MAX_PAGES_WITHOUT_PROGRESS`](crate::DEFAULT_MAX_PAGES_WITHOUT_PROGRESS); 0
+        /// counts as 1): a server that sends the same entries under new page numbers or
+        /// cursors is not followed forever. Entries a recent page held are dropped either way.
+        pub fn max_pages_without_progress(mut self, pages: u32) -> Self {
+            self.run.max_pages_without_progress = pages;
             self
         }
 
@@ -315,7 +331,7 @@ struct WalkState<W: Walk> {
     /// Positions launched so far (for `max_pages`).
     committed: u64,
     seen: HashSet<u64>,
-    dedupe: BoundaryDedupe<u64>,
+    recent: RecentEntries<u64>,
     /// When the run must end, and the limit that set it.
     deadline: Option<(tokio::time::Instant, Duration)>,
     /// The digest of the run's filters, for the tokens it hands out.
@@ -386,8 +402,16 @@ impl<W: Walk> WalkState<W> {
                 }
             }
         }
+        let filtered = self.recent.filter(fetched.entries, W::key);
+        let limit = self.walker.run().max_pages_without_progress;
+        if filtered.stalled >= limit.max(1) {
+            self.queue.clear();
+            return Err(Error::Pagination(PaginationError::NoProgress {
+                pages: filtered.stalled,
+            }));
+        }
         let page = Page {
-            entries: self.dedupe.filter(fetched.entries, W::key),
+            entries: filtered.fresh,
             next: next_token,
             total_count: fetched.total_count,
             history_status: fetched.history_status,
@@ -468,33 +492,6 @@ impl<T> Drop for Task<T> {
         if let Task::Spawned(handle) = self {
             handle.abort();
         }
-    }
-}
-
-/// Drops entries the previous page already held: when entries shift between two requests,
-/// the one at the boundary comes back on the next page, and is yielded only once.
-#[derive(Debug, Default)]
-pub(crate) struct BoundaryDedupe<K> {
-    previous: HashSet<K>,
-}
-
-impl<K: Hash + Eq> BoundaryDedupe<K> {
-    /// Keeps the entries of `page` the previous page did not hold, and remembers this page.
-    pub(crate) fn filter<T>(&mut self, page: Vec<T>, key: impl Fn(&T) -> Option<K>) -> Vec<T> {
-        let mut current = HashSet::with_capacity(page.len());
-        let kept = page
-            .into_iter()
-            .filter(|entry| match key(entry) {
-                Some(k) => {
-                    let fresh = !self.previous.contains(&k);
-                    current.insert(k);
-                    fresh
-                }
-                None => true,
-            })
-            .collect();
-        self.previous = current;
-        kept
     }
 }
 
@@ -695,19 +692,58 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_entry_the_previous_page_held_is_yielded_once() {
-        let listing = fake(
-            &[
-                (1, (vec![1, 2], Some(2))),
-                (2, (vec![2, 3], Some(3))),
-                (3, (vec![3, 1], None)),
-            ],
-            1,
-            false,
-        );
+    async fn an_entry_a_recent_page_held_is_yielded_once() {
+        let pages = [
+            (1, (vec![1, 2], Some(2))),
+            (2, (vec![2, 3], Some(3))),
+            (3, (vec![3, 1], None)),
+        ];
+        let (result, _) = all(fake(&pages, 1, false)).await;
+        assert_eq!(result.unwrap(), [1, 2, 3]);
+        // The window is as many pages as may pass without progress: with one, only the
+        // previous page is remembered, and 1 on page 3 is no longer a repeat.
+        let mut listing = fake(&pages, 1, false);
+        listing.run.max_pages_without_progress = 1;
         let (result, _) = all(listing).await;
-        // Only the previous page is remembered: 1 on page 3 is not a boundary repeat.
         assert_eq!(result.unwrap(), [1, 2, 3, 1]);
+    }
+
+    #[tokio::test]
+    async fn pages_that_bring_nothing_new_end_the_run() {
+        // Every page is a new position, but after the first two they hold only what came
+        // before, or nothing.
+        let mut pages: Vec<(u64, FakePage)> =
+            vec![(1, (vec![1, 2], Some(2))), (2, (vec![3], Some(3)))];
+        for n in 3..100 {
+            let entries = if n % 3 == 0 {
+                vec![]
+            } else {
+                vec![(n % 2) as u32 + 1, 3]
+            };
+            pages.push((n, (entries, Some(n + 1))));
+        }
+        for predictable in [false, true] {
+            let listing = fake(&pages, 2, predictable);
+            let started = listing.started.clone();
+            let (result, _) = all(listing).await;
+            let error = result.unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    Error::Pagination(PaginationError::NoProgress { pages: 5 })
+                ),
+                "{error}"
+            );
+            // Two pages of progress, then the five without: nothing near the hundred.
+            let started = started.lock().unwrap();
+            assert!(started.len() <= 9, "{started:?}");
+        }
+        // A run that advances again in time goes on.
+        pages[5].1.0 = vec![4];
+        pages.truncate(8);
+        pages[7].1.1 = None;
+        let (result, _) = all(fake(&pages, 1, false)).await;
+        assert_eq!(result.unwrap(), [1, 2, 3, 4]);
     }
 
     #[tokio::test]

@@ -419,7 +419,7 @@ async fn fleet(sources: usize, latency_ms: u64, requests: u32, per: &str) -> Res
         ));
     }
     let plan = config::parse(&text, &dir)?;
-    let budget = plan.budget.ok_or("no budget")?;
+    let budget = plan.budget.flatten().ok_or("no budget")?;
     let client = Client::builder()
         .credentials(Credentials::api_token("bench"))
         .base_url(&server.base)

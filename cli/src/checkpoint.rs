@@ -9,6 +9,8 @@ use chrono::{DateTime, Utc};
 use cloudflare_audit_logs::ResumeToken;
 use serde::{Deserialize, Serialize};
 
+use crate::state::StateError;
+
 /// Everything a rerun needs to go on with no entry lost or written twice.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
@@ -33,8 +35,6 @@ pub struct Checkpoint {
     pub seen: BTreeMap<String, DateTime<Utc>>,
     /// Bytes in the output file after the last recorded page.
     pub output_len: u64,
-    /// Entries written in all runs.
-    pub written: u64,
 }
 
 impl Checkpoint {
@@ -47,26 +47,33 @@ impl Checkpoint {
     }
 
     /// Reads a checkpoint, or `None` when the file does not exist.
-    pub fn load(path: &Path) -> io::Result<Option<Checkpoint>> {
+    pub fn load(path: &Path) -> Result<Option<Checkpoint>, StateError> {
         match fs::read(path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-                io::Error::other(format!("{} is not a checkpoint: {e}", path.display()))
+                StateError::Inconsistent(format!("{} is not a checkpoint: {e}", path.display()))
             }),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
+            Err(e) => Err(StateError::io("reading the checkpoint", path, e)),
         }
     }
 
     /// Writes the checkpoint so that a crash leaves either the old one or the new one: a
-    /// temporary file beside it, flushed to disk, then renamed over it.
-    pub fn save(&self, path: &Path) -> io::Result<()> {
+    /// temporary file beside it, flushed to disk, then renamed over it. A failed save
+    /// removes its temporary file and leaves the old checkpoint.
+    pub fn save(&self, path: &Path) -> Result<(), StateError> {
         let mut temporary = PathBuf::from(path);
         temporary.as_mut_os_string().push(".tmp");
-        let mut file = File::create(&temporary)?;
-        serde_json::to_writer_pretty(&mut file, self)?;
-        file.write_all(b"\n")?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)?;
+        let written = (|| {
+            let mut file = File::create(&temporary)?;
+            serde_json::to_writer_pretty(&mut file, self)?;
+            file.write_all(b"\n")?;
+            file.sync_all()?;
+            fs::rename(&temporary, path)
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&temporary);
+            return Err(StateError::io("saving the checkpoint", path, e));
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             // Make the rename itself durable where the platform allows it.
             let _ = File::open(dir).and_then(|d| d.sync_all());
@@ -85,7 +92,6 @@ impl Checkpoint {
         if let Some(at) = at {
             self.high_water = Some(self.high_water.map_or(at, |hw| hw.max(at)));
         }
-        self.written += 1;
         true
     }
 

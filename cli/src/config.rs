@@ -3,9 +3,9 @@
 //! which refuse unknown names), its output and its checkpoint.
 //!
 //! ```toml
-//! [budget]             # one budget for the whole process (Cloudflare: 1200 per 5 minutes)
-//! requests = 1200
-//! per = "5m"
+//! [budget]             # one budget for the whole process; without it, Cloudflare's own:
+//! requests = 1200      # 1200 requests per 5 minutes (also `budget = "1200/5m"`, or
+//! per = "5m"           # `budget = "none"` for no pacing)
 //!
 //! [defaults]
 //! per_page = 1000
@@ -31,8 +31,9 @@ use std::time::Duration;
 use cloudflare_audit_logs::{InsightsScope, RateLimit};
 use serde::Deserialize;
 
-use crate::exporter::{Source, parse_duration};
+use crate::exporter::Source;
 use crate::sink::Format;
+use crate::units::{parse_budget, parse_duration};
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -40,11 +41,19 @@ use crate::sink::Format;
 pub struct Config {
     /// The rate budget every source shares.
     #[serde(default)]
-    pub budget: Option<Budget>,
+    pub budget: Option<BudgetConfig>,
     #[serde(default)]
     pub defaults: Defaults,
     #[serde(rename = "source", default)]
     pub sources: Vec<SourceConfig>,
+}
+
+/// The budget as the file says it: `"1200/5m"` or `"none"`, or a table.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum BudgetConfig {
+    Text(String),
+    Table(Budget),
 }
 
 /// Requests per window, spread evenly.
@@ -108,11 +117,15 @@ pub struct Planned {
 /// Everything a run needs from the file.
 #[derive(Debug)]
 pub struct Plan {
-    pub budget: Option<RateLimit>,
+    /// The budget the file sets: `Some(None)` for `"none"`, `None` when it says nothing
+    /// (the command then keeps to Cloudflare's).
+    pub budget: Option<Option<RateLimit>>,
     pub per_page: u64,
     pub interval: Duration,
     pub overlap: Duration,
     pub lag: Duration,
+    /// Wait for another process's lock on a source's files instead of failing that source.
+    pub wait_for_lock: bool,
     pub sources: Vec<Planned>,
 }
 
@@ -121,7 +134,23 @@ pub fn load(path: &Path) -> Result<Plan, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let base = path.parent().unwrap_or(Path::new("."));
-    parse(&text, base).map_err(|e| format!("{}: {e}", path.display()))
+    let plan = parse(&text, base).map_err(|e| format!("{}: {e}", path.display()))?;
+    plan.check_files()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(plan)
+}
+
+impl Plan {
+    /// Refuses two sources whose outputs or checkpoints are one file, however their paths
+    /// are spelled (relative, `..`, absolute, symlinks, hard links).
+    pub fn check_files(&self) -> Result<(), crate::state::StateError> {
+        let paths: Vec<&Path> = self
+            .sources
+            .iter()
+            .flat_map(|s| [s.out.as_path(), s.checkpoint.as_path()])
+            .collect();
+        crate::state::same_file_check(&paths)
+    }
 }
 
 /// Checks a config's text; relative paths are taken from `base`.
@@ -129,16 +158,17 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
     let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
     let d = &config.defaults;
     let budget = match &config.budget {
-        Some(b) => {
-            Some(RateLimit::new(b.requests, parse_duration(&b.per)?).map_err(|e| e.to_string())?)
-        }
+        Some(BudgetConfig::Table(b)) => Some(Some(
+            RateLimit::new(b.requests, parse_duration(&b.per)?).map_err(|e| e.to_string())?,
+        )),
+        Some(BudgetConfig::Text(text)) => Some(parse_budget(text)?),
         None => None,
     };
     if config.sources.is_empty() {
         return Err("no [[source]]: nothing to export".into());
     }
     let mut names = BTreeSet::new();
-    let mut outputs = BTreeSet::new();
+    let mut outputs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut sources = Vec::new();
     for s in &config.sources {
         if !names.insert(s.name.clone()) {
@@ -153,11 +183,15 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
                 PathBuf::from(c)
             }
         };
-        if !outputs.insert(out.clone()) || !outputs.insert(checkpoint.clone()) {
-            return Err(format!(
-                "source {:?} shares an output or checkpoint file",
-                s.name
-            ));
+        for path in [&out, &checkpoint] {
+            if let Some(first) = outputs.get(path) {
+                let shared = crate::state::StateError::Shared {
+                    first: first.clone(),
+                    second: path.clone(),
+                };
+                return Err(format!("source {:?}: {shared}", s.name));
+            }
+            outputs.insert(path.clone());
         }
         let format = match s.format.as_deref().unwrap_or(&d.format) {
             "jsonl" => Format::Jsonl,
@@ -185,6 +219,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
         interval: parse_duration(&d.interval)?,
         overlap: parse_duration(&d.overlap)?,
         lag: parse_duration(&d.lag)?,
+        wait_for_lock: false,
         sources,
     })
 }
@@ -271,9 +306,19 @@ mod tests {
         assert_eq!(plan.per_page, 50);
         assert_eq!(plan.lag, Duration::from_secs(120));
         assert_eq!(
-            plan.budget.unwrap().interval(),
+            plan.budget.unwrap().unwrap().interval(),
             Duration::from_secs(5) / 120
         );
+        let none = EXAMPLE.replace(
+            "[budget]\n        requests = 120\n        per = \"5s\"",
+            "budget = \"none\"",
+        );
+        assert!(matches!(
+            parse(&none, Path::new(".")).unwrap().budget,
+            Some(None)
+        ));
+        let absent = EXAMPLE.replace("[budget]\n        requests = 120\n        per = \"5s\"", "");
+        assert!(parse(&absent, Path::new(".")).unwrap().budget.is_none());
         let Source::V2Account { filters, .. } = &plan.sources[0].source else {
             panic!("{:?}", plan.sources[0])
         };

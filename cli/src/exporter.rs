@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use cloudflare_audit_logs::{
     AccountAuditLogsV2Filters, AuditLogsFilters, Client, Direction, InsightsAuditLogFilters,
     InsightsScope, Order, OrganizationAuditLogsV2Filters, Pages, TimeBound,
@@ -116,6 +116,8 @@ pub struct Settings {
     /// How far behind now each listing ends (`before = now - lag`), so that entries that
     /// reach the log late are read on a later poll instead of being skipped. Zero: up to now.
     pub lag: Duration,
+    /// Wait for another process's lock on the output or checkpoint instead of failing.
+    pub wait_for_lock: bool,
 }
 
 impl Settings {
@@ -127,6 +129,7 @@ impl Settings {
             overlap: Duration::from_secs(300),
             checkpoint,
             lag: Duration::ZERO,
+            wait_for_lock: false,
         }
     }
 }
@@ -181,32 +184,25 @@ pub struct Outcome {
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
-/// Runs the export until it is done, or, following, until shutdown.
+/// Runs the export from `state` (the checkpoint [`state::open`](crate::state::open) loaded
+/// and checked) until it is done, or, following, until shutdown.
 pub async fn run(
     client: &Client,
     source: &Source,
     settings: &Settings,
     sink: &mut Sink,
+    state: Checkpoint,
     shutdown: &Arc<Shutdown>,
     observer: &mut dyn Observer,
 ) -> Result<Outcome, BoxError> {
-    let mut state = match settings
-        .checkpoint
-        .as_deref()
-        .map(Checkpoint::load)
-        .transpose()?
-        .flatten()
-    {
-        Some(saved) if saved.source != source.fingerprint() => {
-            return Err(format!(
-                "the checkpoint belongs to another export ({}); use another file or the same filters",
-                saved.source
-            )
-            .into());
-        }
-        Some(saved) => saved,
-        None => Checkpoint::new(source.fingerprint()),
-    };
+    if state.source != source.fingerprint() {
+        return Err(format!(
+            "the checkpoint belongs to another export ({}); use another file or the same filters",
+            state.source
+        )
+        .into());
+    }
+    let mut state = state;
     let overlap = chrono::Duration::from_std(settings.overlap)?;
     sink.set_origin(source.origin());
     let mut outcome = Outcome::default();
@@ -483,37 +479,4 @@ fn finish_listing(state: &mut Checkpoint, overlap: chrono::Duration) {
         .high_water
         .map(|hw| hw - overlap)
         .or(state.cycle_since);
-}
-
-/// Reads `--since`/`--before`: RFC 3339, or a date (midnight UTC where a time is needed).
-pub fn parse_time(text: &str) -> Result<TimeBound, String> {
-    text.parse::<TimeBound>().map_err(|e| {
-        format!("{text:?} is neither an RFC 3339 date-time nor a YYYY-MM-DD date: {e}")
-    })
-}
-
-/// A time bound as an exact moment (a date is its midnight, UTC).
-pub fn as_time(bound: TimeBound) -> DateTime<Utc> {
-    match bound {
-        TimeBound::DateTime(t) => t,
-        TimeBound::Date(d) => d.and_time(NaiveTime::MIN).and_utc(),
-    }
-}
-
-/// Reads a duration such as `500ms`, `30s`, `5m` or `1h`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration such as 30s or 5m"))?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(n)),
-        "s" | "" => Ok(Duration::from_secs(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        "h" => Ok(Duration::from_secs(n * 3600)),
-        _ => Err(format!("{text:?}: the unit must be ms, s, m or h")),
-    }
 }

@@ -13,7 +13,7 @@ use cloudflare_audit_logs::Client;
 
 use crate::config::{Plan, Planned};
 use crate::exporter::{self, Observer, Outcome, Settings, Shutdown};
-use crate::sink::Sink;
+use crate::state::{self, Destination, StateError};
 
 /// What happened to each source, by name.
 #[derive(Debug, Default)]
@@ -191,6 +191,7 @@ pub async fn run(
             overlap: plan.overlap,
             checkpoint: Some(planned.checkpoint.clone()),
             lag: plan.lag,
+            wait_for_lock: plan.wait_for_lock,
         };
         let (client, planned, shutdown, metrics, on_event) = (
             client.clone(),
@@ -229,7 +230,7 @@ pub async fn run(
     metrics.snapshot()
 }
 
-/// One export of one source, into its own file and checkpoint.
+/// One export of one source, into its own file and checkpoint, both locked for the run.
 async fn one(
     client: &Client,
     planned: &Planned,
@@ -237,15 +238,23 @@ async fn one(
     shutdown: &Arc<Shutdown>,
     metrics: &Metrics,
 ) -> Result<Outcome, String> {
-    let keep = crate::checkpoint::Checkpoint::load(&planned.checkpoint)
-        .map_err(|e| e.to_string())?
-        .map(|c| c.output_len);
-    if let Some(dir) = planned.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    let mut sink = Sink::file(&planned.out, planned.format, keep)
-        .map_err(|e| format!("cannot write {}: {e}", planned.out.display()))?;
+    let destination = Destination {
+        out: Some(planned.out.clone()),
+        checkpoint: Some(planned.checkpoint.clone()),
+        format: planned.format,
+        wait_for_lock: settings.wait_for_lock,
+    };
+    // Held to the end of this function: its locks go with it.
+    let mut opened = match state::open(&planned.source, &destination, shutdown).await {
+        Ok(opened) => opened,
+        Err(StateError::Interrupted) => {
+            return Ok(Outcome {
+                interrupted: true,
+                ..Outcome::default()
+            });
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     let mut counting = Counting {
         name: planned.name.clone(),
         metrics: metrics.clone(),
@@ -254,7 +263,8 @@ async fn one(
         client,
         &planned.source,
         settings,
-        &mut sink,
+        &mut opened.sink,
+        std::mem::take(&mut opened.checkpoint),
         shutdown,
         &mut counting,
     )

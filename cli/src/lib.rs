@@ -5,9 +5,13 @@
 
 pub mod checkpoint;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod exporter;
 pub mod fleet;
+pub mod lock;
 pub mod ocsf;
 pub mod records;
 pub mod sink;
+pub mod state;
+pub mod units;

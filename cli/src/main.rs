@@ -13,25 +13,27 @@
 //!
 //! Credentials come from the environment (`CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` with
 //! `CLOUDFLARE_API_KEY`), and `CLOUDFLARE_BASE_URL` may point elsewhere than the real API.
-//! Exit codes: 0 done, 1 API or I/O error (with --config: some source failed), 2 bad flags,
-//! 3 missing or rejected credentials, 130 interrupted (the checkpoint is saved).
+//! Requests keep to Cloudflare's budget (1200 per 5 minutes) unless `--budget` says otherwise.
+//! Outputs and checkpoints are checked before anything is written and locked for the run.
+//! Exit codes: 0 done, 1 API or I/O error, or files held by another export or not fitting the
+//! checkpoint (with --config: some source failed), 2 bad flags, 3 missing or rejected
+//! credentials, 130 interrupted (the checkpoint is saved).
 
-use cloudflare_audit_logs_cli::{checkpoint, demo, exporter, sink};
+use cloudflare_audit_logs_cli::state::{self, Destination, StateError};
+use cloudflare_audit_logs_cli::{checkpoint, console, demo, exporter, sink, units};
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use cloudflare_audit_logs::{
-    AccountAuditLogsV2Filters, AuditLogsFilters, Client, Credentials, Direction, FieldChanged,
-    InsightsAuditLogFilters, InsightsScope, Order,
+    AccountAuditLogsV2Filters, AuditLogsFilters, Client, ClientBuilder, Credentials, Direction,
+    FieldChanged, InsightsAuditLogFilters, InsightsScope, Order, RateLimit,
 };
-use exporter::{Observer, Settings, Shutdown, Source};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sink::{Format, Sink};
+use exporter::{Settings, Shutdown, Source};
+use sink::Format;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -76,10 +78,10 @@ struct Args {
     zone: Option<String>,
 
     /// Only entries at or after this time (RFC 3339 or YYYY-MM-DD).
-    #[arg(long, value_parser = exporter::parse_time)]
+    #[arg(long, value_parser = units::parse_time)]
     since: Option<cloudflare_audit_logs::TimeBound>,
     /// Only entries before this time (RFC 3339 or YYYY-MM-DD).
-    #[arg(long, value_parser = exporter::parse_time)]
+    #[arg(long, value_parser = units::parse_time)]
     before: Option<cloudflare_audit_logs::TimeBound>,
     /// Account logs: only the entry with this ID.
     #[arg(long)]
@@ -128,18 +130,26 @@ struct Args {
     #[arg(long)]
     follow: bool,
     /// How long to wait between polls in follow mode (e.g. 30s, 5m).
-    #[arg(long, default_value = "60s", value_parser = exporter::parse_duration)]
+    #[arg(long, default_value = "60s", value_parser = units::parse_duration)]
     interval: Duration,
     /// How far before the latest entry each later poll starts, for late arrivals.
-    #[arg(long, default_value = "5m", value_parser = exporter::parse_duration)]
+    #[arg(long, default_value = "5m", value_parser = units::parse_duration)]
     overlap: Duration,
     /// End each listing this long before now (`before = now - lag`), so that entries that
     /// reach the log late are read on a later poll (e.g. 2m; default 0s: up to now).
-    #[arg(long, default_value = "0s", value_parser = exporter::parse_duration)]
+    #[arg(long, default_value = "0s", value_parser = units::parse_duration)]
     lag: Duration,
     /// No progress on standard error.
     #[arg(long, short)]
     quiet: bool,
+    /// Keep to this many requests per window across the whole run (retries count), or
+    /// `none`. Default: Cloudflare's published budget, 1200/5m (the demo: none); with
+    /// --config, the file's [budget] when this flag is not given.
+    #[arg(long, value_parser = |s: &str| units::parse_budget(s).map(units::Budget))]
+    budget: Option<units::Budget>,
+    /// When another export holds the output or checkpoint, wait for it instead of failing.
+    #[arg(long)]
+    wait_for_lock: bool,
     /// The --v2-* filter flags, by field name (added to the command line from the library's
     /// filter list, so every v2 filter and negation has one).
     #[arg(skip)]
@@ -236,72 +246,6 @@ enum Field {
     UserClassification,
 }
 
-/// Progress on standard error: pages, entries, rate, retries and the time they waited.
-struct Progress {
-    bar: ProgressBar,
-    client: Client,
-    started: Instant,
-    pages: u64,
-    entries: u64,
-}
-
-impl Progress {
-    fn new(client: &Client, label: &str, quiet: bool) -> Progress {
-        let visible = !quiet && std::io::stderr().is_terminal();
-        let bar = ProgressBar::with_draw_target(
-            None,
-            if visible {
-                ProgressDrawTarget::stderr()
-            } else {
-                ProgressDrawTarget::hidden()
-            },
-        );
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {prefix}: {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_prefix(label.to_owned());
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Progress {
-            bar,
-            client: client.clone(),
-            started: Instant::now(),
-            pages: 0,
-            entries: 0,
-        }
-    }
-
-    fn show(&self, note: &str) {
-        let stats = self.client.stats();
-        let rate = self.entries as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
-        self.bar.set_message(format!(
-            "{} pages, {} entries, {rate:.0}/s, {} retries ({:.1} s waited){note}",
-            self.pages,
-            self.entries,
-            stats.retries,
-            stats.retry_wait.as_secs_f64()
-        ));
-    }
-}
-
-impl Observer for Progress {
-    fn page(&mut self, written: usize, _skipped: usize) {
-        self.pages += 1;
-        self.entries += written as u64;
-        self.show("");
-    }
-
-    fn idle(&mut self, wait: Duration) {
-        self.show(&format!(", caught up; next poll in {} s", wait.as_secs()));
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        self.bar.finish_and_clear();
-    }
-}
-
 fn sort_direction(sort: Option<Sort>) -> Option<Direction> {
     sort.map(|s| match s {
         Sort::Asc => Direction::Asc,
@@ -337,8 +281,8 @@ fn sources(args: &Args) -> Result<Vec<Source>, String> {
             Field::UserClassification => FieldChanged::UserClassification,
         }),
         order: sort_order(args.order),
-        since: args.since.map(exporter::as_time),
-        before: args.before.map(exporter::as_time),
+        since: args.since.map(units::as_time),
+        before: args.before.map(units::as_time),
     };
     let account_log = |id: &str| Source::Account {
         account_id: id.to_owned(),
@@ -409,105 +353,58 @@ fn sources(args: &Args) -> Result<Vec<Source>, String> {
     }
 }
 
-/// Exit code 3 for credentials, 1 for the rest.
-fn failure(error: &(dyn std::error::Error + 'static)) -> ExitCode {
-    let mut source = Some(error);
-    while let Some(e) = source {
-        if let Some(e) = e.downcast_ref::<cloudflare_audit_logs::Error>() {
-            let refused = matches!(e.status().map(|s| s.as_u16()), Some(401 | 403));
-            if refused || matches!(e, cloudflare_audit_logs::Error::Credentials(_)) {
-                return ExitCode::from(3);
-            }
-        }
-        source = e.source();
-    }
-    ExitCode::FAILURE
-}
-
-/// A line on standard error: as text on a terminal, else one JSON object (for log shippers).
-fn say(level: &str, source: &str, message: &str) {
-    if std::io::stderr().is_terminal() {
-        eprintln!("{source}: {message}");
-    } else {
-        let line = serde_json::json!({
-            "time": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            "level": level,
-            "source": source,
-            "message": message,
+/// The client both modes use: the demo server's, or the environment's (credentials and
+/// `CLOUDFLARE_BASE_URL`); paced by `--budget`, else the config's budget, else Cloudflare's
+/// published one (the demo is not paced unless asked); retries said on standard error.
+fn client(
+    args: &Args,
+    demo: Option<&demo::Demo>,
+    configured: Option<Option<RateLimit>>,
+) -> Result<Client, cloudflare_audit_logs::Error> {
+    let builder = match demo {
+        Some(server) => Client::builder()
+            .credentials(Credentials::api_token("demo-token"))
+            .base_url(server.base_url()),
+        None => ClientBuilder::from_env()?,
+    };
+    let budget = args
+        .budget
+        .map(|b| b.0)
+        .or(configured)
+        .unwrap_or(match demo {
+            Some(_) => None,
+            None => Some(RateLimit::cloudflare()),
         });
-        eprintln!("{line}");
-    }
-}
-
-/// Stops between pages on Ctrl-C or SIGTERM (as systemd sends), with checkpoints saved.
-fn stop_on_signals(shutdown: &Arc<Shutdown>) {
-    let on_signal = shutdown.clone();
-    tokio::spawn(async move {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let Ok(mut term) = signal(SignalKind::terminate()) else {
-                let _ = tokio::signal::ctrl_c().await;
-                on_signal.request();
-                return;
-            };
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-        on_signal.request();
-    });
+    let builder = match budget {
+        Some(limit) => builder.rate_limit(limit),
+        None => builder,
+    };
+    builder.on_retry(console::retrying).build()
 }
 
 /// The many-source run of a config file.
 async fn run_config(args: &Args, path: &std::path::Path) -> ExitCode {
-    let plan = match cloudflare_audit_logs_cli::config::load(path) {
+    let mut plan = match cloudflare_audit_logs_cli::config::load(path) {
         Ok(plan) => plan,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
+    plan.wait_for_lock = args.wait_for_lock;
     let demo = match args.demo {
         true => Some(demo::Demo::start(250, 230).await),
         false => None,
     };
-    let mut builder = match &demo {
-        Some(server) => Client::builder()
-            .credentials(Credentials::api_token("demo-token"))
-            .base_url(server.base_url()),
-        None => match Credentials::from_env() {
-            Ok(credentials) => {
-                let mut builder = Client::builder().credentials(credentials);
-                if let Some(url) = std::env::var(cloudflare_audit_logs::ENV_BASE_URL)
-                    .ok()
-                    .filter(|u| !u.is_empty())
-                {
-                    builder = builder.base_url(url);
-                }
-                builder
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(3);
-            }
-        },
-    };
-    if let Some(budget) = plan.budget {
-        builder = builder.rate_limit(budget);
-    }
-    let client = match builder.build() {
+    let client = match client(args, demo.as_ref(), plan.budget) {
         Ok(client) => client,
         Err(e) => {
             eprintln!("error: {e}");
-            return failure(&e);
+            return console::failure(&e);
         }
     };
     let shutdown = Arc::new(Shutdown::default());
-    stop_on_signals(&shutdown);
+    console::stop_on_signals(&shutdown);
     let metrics = cloudflare_audit_logs_cli::fleet::Metrics::new(args.metrics.clone(), &client);
     let report = cloudflare_audit_logs_cli::fleet::run(
         &client,
@@ -516,7 +413,7 @@ async fn run_config(args: &Args, path: &std::path::Path) -> ExitCode {
         &shutdown,
         &metrics,
         |name, outcome| match outcome {
-            Ok(o) => say(
+            Ok(o) => console::say(
                 "info",
                 name,
                 &format!(
@@ -530,7 +427,7 @@ async fn run_config(args: &Args, path: &std::path::Path) -> ExitCode {
                     }
                 ),
             ),
-            Err(e) => say("error", name, &format!("failed: {e}")),
+            Err(e) => console::say("error", name, &format!("failed: {e}")),
         },
     )
     .await;
@@ -556,44 +453,31 @@ async fn run(args: Args) -> ExitCode {
         true => Some(demo::Demo::start(250, 230).await),
         false => None,
     };
-    let client = match &demo {
-        Some(server) => Client::builder()
-            .credentials(Credentials::api_token("demo-token"))
-            .base_url(server.base_url())
-            .build(),
-        None => Client::from_env(),
-    };
-    let client = match client {
+    let client = match client(&args, demo.as_ref(), None) {
         Ok(client) => client,
         Err(e) => {
             eprintln!("error: {e}");
-            return failure(&e);
-        }
-    };
-    let mut sink = {
-        let resume_len = match &args.checkpoint {
-            Some(path) => match checkpoint::Checkpoint::load(path) {
-                Ok(saved) => saved.map(|c| c.output_len),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::FAILURE;
-                }
-            },
-            None => None,
-        };
-        match &args.out {
-            Some(path) => match Sink::file(path, args.format, resume_len) {
-                Ok(sink) => sink,
-                Err(e) => {
-                    eprintln!("error: cannot write {}: {e}", path.display());
-                    return ExitCode::FAILURE;
-                }
-            },
-            None => Sink::stdout(args.format),
+            return console::failure(&e);
         }
     };
     let shutdown = Arc::new(Shutdown::default());
-    stop_on_signals(&shutdown);
+    console::stop_on_signals(&shutdown);
+    // Every check of the checkpoint and the output before anything is written; several
+    // sources (the demo's) share one output and take no checkpoint.
+    let destination = Destination {
+        out: args.out.clone(),
+        checkpoint: args.checkpoint.clone(),
+        format: args.format,
+        wait_for_lock: args.wait_for_lock,
+    };
+    let mut opened = match state::open(&sources[0], &destination, &shutdown).await {
+        Ok(opened) => opened,
+        Err(StateError::Interrupted) => return ExitCode::from(130),
+        Err(e) => {
+            console::say("error", sources[0].name(), &format!("error: {e}"));
+            return ExitCode::FAILURE;
+        }
+    };
     // In the demo, new entries arrive while following.
     let grower = match (&demo, args.follow) {
         (Some(server), true) => {
@@ -614,14 +498,20 @@ async fn run(args: Args) -> ExitCode {
         overlap: args.overlap,
         checkpoint: args.checkpoint.clone(),
         lag: args.lag,
+        wait_for_lock: args.wait_for_lock,
     };
-    for source in &sources {
-        let mut progress = Progress::new(&client, source.name(), args.quiet);
+    for (i, source) in sources.iter().enumerate() {
+        let state = match i {
+            0 => std::mem::take(&mut opened.checkpoint),
+            _ => checkpoint::Checkpoint::new(source.fingerprint()),
+        };
+        let mut progress = console::Progress::new(&client, source.name(), args.quiet);
         let outcome = exporter::run(
             &client,
             source,
             &settings,
-            &mut sink,
+            &mut opened.sink,
+            state,
             &shutdown,
             &mut progress,
         )
@@ -644,14 +534,14 @@ async fn run(args: Args) -> ExitCode {
                         (false, _) => "",
                     }
                 );
-                say("info", source.name(), &message);
+                console::say("info", source.name(), &message);
                 if outcome.interrupted {
                     return ExitCode::from(130);
                 }
             }
             Err(e) => {
-                say("error", source.name(), &format!("error: {e}"));
-                return failure(e.as_ref());
+                console::say("error", source.name(), &format!("error: {e}"));
+                return console::failure(e.as_ref());
             }
         }
     }

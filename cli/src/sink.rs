@@ -2,13 +2,15 @@
 //!
 //! A file sink knows how many bytes it holds. The checkpoint records that length after each
 //! page, and a resumed run cuts the file back to it, so a page written but not yet recorded
-//! when the process died is written once, not twice.
+//! when the process died is written once, not twice. Standard output takes no checkpoint:
+//! what a pipe accepted is not what its reader consumed.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::records::Record;
+use crate::state::StateError;
 
 /// The output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -24,7 +26,7 @@ pub enum Format {
 
 enum Out {
     Stdout(BufWriter<io::Stdout>),
-    File(BufWriter<File>),
+    File(BufWriter<File>, PathBuf),
     Memory(Vec<u8>),
 }
 
@@ -53,6 +55,21 @@ pub struct Sink {
     len: u64,
 }
 
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let to = match &self.out {
+            Out::Stdout(_) => "standard output".to_owned(),
+            Out::File(_, path) => path.display().to_string(),
+            Out::Memory(_) => "memory".to_owned(),
+        };
+        f.debug_struct("Sink")
+            .field("to", &to)
+            .field("format", &self.format)
+            .field("len", &self.len)
+            .finish()
+    }
+}
+
 impl Sink {
     /// Writes to standard output.
     pub fn stdout(format: Format) -> Sink {
@@ -74,25 +91,24 @@ impl Sink {
         }
     }
 
-    /// Writes to a file: a fresh one, or, when resuming, the file cut back to `keep` bytes.
-    pub fn file(path: &Path, format: Format, keep: Option<u64>) -> io::Result<Sink> {
-        let mut file = OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(false)
-            .open(path)?;
-        let keep = keep.unwrap_or(0);
-        let held = file.metadata()?.len();
-        if held < keep {
-            return Err(io::Error::other(format!(
-                "{} holds {held} bytes but the checkpoint recorded {keep}: it is not the file that run wrote",
-                path.display()
-            )));
-        }
-        file.set_len(keep)?;
-        file.seek(SeekFrom::Start(keep))?;
+    /// Writes to `file` (the output at `path`) from byte `keep` on, cutting off what lies
+    /// past it. [`state::open`](crate::state::open) checks the file first.
+    pub fn file(
+        mut file: File,
+        path: &Path,
+        format: Format,
+        keep: u64,
+    ) -> Result<Sink, StateError> {
+        let cut = |file: &mut File| -> io::Result<()> {
+            // Only a file longer than `keep` is cut (a device such as a FIFO has no length).
+            if file.metadata()?.len() > keep {
+                file.set_len(keep)?;
+            }
+            file.seek(SeekFrom::Start(keep)).map(drop)
+        };
+        cut(&mut file).map_err(|e| StateError::io("cutting back", path, e))?;
         Ok(Sink {
-            out: Out::File(BufWriter::new(file)),
+            out: Out::File(BufWriter::new(file), path.to_owned()),
             format,
             origin: None,
             len: keep,
@@ -114,8 +130,10 @@ impl Sink {
 
     fn write_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
         match &mut self.out {
-            Out::Stdout(w) => w.write_all(bytes)?,
-            Out::File(w) => w.write_all(bytes)?,
+            Out::Stdout(w) => w
+                .write_all(bytes)
+                .map_err(|e| named(e, "writing to", Path::new("standard output")))?,
+            Out::File(w, path) => w.write_all(bytes).map_err(|e| named(e, "writing", path))?,
             Out::Memory(w) => w.extend_from_slice(bytes),
         }
         self.len += bytes.len() as u64;
@@ -169,12 +187,19 @@ impl Sink {
     /// checkpoint written afterwards never runs ahead of the data.
     pub fn flush(&mut self) -> io::Result<()> {
         match &mut self.out {
-            Out::Stdout(w) => w.flush(),
-            Out::File(w) => {
-                w.flush()?;
-                w.get_ref().sync_data()
-            }
+            Out::Stdout(w) => w
+                .flush()
+                .map_err(|e| named(e, "writing to", Path::new("standard output"))),
+            Out::File(w, path) => w
+                .flush()
+                .and_then(|()| w.get_ref().sync_data())
+                .map_err(|e| named(e, "writing", path)),
             Out::Memory(_) => Ok(()),
         }
     }
+}
+
+/// An I/O error that names the operation and the file.
+fn named(error: io::Error, op: &str, path: &Path) -> io::Error {
+    io::Error::new(error.kind(), format!("{op} {}: {error}", path.display()))
 }

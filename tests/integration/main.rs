@@ -10,6 +10,7 @@ mod conformance;
 mod error_mapping;
 mod faults;
 mod insights_pagination;
+mod no_progress;
 mod request_wire;
 mod response_decoding;
 mod secrets;

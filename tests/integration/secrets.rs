@@ -158,3 +158,118 @@ async fn leak_nothing(capture: Capture) {
         );
     }
 }
+
+/// A server that echoes the credentials it received, in every place an error shows: the
+/// errors' messages and documentation links, the raw body, a body that does not decode (serde
+/// quotes the value it refused), a `Location`.
+#[tokio::test]
+async fn credentials_a_server_echoes_are_redacted() {
+    let server = Scripted::start(|request: &Request| {
+        let echoed = request
+            .header("authorization")
+            .or(request.header("x-auth-key"))
+            .unwrap_or_default()
+            .to_owned();
+        match request.param("per_page") {
+            Some("1") => Reply::json(
+                403,
+                &json!({"success": false, "messages": [], "errors": [{
+                    "code": 10000,
+                    "message": format!("Authentication error for {echoed}"),
+                    "documentation_url": format!("https://example.com/?key={echoed}"),
+                    "source": {"pointer": format!("/{echoed}")}
+                }], "echo": echoed}),
+            ),
+            Some("2") => Reply::text(502, "text/plain", &format!("upstream refused {echoed}")),
+            Some("3") => Reply::json(
+                200,
+                &json!({"success": true, "errors": [], "messages": [],
+                        "result": [{"id": "x", "zone_id": echoed}]}),
+            ),
+            _ => Reply::text(302, "text/plain", "").with_header(
+                "location",
+                &format!("https://elsewhere.example/?t={echoed}"),
+            ),
+        }
+    })
+    .await;
+    for credentials in [
+        Credentials::api_token(CANARY_TOKEN),
+        Credentials::global_key("me@example.com", CANARY_KEY),
+    ] {
+        let client = Client::builder()
+            .credentials(credentials)
+            .base_url(server.base_url())
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .unwrap();
+        for per_page in [1, 2, 3, 4] {
+            let request = client
+                .insights_audit_log(InsightsScope::Account(ACCOUNT.into()))
+                .per_page(per_page);
+            let error: Error = request.stream().try_collect::<Vec<_>>().await.unwrap_err();
+            let mut shown = vec![error.to_string(), format!("{error:?}")];
+            let mut source = std::error::Error::source(&error);
+            while let Some(e) = source {
+                shown.push(e.to_string());
+                source = e.source();
+            }
+            if let Error::Api(api) = &error {
+                shown.push(String::from_utf8_lossy(api.body()).into_owned());
+                assert_eq!(api.errors().is_empty(), per_page != 1);
+            }
+            for text in &shown {
+                assert!(
+                    !text.contains(CANARY_TOKEN) && !text.contains(CANARY_KEY),
+                    "per_page {per_page}: a secret shows in\n{text}"
+                );
+            }
+            assert!(
+                shown.iter().any(|t| t.contains("[redacted]")),
+                "per_page {per_page}: the echo is marked where it stood: {shown:?}"
+            );
+        }
+    }
+}
+
+/// The retry hook hears every retry with its status or error and its wait, and never a
+/// secret.
+#[tokio::test]
+async fn the_retry_hook_hears_every_retry() {
+    let server = Scripted::start(|request: &Request| match request.index {
+        0 => Reply::json(
+            429,
+            &json!({"success": false, "errors": [], "messages": []}),
+        )
+        .with_header("retry-after", "0"),
+        1 => Reply::Close,
+        _ => Reply::json(200, &envelope(insights(0, 1), None)),
+    })
+    .await;
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let hook = heard.clone();
+    let client = builder(server.base_url(), Credentials::api_token(CANARY_TOKEN))
+        .on_retry(move |retry| hook.lock().unwrap().push(retry.clone()))
+        .build()
+        .unwrap();
+    let entries: Vec<_> = client
+        .insights_audit_log(InsightsScope::Zone(ZONE.into()))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    let heard = heard.lock().unwrap();
+    assert_eq!(heard.len(), 2, "{heard:?}");
+    assert_eq!(heard[0].status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(heard[0].wait(), Duration::ZERO);
+    assert_eq!((heard[0].attempt(), heard[1].attempt()), (1, 2));
+    assert!(heard[1].status().is_none() && heard[1].error().is_some());
+    assert_eq!(heard[1].operation(), "zone_insights_audit_log");
+    assert!(
+        heard[1]
+            .path()
+            .ends_with("/security-center/insights/audit-log")
+    );
+    assert!(!format!("{heard:?}").contains(CANARY_TOKEN));
+}

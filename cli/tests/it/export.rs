@@ -2,7 +2,9 @@
 //! (and after a crash that left an unrecorded page in the file), scheduled incremental runs,
 //! follow mode, and the CSV columns.
 
-use cloudflare_audit_logs_cli::{checkpoint, demo, exporter, sink};
+use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
+use cloudflare_audit_logs_cli::state::{self, Destination};
+use cloudflare_audit_logs_cli::{demo, exporter, sink, units};
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -76,6 +78,7 @@ fn settings(checkpoint: Option<PathBuf>, per_page: u64) -> Settings {
         overlap: Duration::from_secs(3600),
         checkpoint,
         lag: Duration::ZERO,
+        wait_for_lock: false,
     }
 }
 
@@ -122,15 +125,25 @@ async fn export(
     observer: &mut dyn Observer,
     shutdown: &Arc<Shutdown>,
 ) -> Outcome {
-    let keep = settings
-        .checkpoint
-        .as_deref()
-        .and_then(|c| checkpoint::Checkpoint::load(c).unwrap())
-        .map(|c| c.output_len);
-    let mut sink = Sink::file(out, Format::Jsonl, keep).unwrap();
-    exporter::run(client, source, settings, &mut sink, shutdown, observer)
-        .await
-        .unwrap()
+    let destination = Destination {
+        out: Some(out.to_owned()),
+        checkpoint: settings.checkpoint.clone(),
+        format: Format::Jsonl,
+        wait_for_lock: false,
+    };
+    let mut opened = state::open(source, &destination, shutdown).await.unwrap();
+    let checkpoint = std::mem::take(&mut opened.checkpoint);
+    exporter::run(
+        client,
+        source,
+        settings,
+        &mut opened.sink,
+        checkpoint,
+        shutdown,
+        observer,
+    )
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -224,17 +237,20 @@ async fn a_scheduled_rerun_appends_only_new_entries() {
             ..AuditLogsFilters::default()
         },
     };
-    let mut sink = Sink::memory(Format::Jsonl);
-    let refused = exporter::run(
-        &client,
-        &other,
-        &settings,
-        &mut sink,
-        &none,
-        &mut exporter::Quiet,
-    )
-    .await;
-    assert!(refused.unwrap_err().to_string().contains("another export"));
+    let before = std::fs::read(&out).unwrap();
+    let destination = Destination {
+        out: Some(out.clone()),
+        checkpoint: settings.checkpoint.clone(),
+        format: Format::Jsonl,
+        wait_for_lock: false,
+    };
+    let refused = state::open(&other, &destination, &none).await.unwrap_err();
+    assert!(refused.to_string().contains("another export"), "{refused}");
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        before,
+        "the output is as it was"
+    );
 }
 
 /// Adds entries to the demo at each idle moment, and stops after a few polls.
@@ -304,6 +320,7 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
         &account(),
         &settings(None, 7),
         &mut sink,
+        Checkpoint::new(account().fingerprint()),
         &none,
         &mut exporter::Quiet,
     )
@@ -370,6 +387,7 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
         &insights(),
         &settings(None, 5),
         &mut sink,
+        Checkpoint::new(insights().fingerprint()),
         &none,
         &mut exporter::Quiet,
     )
@@ -391,6 +409,7 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
         &v2_account(),
         &settings(None, 5),
         &mut sink,
+        Checkpoint::new(v2_account().fingerprint()),
         &none,
         &mut exporter::Quiet,
     )
@@ -429,33 +448,27 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
 fn flags_read_times_and_durations() {
     use cloudflare_audit_logs::TimeBound;
     assert!(matches!(
-        exporter::parse_time("2026-11-01"),
+        units::parse_time("2026-11-01"),
         Ok(TimeBound::Date(_))
     ));
-    let at = exporter::parse_time("2026-11-01T10:00:00+02:00").unwrap();
-    assert_eq!(
-        exporter::as_time(at).to_rfc3339(),
-        "2026-11-01T08:00:00+00:00"
-    );
-    let midnight = exporter::as_time(exporter::parse_time("2026-11-01").unwrap());
+    let at = units::parse_time("2026-11-01T10:00:00+02:00").unwrap();
+    assert_eq!(units::as_time(at).to_rfc3339(), "2026-11-01T08:00:00+00:00");
+    let midnight = units::as_time(units::parse_time("2026-11-01").unwrap());
     assert_eq!(midnight.to_rfc3339(), "2026-11-01T00:00:00+00:00");
     assert!(
-        exporter::parse_time("yesterday")
+        units::parse_time("yesterday")
             .unwrap_err()
             .contains("RFC 3339")
     );
     assert_eq!(
-        exporter::parse_duration("500ms"),
+        units::parse_duration("500ms"),
         Ok(Duration::from_millis(500))
     );
-    assert_eq!(exporter::parse_duration("30s"), Ok(Duration::from_secs(30)));
-    assert_eq!(exporter::parse_duration("5m"), Ok(Duration::from_secs(300)));
-    assert_eq!(
-        exporter::parse_duration("2h"),
-        Ok(Duration::from_secs(7200))
-    );
-    assert!(exporter::parse_duration("5 minutes").is_err());
-    assert!(exporter::parse_duration("m").is_err());
+    assert_eq!(units::parse_duration("30s"), Ok(Duration::from_secs(30)));
+    assert_eq!(units::parse_duration("5m"), Ok(Duration::from_secs(300)));
+    assert_eq!(units::parse_duration("2h"), Ok(Duration::from_secs(7200)));
+    assert!(units::parse_duration("5 minutes").is_err());
+    assert!(units::parse_duration("m").is_err());
 }
 
 #[tokio::test]
@@ -478,6 +491,7 @@ async fn v2_filters_apply_and_a_window_past_retention_says_so() {
         &filtered,
         &settings(None, 50),
         &mut sink,
+        Checkpoint::new(filtered.fingerprint()),
         &none,
         &mut exporter::Quiet,
     )
@@ -509,6 +523,7 @@ async fn v2_filters_apply_and_a_window_past_retention_says_so() {
         &old,
         &settings(None, 50),
         &mut sink,
+        Checkpoint::new(old.fingerprint()),
         &none,
         &mut exporter::Quiet,
     )

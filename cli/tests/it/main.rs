@@ -6,3 +6,4 @@ mod fleet;
 mod ocsf;
 mod parity;
 mod python;
+mod state;

@@ -7,6 +7,7 @@ use cloudflare_audit_logs::{
     AccountAuditLogsV2Filters, AuditLogsFilters, Client, Credentials, InsightsAuditLogFilters,
     InsightsScope, OrganizationAuditLogsV2Filters,
 };
+use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
 use cloudflare_audit_logs_cli::demo::{self, Demo};
 use cloudflare_audit_logs_cli::exporter::{self, Settings, Shutdown, Source};
 use cloudflare_audit_logs_cli::sink::{Format, Sink};
@@ -56,6 +57,7 @@ async fn every_record_of_every_log_is_a_valid_ocsf_api_activity_event() {
             &source,
             &Settings::once(50, None),
             &mut sink,
+            Checkpoint::new(source.fingerprint()),
             &none,
             &mut exporter::Quiet,
         )
@@ -106,6 +108,7 @@ async fn the_mapping_keeps_what_a_siem_searches_on() {
         v2,
         &Settings::once(50, None),
         &mut sink,
+        Checkpoint::new(v2.fingerprint()),
         &none,
         &mut exporter::Quiet,
     )

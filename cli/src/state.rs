@@ -1,0 +1,283 @@
+//! Where an export writes, opened only once every check has passed: the checkpoint is
+//! locked, loaded once and checked against the source; the output is locked and checked
+//! against the length the checkpoint recorded. A refused run leaves every file as it was.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::checkpoint::Checkpoint;
+use crate::exporter::{Shutdown, Source};
+use crate::lock::{self, Held};
+use crate::sink::{Format, Sink};
+
+/// Why an export's files cannot be used.
+#[derive(Debug)]
+pub enum StateError {
+    /// The checkpoint records another export (log, identifier or filters).
+    Foreign {
+        checkpoint: PathBuf,
+        recorded: String,
+    },
+    /// Another process holds the file.
+    Locked { path: PathBuf, holder: Option<u32> },
+    /// The output does not hold what the checkpoint says was written to it.
+    Inconsistent(String),
+    /// The same file would be written twice (as two outputs, or output and checkpoint).
+    Shared { first: PathBuf, second: PathBuf },
+    /// A checkpoint with standard output: a pipe cannot say how much its reader took.
+    CheckpointWithoutFile,
+    /// Shutdown was requested while waiting for a lock.
+    Interrupted,
+    /// An operation on a file failed.
+    Io {
+        op: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+}
+
+impl StateError {
+    /// An I/O failure of `op` on `path`.
+    pub fn io(op: &'static str, path: &Path, source: io::Error) -> StateError {
+        StateError::Io {
+            op,
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+impl std::fmt::Display for StateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StateError::Foreign {
+                checkpoint,
+                recorded,
+            } => write!(
+                f,
+                "the checkpoint {} belongs to another export ({recorded}); use another file, or \
+                 the same log and filters; nothing was written",
+                checkpoint.display()
+            ),
+            StateError::Locked { path, holder } => write!(
+                f,
+                "{} is in use by another export{}; wait for it, or pass --wait-for-lock",
+                path.display(),
+                holder
+                    .map(|pid| format!(" (process {pid})"))
+                    .unwrap_or_default()
+            ),
+            StateError::Inconsistent(message) => f.write_str(message),
+            StateError::Shared { first, second } => write!(
+                f,
+                "{} and {} are the same file: every output and checkpoint must be a file of \
+                 its own",
+                first.display(),
+                second.display()
+            ),
+            StateError::CheckpointWithoutFile => f.write_str(
+                "--checkpoint needs --out FILE: a rerun resumes from the bytes the checkpoint \
+                 recorded, and standard output cannot say how many of them its reader took",
+            ),
+            StateError::Interrupted => f.write_str("interrupted while waiting for a lock"),
+            StateError::Io { op, path, source } => {
+                write!(f, "{op} {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for StateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StateError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Where one export writes.
+#[derive(Clone, Debug)]
+pub struct Destination {
+    /// The output file; `None`: standard output.
+    pub out: Option<PathBuf>,
+    pub checkpoint: Option<PathBuf>,
+    pub format: Format,
+    /// Wait for another process's lock instead of failing at once.
+    pub wait_for_lock: bool,
+}
+
+/// An export's output and checkpoint, checked, locked and ready.
+#[derive(Debug)]
+pub struct Opened {
+    pub sink: Sink,
+    pub checkpoint: Checkpoint,
+    _locks: Vec<Held>,
+}
+
+/// Opens what `source` writes to at `to`; see the module docs for the checks.
+pub async fn open(
+    source: &Source,
+    to: &Destination,
+    shutdown: &Shutdown,
+) -> Result<Opened, StateError> {
+    let mut locks = Vec::new();
+    let Some(out) = &to.out else {
+        if to.checkpoint.is_some() {
+            return Err(StateError::CheckpointWithoutFile);
+        }
+        return Ok(Opened {
+            sink: Sink::stdout(to.format),
+            checkpoint: Checkpoint::new(source.fingerprint()),
+            _locks: locks,
+        });
+    };
+    if let Some(checkpoint) = &to.checkpoint {
+        same_file_check(&[out.as_path(), checkpoint.as_path()])?;
+    }
+    let saved = match &to.checkpoint {
+        Some(path) => {
+            locks.push(lock::lock_checkpoint(path, to.wait_for_lock, shutdown).await?);
+            Checkpoint::load(path)?
+        }
+        None => None,
+    };
+    if let Some(saved) = &saved
+        && saved.source != source.fingerprint()
+    {
+        return Err(StateError::Foreign {
+            checkpoint: to.checkpoint.clone().unwrap_or_default(),
+            recorded: saved.source.clone(),
+        });
+    }
+    let recorded = saved.as_ref().map(|c| c.output_len);
+    let file = match open_output(out, recorded)? {
+        Some(file) => file,
+        None => create_output(out)?,
+    };
+    locks.push(lock::lock_output(&file, out, to.wait_for_lock, shutdown).await?);
+    let held = file
+        .metadata()
+        .map_err(|e| StateError::io("reading", out, e))?
+        .len();
+    let keep = recorded.unwrap_or(0);
+    if held < keep {
+        return Err(StateError::Inconsistent(format!(
+            "{} holds {held} bytes but the checkpoint recorded {keep}: it is not the file that \
+             export wrote; nothing was changed",
+            out.display()
+        )));
+    }
+    if to.checkpoint.is_some() && recorded.is_none() && held > 0 {
+        return Err(StateError::Inconsistent(format!(
+            "{} holds {held} bytes that no checkpoint accounts for (the checkpoint is new): \
+             move the file away, or give the checkpoint that export kept; nothing was changed",
+            out.display()
+        )));
+    }
+    // Every check passed: only now is the output cut back to what the checkpoint recorded
+    // (a page written but not recorded goes, and is written again).
+    let sink = Sink::file(file, out, to.format, keep)?;
+    let checkpoint = saved.unwrap_or_else(|| Checkpoint::new(source.fingerprint()));
+    Ok(Opened {
+        sink,
+        checkpoint,
+        _locks: locks,
+    })
+}
+
+/// The output as it is, for writing, or `None` when it does not exist and may be created:
+/// a checkpoint that recorded bytes in it needs the file.
+fn open_output(out: &Path, recorded: Option<u64>) -> Result<Option<File>, StateError> {
+    match OpenOptions::new().write(true).open(out) {
+        Ok(file) => Ok(Some(file)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match recorded {
+            Some(len) if len > 0 => Err(StateError::Inconsistent(format!(
+                "{} does not exist, but the checkpoint recorded {len} bytes written to it: \
+                 restore the file, or start over with a new checkpoint",
+                out.display()
+            ))),
+            _ => Ok(None),
+        },
+        Err(e) => Err(StateError::io("opening", out, e)),
+    }
+}
+
+fn create_output(out: &Path) -> Result<File, StateError> {
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StateError::io("creating", dir, e))?;
+    }
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(out)
+        .map_err(|e| StateError::io("creating", out, e))
+}
+
+/// What a path names, as a file: its device and inode where it exists, else its absolute
+/// path with `.` and `..` resolved and its directory's symlinks followed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FileId {
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+/// The file `path` names (see [`FileId`]).
+pub fn file_id(path: &Path) -> Result<FileId, StateError> {
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(path) {
+        use std::os::unix::fs::MetadataExt;
+        return Ok(FileId::Inode(meta.dev(), meta.ino()));
+    }
+    Ok(FileId::Path(resolved(path)))
+}
+
+/// `path` made absolute, with `.` and `..` resolved and symlinks followed as far as what
+/// exists allows.
+pub fn resolved(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let normal = normalize(&absolute);
+    match (normal.parent(), normal.file_name()) {
+        (Some(dir), Some(name)) => match dir.canonicalize() {
+            Ok(dir) => dir.join(name),
+            Err(_) => normal.clone(),
+        },
+        _ => normal.clone(),
+    }
+}
+
+/// `.` and `..` resolved lexically.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Refuses two of `paths` that name the same file.
+pub fn same_file_check(paths: &[&Path]) -> Result<(), StateError> {
+    let mut seen: Vec<(FileId, &Path)> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let id = file_id(path)?;
+        if let Some((_, first)) = seen.iter().find(|(other, _)| *other == id) {
+            return Err(StateError::Shared {
+                first: first.to_path_buf(),
+                second: path.to_path_buf(),
+            });
+        }
+        seen.push((id, path));
+    }
+    Ok(())
+}

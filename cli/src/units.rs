@@ -1,0 +1,84 @@
+//! The values people type: times, durations and rate budgets, read the same way from flags
+//! and from the config file.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveTime, Utc};
+use cloudflare_audit_logs::{RateLimit, TimeBound};
+
+/// Reads `--since`/`--before`: RFC 3339, or a date (midnight UTC where a time is needed).
+pub fn parse_time(text: &str) -> Result<TimeBound, String> {
+    text.parse::<TimeBound>().map_err(|e| {
+        format!("{text:?} is neither an RFC 3339 date-time nor a YYYY-MM-DD date: {e}")
+    })
+}
+
+/// A time bound as an exact moment (a date is its midnight, UTC).
+pub fn as_time(bound: TimeBound) -> DateTime<Utc> {
+    match bound {
+        TimeBound::DateTime(t) => t,
+        TimeBound::Date(d) => d.and_time(NaiveTime::MIN).and_utc(),
+    }
+}
+
+/// Reads a duration such as `500ms`, `30s`, `5m` or `1h`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration such as 30s or 5m"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(n)),
+        "s" | "" => Ok(Duration::from_secs(n)),
+        "m" => Ok(Duration::from_secs(n * 60)),
+        "h" => Ok(Duration::from_secs(n * 3600)),
+        _ => Err(format!("{text:?}: the unit must be ms, s, m or h")),
+    }
+}
+
+/// Reads a rate budget: `REQUESTS/DURATION` (`1200/5m`, Cloudflare's), or `none` for no
+/// pacing at all (`None`).
+pub fn parse_budget(text: &str) -> Result<Option<RateLimit>, String> {
+    if text == "none" {
+        return Ok(None);
+    }
+    let (requests, per) = text
+        .split_once('/')
+        .ok_or_else(|| format!("{text:?} is not a budget such as 1200/5m, or none"))?;
+    let requests: u32 = requests
+        .parse()
+        .map_err(|_| format!("{text:?}: {requests:?} is not a number of requests"))?;
+    RateLimit::new(requests, parse_duration(per)?)
+        .map(Some)
+        .map_err(|e| format!("{text:?}: {e}"))
+}
+
+/// A budget as `--budget` takes it: `None` for `none`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget(pub Option<RateLimit>);
+
+/// The budget the command keeps to unless told otherwise: Cloudflare's published one, 1200
+/// requests per five minutes per user.
+pub const DEFAULT_BUDGET: &str = "1200/5m";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budgets_read_as_requests_over_a_window_or_none() {
+        assert_eq!(parse_budget("none"), Ok(None));
+        assert_eq!(
+            parse_budget(DEFAULT_BUDGET),
+            Ok(Some(RateLimit::cloudflare()))
+        );
+        let limit = parse_budget("1000/5m").unwrap().unwrap();
+        assert_eq!(limit.interval(), Duration::from_millis(300));
+        for bad in ["1000", "0/5m", "x/5m", "10/5 min", "10/0s"] {
+            assert!(parse_budget(bad).is_err(), "{bad}");
+        }
+    }
+}
