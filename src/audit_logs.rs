@@ -8,8 +8,9 @@ use std::sync::Arc;
 use crate::generated::query::AuditLogsFilters;
 use crate::generated::types::AuditLog;
 use crate::numbered::{self, NumberedPage, Position};
+use crate::recent::id_fingerprint;
 use crate::validate::{check_identifier, check_per_page};
-use crate::walker::{Fetched, Run, Walk, id_fingerprint, run_methods};
+use crate::walker::{Fetched, Run, Walk, run_methods};
 use crate::{Client, Error, transport};
 
 /// How many pages of the account audit logs are in flight by default (see
@@ -137,7 +138,7 @@ impl Walk for AuditLogsRequest {
         Position::first(self.page.unwrap_or(1), self.query.before)
     }
 
-    fn filters(&self) -> serde_json::Value {
+    fn identity(&self) -> serde_json::Value {
         serde_json::json!({
             "account_id": self.account_id,
             "per_page": self.per_page,

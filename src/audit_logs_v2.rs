@@ -15,8 +15,9 @@ use crate::generated::query::{
     AccountAuditLogsV2Filters, AuditLogHistoryFilters, OrganizationAuditLogsV2Filters,
 };
 use crate::generated::types::{AuditLogV2, AuditLogV2Page, ProductCategory};
+use crate::recent::id_fingerprint;
 use crate::validate::{check_identifier, check_segment};
-use crate::walker::{Fetch, Fetched, Run, Walk, id_fingerprint, run_methods};
+use crate::walker::{Fetch, Fetched, Run, Walk, run_methods};
 use crate::{Client, Error, TimeBound, transport};
 
 /// The longest organization ID and entry ID the client sends (their form is undocumented).
@@ -129,7 +130,7 @@ macro_rules! v2_list {
                 Ok(self.cursor.clone())
             }
 
-            fn filters(&self) -> serde_json::Value {
+            fn identity(&self) -> serde_json::Value {
                 serde_json::json!({stringify!($owner): self.$owner, "limit": self.limit, "filters": self.query})
             }
 
@@ -311,7 +312,7 @@ impl Walk for AuditLogHistoryRequest {
         Ok(self.cursor.clone())
     }
 
-    fn filters(&self) -> serde_json::Value {
+    fn identity(&self) -> serde_json::Value {
         let (kind, id) = match &self.owner {
             HistoryOwner::Account(id) => ("account_id", id),
             HistoryOwner::Organization(id) => ("organization_id", id),

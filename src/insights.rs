@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use crate::generated::query::InsightsAuditLogFilters;
 use crate::generated::types::InsightAuditLog;
+use crate::recent::id_fingerprint;
 use crate::validate::{check_identifier, check_per_page};
-use crate::walker::{Fetch, Fetched, Run, Walk, id_fingerprint, run_methods};
+use crate::walker::{Fetch, Fetched, Run, Walk, run_methods};
 use crate::{Client, Error, transport};
 
 /// Whose insights audit log: an account's or one zone's. The two are separate endpoints.
@@ -125,7 +126,7 @@ impl Walk for InsightsAuditLogRequest {
         Ok(self.cursor.clone())
     }
 
-    fn filters(&self) -> serde_json::Value {
+    fn identity(&self) -> serde_json::Value {
         let (scope, id) = match &self.scope {
             InsightsScope::Account(id) => ("account_id", id),
             InsightsScope::Zone(id) => ("zone_id", id),

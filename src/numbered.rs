@@ -4,7 +4,7 @@
 use chrono::Utc;
 
 use crate::page::Position as TokenPosition;
-use crate::walker::{Fetch, Fetched, Resumable, count};
+use crate::walker::{Fetch, Fetched, Resumable};
 use crate::{Error, PaginationError, TimeBound};
 
 /// Where a fetch starts: a page of the run's time window.
@@ -155,4 +155,9 @@ fn fetched<T>(
         history_status: None,
         refused: None,
     })
+}
+
+/// A `result_info` count as an unsigned number; negative counts mean nothing.
+pub(crate) fn count(value: Option<i64>) -> Option<u64> {
+    value.and_then(|v| u64::try_from(v).ok())
 }

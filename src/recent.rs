@@ -74,6 +74,15 @@ impl<K: Hash + Eq> RecentEntries<K> {
     }
 }
 
+/// A 64-bit fingerprint of an entry ID, so that the run's memory of its recent pages neither copies IDs nor
+/// keeps them. It uses keyed SipHash, so two different IDs meet by chance one time in 2^64.
+pub(crate) fn id_fingerprint(id: &(impl Hash + ?Sized)) -> u64 {
+    use std::hash::BuildHasher;
+    use std::sync::LazyLock;
+    static KEYS: LazyLock<std::hash::RandomState> = LazyLock::new(std::hash::RandomState::new);
+    KEYS.hash_one(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,81 @@
+//! Where a run starts, and the resume tokens it hands out: a token names its listing and a
+//! stable digest of the filters and identifiers, so that it resumes only the run it came from.
+
+use std::hash::Hash;
+
+use crate::page::Position as TokenPosition;
+use crate::{Error, ResumeToken};
+
+use super::Walk;
+
+/// The stable digest of a listing's filters: FNV-1a (64 bits) of their JSON text, which
+/// serde writes with fields in declaration order, so equal filters give equal digests in
+/// every process and version.
+pub(crate) fn digest(filters: &serde_json::Value) -> String {
+    let text = filters.to_string();
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
+/// A position a resume token can carry.
+pub(crate) trait Resumable: Hash + Clone + PartialEq + Send + Sync + 'static {
+    /// The position as a token stores it.
+    fn to_token(&self) -> TokenPosition;
+    /// The position a token names (`None`: a token of the other kind).
+    fn from_token(token: &TokenPosition) -> Option<Self>;
+}
+
+/// A cursor position: the cursor of the page, none for the first page of a run.
+impl Resumable for Option<String> {
+    fn to_token(&self) -> TokenPosition {
+        TokenPosition::Cursor {
+            cursor: self.clone().unwrap_or_default(),
+        }
+    }
+
+    fn from_token(token: &TokenPosition) -> Option<Self> {
+        match token {
+            TokenPosition::Cursor { cursor } => Some(Some(cursor.clone())),
+            TokenPosition::Page { .. } => None,
+        }
+    }
+}
+
+pub(super) fn token<W: Walk>(walker: &W, at: &W::Position, digest: &str) -> ResumeToken {
+    ResumeToken {
+        position: at.to_token(),
+        listing: Some(walker.listing().to_owned()),
+        filters: Some(digest.to_owned()),
+    }
+}
+
+/// Checks the input and works out where a run starts: the caller's token, checked against
+/// this listing and its filters, or the listing's first position.
+pub(crate) fn start<W: Walk>(walker: &W, digest: &str) -> Result<W::Position, Error> {
+    walker.check()?;
+    let Some(token) = &walker.run().resume else {
+        return walker.first();
+    };
+    if let Some(listing) = token.listing.as_deref().filter(|l| *l != walker.listing()) {
+        return Err(Error::InvalidInput(format!(
+            "the resume token was made by the {listing} listing; this request is the {} listing",
+            walker.listing()
+        )));
+    }
+    if let Some(filters) = token.filters.as_deref().filter(|f| *f != digest) {
+        return Err(Error::InvalidInput(format!(
+            "the resume token was made with other filters or identifiers (digest {filters}) than \
+             this request's (digest {digest}: {})",
+            walker.identity()
+        )));
+    }
+    W::Position::from_token(&token.position).ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "the {} listing cannot resume from a {} token",
+            walker.listing(),
+            token.kind()
+        ))
+    })
+}

@@ -1,0 +1,206 @@
+//! A run's schedule: the first page alone, then up to [`Walk::in_flight`] pages fetched
+//! ahead, yielded strictly in order, with the loop guards and the run deadline.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::stream::{self, StreamExt};
+
+use crate::recent::{RecentEntries, id_fingerprint};
+use crate::{Error, Page, Pages, PaginationError, TimeoutKind};
+
+use super::resume::{digest, start, token};
+use super::task::Task;
+use super::{Fetch, Walk};
+
+/// Walks a listing from where [`start`] says, keeping up to [`Walk::in_flight`] pages on
+/// their way while the caller consumes earlier ones, and yielding pages strictly in order.
+///
+/// The first page is fetched alone; from it on, predictable positions (page numbers) are
+/// fetched ahead, never past the last page the server reports, and a page that ends the
+/// listing cancels those fetched ahead of it. A position the run already fetched (a cursor
+/// the server sent before), or a page past the caller's `max_pages`, ends the stream with
+/// [`Error::Pagination`] instead of looping or stopping silently. Only a hash of each
+/// position is kept, so memory stays small however long the run; at most `in_flight + 1`
+/// pages are held at once.
+pub(crate) fn walk<W: Walk>(walker: W) -> Pages<W::Entry> {
+    let digest = digest(&walker.identity());
+    let (next, error) = match start(&walker, &digest) {
+        Ok(at) => (Some(at), None),
+        Err(e) => (None, Some(e)),
+    };
+    let deadline = walker
+        .run()
+        .client
+        .run_timeout()
+        .map(|limit| (tokio::time::Instant::now() + limit, limit));
+    let walker_limit = walker.run().max_pages_without_progress;
+    let state = WalkState {
+        deadline,
+        digest,
+        walker: Arc::new(walker),
+        queue: VecDeque::new(),
+        next,
+        last: None,
+        error,
+        started: false,
+        committed: 0,
+        seen: HashSet::new(),
+        recent: RecentEntries::new(walker_limit),
+    };
+    let inner = stream::try_unfold(state, |mut state| async move {
+        state
+            .step()
+            .await
+            .map(|page| page.map(|page| (page, state)))
+    });
+    Pages {
+        inner: inner.boxed(),
+    }
+}
+
+/// A fetch under way and the position it fetches.
+type InFlight<W> = (
+    <W as Walk>::Position,
+    Task<Fetch<<W as Walk>::Entry, <W as Walk>::Position>>,
+);
+
+/// The state of one walk.
+struct WalkState<W: Walk> {
+    walker: Arc<W>,
+    /// Fetches under way, in page order.
+    queue: VecDeque<InFlight<W>>,
+    /// The next position to launch, when known.
+    next: Option<W::Position>,
+    /// The last position the server says exists.
+    last: Option<W::Position>,
+    /// An error to report once the pages before it are out.
+    error: Option<Error>,
+    /// Whether the first page has arrived (until then, nothing is fetched ahead).
+    started: bool,
+    /// Positions launched so far (for `max_pages`).
+    committed: u64,
+    seen: HashSet<u64>,
+    recent: RecentEntries<u64>,
+    /// When the run must end, and the limit that set it.
+    deadline: Option<(tokio::time::Instant, Duration)>,
+    /// The digest of the run's filters, for the tokens it hands out.
+    digest: String,
+}
+
+impl<W: Walk> WalkState<W> {
+    /// The next page in order, `None` at the end.
+    async fn step(&mut self) -> Result<Option<Page<W::Entry>>, Error> {
+        self.launch()?;
+        let Some((at, task)) = self.queue.pop_front() else {
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
+            return match (&self.next, self.walker.run().max_pages) {
+                // More pages follow, but none may be fetched.
+                (Some(_), Some(max)) => Err(Error::Pagination(PaginationError::PageLimit { max })),
+                _ => Ok(None),
+            };
+        };
+        let fetched = match self.deadline {
+            Some((at, limit)) => tokio::time::timeout_at(at, task).await.map_err(|_| {
+                self.queue.clear();
+                Error::Timeout {
+                    kind: TimeoutKind::Run,
+                    limit,
+                    attempts: 0,
+                }
+            })??,
+            None => task.await?,
+        };
+        if let Some(error) = fetched.refused {
+            let proven = self.last.as_ref().is_some_and(|last| W::proven(&at, last));
+            if !self.started || proven {
+                self.queue.clear();
+                return Err(error);
+            }
+            // Past the end of the listing: nothing more to fetch, nothing lost.
+            tracing::debug!(%error, "a page past the end was refused; the listing ends here");
+            self.queue.clear();
+            self.next = None;
+            return Ok(None);
+        }
+        self.started = true;
+        let next_token = fetched
+            .next
+            .as_ref()
+            .map(|at| token(&*self.walker, at, &self.digest));
+        if fetched.last.is_some() {
+            self.last = fetched.last;
+        }
+        match fetched.next {
+            // The listing ends here: whatever was fetched ahead is not needed.
+            None => {
+                self.queue.clear();
+                self.next = None;
+            }
+            Some(next) => {
+                let predicted = self
+                    .queue
+                    .front()
+                    .map(|(at, _)| at.clone())
+                    .or_else(|| self.next.clone());
+                if predicted.as_ref() != Some(&next) {
+                    // Not what was fetched ahead (or nothing was): follow the server.
+                    self.queue.clear();
+                    self.next = Some(next);
+                }
+            }
+        }
+        let filtered = self.recent.filter(fetched.entries, W::key);
+        let limit = self.walker.run().max_pages_without_progress;
+        if filtered.stalled >= limit.max(1) {
+            self.queue.clear();
+            return Err(Error::Pagination(PaginationError::NoProgress {
+                pages: filtered.stalled,
+            }));
+        }
+        let page = Page {
+            entries: filtered.fresh,
+            next: next_token,
+            total_count: fetched.total_count,
+            history_status: fetched.history_status,
+        };
+        // Start the next fetches before handing the page over, so they overlap its use.
+        if let Err(e) = self.launch() {
+            self.queue.clear();
+            self.error = Some(e);
+        }
+        Ok(Some(page))
+    }
+
+    /// Launches fetches up to the allowed number in flight (and never past `max_pages`).
+    fn launch(&mut self) -> Result<(), Error> {
+        let limit = if self.started {
+            self.walker.in_flight().max(1)
+        } else {
+            1
+        };
+        while self.queue.len() < limit {
+            if self
+                .walker
+                .run()
+                .max_pages
+                .is_some_and(|max| self.committed >= max)
+            {
+                // Fetch nothing past the caller's limit; `step` reports it if it is needed.
+                break;
+            }
+            let Some(at) = self.next.take() else { break };
+            if !self.seen.insert(id_fingerprint(&at)) {
+                return Err(Error::Pagination(PaginationError::RepeatedPosition));
+            }
+            self.committed += 1;
+            self.next = self.walker.predict(&at, self.last.as_ref());
+            let task = Task::spawn(self.walker.clone().fetch(at.clone()));
+            self.queue.push_back((at, task));
+        }
+        Ok(())
+    }
+}
