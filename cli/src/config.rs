@@ -33,7 +33,7 @@ use serde::Deserialize;
 
 use crate::exporter::Source;
 use crate::sink::Format;
-use crate::units::{parse_budget, parse_duration};
+use crate::units::{defaults, parse_budget, parse_duration};
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -78,11 +78,11 @@ pub struct Defaults {
 impl Default for Defaults {
     fn default() -> Self {
         Defaults {
-            per_page: 1000,
+            per_page: defaults::PER_PAGE,
             format: "jsonl".into(),
-            interval: "60s".into(),
-            overlap: "5m".into(),
-            lag: "0s".into(),
+            interval: defaults::INTERVAL.into(),
+            overlap: defaults::OVERLAP.into(),
+            lag: defaults::LAG.into(),
         }
     }
 }
@@ -193,17 +193,14 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
             }
             outputs.insert(path.clone());
         }
-        let format = match s.format.as_deref().unwrap_or(&d.format) {
-            "jsonl" => Format::Jsonl,
-            "csv" => Format::Csv,
-            "ocsf" => Format::Ocsf,
-            other => {
-                return Err(format!(
-                    "source {:?}: format {other:?} is not jsonl, csv or ocsf",
-                    s.name
-                ));
-            }
-        };
+        // The same names as `--format` (one list: the flag's value enum).
+        let format = s.format.as_deref().unwrap_or(&d.format);
+        let format = <Format as clap::ValueEnum>::from_str(format, false).map_err(|_| {
+            format!(
+                "source {:?}: format {format:?} is not jsonl, csv or ocsf",
+                s.name
+            )
+        })?;
         let source = source(s).map_err(|e| format!("source {:?}: {e}", s.name))?;
         sources.push(Planned {
             name: s.name.clone(),

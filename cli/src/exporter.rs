@@ -126,7 +126,8 @@ impl Settings {
         Settings {
             per_page,
             follow: None,
-            overlap: Duration::from_secs(300),
+            overlap: crate::units::parse_duration(crate::units::defaults::OVERLAP)
+                .unwrap_or(Duration::from_secs(300)),
             checkpoint,
             lag: Duration::ZERO,
             wait_for_lock: false,

@@ -130,14 +130,14 @@ struct Args {
     #[arg(long)]
     follow: bool,
     /// How long to wait between polls in follow mode (e.g. 30s, 5m).
-    #[arg(long, default_value = "60s", value_parser = units::parse_duration)]
+    #[arg(long, default_value = units::defaults::INTERVAL, value_parser = units::parse_duration)]
     interval: Duration,
     /// How far before the latest entry each later poll starts, for late arrivals.
-    #[arg(long, default_value = "5m", value_parser = units::parse_duration)]
+    #[arg(long, default_value = units::defaults::OVERLAP, value_parser = units::parse_duration)]
     overlap: Duration,
     /// End each listing this long before now (`before = now - lag`), so that entries that
     /// reach the log late are read on a later poll (e.g. 2m; default 0s: up to now).
-    #[arg(long, default_value = "0s", value_parser = units::parse_duration)]
+    #[arg(long, default_value = units::defaults::LAG, value_parser = units::parse_duration)]
     lag: Duration,
     /// No progress on standard error.
     #[arg(long, short)]
@@ -493,7 +493,10 @@ async fn run(args: Args) -> ExitCode {
         _ => None,
     };
     let settings = Settings {
-        per_page: args.per_page.unwrap_or(if args.demo { 50 } else { 1000 }),
+        per_page: args.per_page.unwrap_or(match args.demo {
+            true => units::defaults::DEMO_PER_PAGE,
+            false => units::defaults::PER_PAGE,
+        }),
         follow: args.follow.then_some(args.interval),
         overlap: args.overlap,
         checkpoint: args.checkpoint.clone(),

@@ -56,6 +56,20 @@ pub fn parse_budget(text: &str) -> Result<Option<RateLimit>, String> {
         .map_err(|e| format!("{text:?}: {e}"))
 }
 
+/// The defaults of flags and config alike, as they are typed.
+pub mod defaults {
+    /// Entries per page (Cloudflare's largest page).
+    pub const PER_PAGE: u64 = 1000;
+    /// Entries per page in the demo, so that it shows several pages.
+    pub const DEMO_PER_PAGE: u64 = 50;
+    /// Follow mode: the time between polls.
+    pub const INTERVAL: &str = "60s";
+    /// How far before the latest entry each later listing starts.
+    pub const OVERLAP: &str = "5m";
+    /// How far behind now each listing ends.
+    pub const LAG: &str = "0s";
+}
+
 /// A budget as `--budget` takes it: `None` for `none`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Budget(pub Option<RateLimit>);
