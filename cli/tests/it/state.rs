@@ -38,6 +38,13 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The run failed (exit code 1) and said `words`.
+fn refused(output: &Output, words: &str) {
+    let text = stderr(output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains(words), "{words:?} in\n{text}");
+}
+
 /// The entry IDs of a JSON Lines export; each must appear once.
 fn ids_once(path: &Path) -> usize {
     let text = std::fs::read_to_string(path).unwrap();
@@ -64,6 +71,11 @@ fn a_foreign_checkpoint_is_refused_before_the_output_is_touched() {
     let checkpoint = std::fs::read(dir.join("cp.json")).unwrap();
     let victim: String = (0..30).map(|i| format!("{{\"kept\": {i}}}\n")).collect();
     std::fs::write(dir.join("victim.jsonl"), &victim).unwrap();
+    let unchanged = || {
+        let now = std::fs::read_to_string(dir.join("victim.jsonl")).unwrap();
+        assert_eq!(now, victim, "the output is as it was");
+        assert_eq!(std::fs::read(dir.join("cp.json")).unwrap(), checkpoint);
+    };
 
     // Another log into another output, with the first export's checkpoint.
     let output = run(
@@ -78,17 +90,8 @@ fn a_foreign_checkpoint_is_refused_before_the_output_is_touched() {
             "cp.json",
         ],
     );
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("belongs to another export"),
-        "{}",
-        stderr(&output)
-    );
-    assert_eq!(
-        std::fs::read_to_string(dir.join("victim.jsonl")).unwrap(),
-        victim
-    );
-    assert_eq!(std::fs::read(dir.join("cp.json")).unwrap(), checkpoint);
+    refused(&output, "belongs to another export");
+    unchanged();
 
     // The same through a config file.
     let config = format!(
@@ -97,17 +100,8 @@ fn a_foreign_checkpoint_is_refused_before_the_output_is_touched() {
     );
     std::fs::write(dir.join("fleet.toml"), config).unwrap();
     let output = run(&dir, &["--config", "fleet.toml", "--demo", "--once"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("belongs to another export"),
-        "{}",
-        stderr(&output)
-    );
-    assert_eq!(
-        std::fs::read_to_string(dir.join("victim.jsonl")).unwrap(),
-        victim
-    );
-    assert_eq!(std::fs::read(dir.join("cp.json")).unwrap(), checkpoint);
+    refused(&output, "belongs to another export");
+    unchanged();
 }
 
 #[test]
@@ -126,12 +120,8 @@ fn one_process_writes_an_export_at_a_time() {
     // The same checkpoint and output: refused at once, naming the holder.
     let once = [&ACCOUNT_LOG[..], &files].concat();
     let output = run(&dir, &once);
-    assert_eq!(output.status.code(), Some(1));
-    let text = stderr(&output);
-    assert!(
-        text.contains("cp.json is in use by another export") && text.contains(&holder),
-        "{text}"
-    );
+    refused(&output, "cp.json is in use by another export");
+    refused(&output, &holder);
 
     // Another checkpoint, the same output: the output's own lock refuses it.
     let output = run(
@@ -142,16 +132,9 @@ fn one_process_writes_an_export_at_a_time() {
         ]
         .concat(),
     );
-    assert_eq!(output.status.code(), Some(1));
-    let text = stderr(&output);
-    assert!(
-        text.contains("o.jsonl is in use by another export"),
-        "{text}"
-    );
-    assert!(
-        text.contains(&holder),
-        "the holder is read from the OS's locks: {text}"
-    );
+    refused(&output, "o.jsonl is in use by another export");
+    // The holder is read from the OS's locks.
+    refused(&output, &holder);
     assert!(!dir.join("other.json").exists());
 
     // Asked to wait, a second export waits for the first, then goes on from its checkpoint.
@@ -220,12 +203,7 @@ fn outputs_and_checkpoints_are_compared_as_files() {
         ]
         .concat(),
     );
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("are the same file"),
-        "{}",
-        stderr(&output)
-    );
+    refused(&output, "are the same file");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -292,12 +270,7 @@ fn a_checkpoint_needs_an_output_file() {
         &dir,
         &[&ACCOUNT_LOG[..], &["--checkpoint", "cp.json"]].concat(),
     );
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("--checkpoint needs --out FILE"),
-        "{}",
-        stderr(&output)
-    );
+    refused(&output, "--checkpoint needs --out FILE");
     assert!(!dir.join("cp.json").exists() && !dir.join("cp.json.lock").exists());
 }
 
@@ -312,12 +285,7 @@ fn a_missing_output_is_an_error_and_is_not_created_again() {
     assert!(run(&dir, &args).status.success());
     std::fs::remove_file(dir.join("o.jsonl")).unwrap();
     let output = run(&dir, &args);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("o.jsonl does not exist"),
-        "{}",
-        stderr(&output)
-    );
+    refused(&output, "o.jsonl does not exist");
     assert!(!dir.join("o.jsonl").exists());
 
     // A new checkpoint beside an output that holds an earlier export: refused, not wiped.
@@ -328,12 +296,7 @@ fn a_missing_output_is_an_error_and_is_not_created_again() {
     ]
     .concat();
     let output = run(&dir, &fresh);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("no checkpoint accounts for"),
-        "{}",
-        stderr(&output)
-    );
+    refused(&output, "no checkpoint accounts for");
     assert_eq!(
         std::fs::read(dir.join("o.jsonl")).unwrap(),
         b"{\"earlier\": true}\n"
@@ -346,12 +309,7 @@ fn failures_name_the_file_and_leave_no_temporary_file() {
     #[cfg(target_os = "linux")]
     {
         let output = run(&dir, &[&ACCOUNT_LOG[..], &["--out", "/dev/full"]].concat());
-        assert_eq!(output.status.code(), Some(1));
-        assert!(
-            stderr(&output).contains("writing /dev/full"),
-            "{}",
-            stderr(&output)
-        );
+        refused(&output, "writing /dev/full");
     }
     // A checkpoint that cannot replace what is at its path.
     let blocked = dir.join("cp.json");
