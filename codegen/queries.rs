@@ -232,17 +232,22 @@ fn query_struct(request: &str, fields: &[Field], operations: &[(String, String)]
     out.push_str(&format!("}}\nimpl {filters} {{\n"));
     // The filters as data, for tools that build them from names (a command line, a config).
     out.push_str(
-        "/// Every filter: its field name here, its name on the wire, and its Rust type (`Vec<..>`\n\
-         /// for a filter that takes several values).\n\
-         pub const FIELDS: &'static [(&'static str, &'static str, &'static str)] = &[\n",
+        "/// Every filter: its field name here, its name on the wire, what a value is, and\n\
+         /// whether it takes several.\n\
+         pub const FIELDS: &'static [crate::FilterField] = &[\n",
     );
     for field in fields {
         let ty = optional(&field.ty);
         let inner = generic_argument(&ty, "Option").unwrap_or(ty);
-        let shown = inner.to_token_stream().to_string().replace(' ', "");
+        let (repeated, value) = match generic_argument(&inner, "Vec") {
+            Some(item) => (true, item),
+            None => (false, inner),
+        };
         out.push_str(&format!(
-            "({:?}, {:?}, {:?}),\n",
-            field.name, field.wire, shown
+            "crate::FilterField {{ name: {:?}, wire: {:?}, value: crate::FilterValue::{}, repeated: {repeated} }},\n",
+            field.name,
+            field.wire,
+            value_kind(&value)
         ));
     }
     out.push_str("];\n");
@@ -298,6 +303,24 @@ fn setter_impl(request: &str, fields: &[Field]) -> String {
 }
 
 /// `Option<T>` for a required parameter's `T`; an optional one's type as it is.
+/// What one value of a filter of type `ty` is (a `FilterValue` variant), from its last path
+/// segment: the integer and boolean types, the time types, and text for the rest (strings,
+/// open enums, which serde reads from their names).
+fn value_kind(ty: &syn::Type) -> &'static str {
+    let syn::Type::Path(path) = ty else {
+        return "Text";
+    };
+    let last = path.path.segments.last().map(|s| s.ident.to_string());
+    match last.as_deref() {
+        Some("i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "NonZeroU64") => {
+            "Integer"
+        }
+        Some("bool") => "Boolean",
+        Some("TimeBound" | "DateTime" | "NaiveDate") => "Time",
+        _ => "Text",
+    }
+}
+
 fn optional(ty: &syn::Type) -> syn::Type {
     if generic_argument(ty, "Option").is_some() {
         return ty.clone();

@@ -74,6 +74,7 @@ mod credentials;
 mod envelope;
 mod error;
 mod exchange;
+mod filter_field;
 pub mod generated;
 mod numbered;
 mod open_enums;
@@ -101,6 +102,7 @@ pub use credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN,
 pub use error::{
     ApiError, DecodeError, Error, PaginationError, RateLimited, TimeoutKind, TransportError,
 };
+pub use filter_field::{FilterField, FilterValue};
 pub use generated::query::{
     AccountAuditLogsV2Filters, AuditLogHistoryFilters, AuditLogsFilters, InsightsAuditLogFilters,
     OrganizationAuditLogsV2Filters,

@@ -30,7 +30,7 @@ use std::time::Duration;
 use clap::{Parser, ValueEnum};
 use cloudflare_audit_logs::{
     AccountAuditLogsV2Filters, AuditLogsFilters, Client, ClientBuilder, Credentials, Direction,
-    FieldChanged, InsightsAuditLogFilters, InsightsScope, Order, RateLimit,
+    FieldChanged, FilterValue, InsightsAuditLogFilters, InsightsScope, Order, RateLimit,
 };
 use exporter::{Settings, Shutdown, Source};
 use sink::Format;
@@ -161,19 +161,20 @@ struct Args {
 fn v2_flags() -> Vec<clap::Arg> {
     AccountAuditLogsV2Filters::FIELDS
         .iter()
-        .filter(|(_, _, ty)| ty.starts_with("::std::vec::Vec"))
-        .map(|(field, wire, _)| {
-            let flag = match wire.strip_suffix(".not") {
-                Some(base) => format!("v2-not-{}", base.replace('_', "-")),
-                None => format!("v2-{}", field.replace('_', "-")),
+        .filter(|field| field.repeated)
+        .map(|field| {
+            let subject = field.subject();
+            let (flag, help) = match field.negation() {
+                true => (
+                    format!("v2-not-{}", subject.replace('_', "-")),
+                    format!("Audit Logs v2: leave out entries with this `{subject}` (repeatable)"),
+                ),
+                false => (
+                    format!("v2-{}", field.name.replace('_', "-")),
+                    format!("Audit Logs v2: keep entries with this `{subject}` (repeatable)"),
+                ),
             };
-            let help = match wire.strip_suffix(".not") {
-                Some(base) => {
-                    format!("Audit Logs v2: leave out entries with this `{base}` (repeatable)")
-                }
-                None => format!("Audit Logs v2: keep entries with this `{wire}` (repeatable)"),
-            };
-            clap::Arg::new(format!("v2_{field}"))
+            clap::Arg::new(format!("v2_{}", field.name))
                 .long(flag)
                 .value_name("VALUE")
                 .action(clap::ArgAction::Append)
@@ -183,25 +184,25 @@ fn v2_flags() -> Vec<clap::Arg> {
         .collect()
 }
 
-/// The values given to the --v2-* flags, as the filters' JSON form (integers as numbers).
+/// The values given to the --v2-* flags, as the filters' JSON form (numbers as numbers).
 fn v2_filter_values(
     matches: &clap::ArgMatches,
 ) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     let mut map = serde_json::Map::new();
-    for (field, wire, ty) in AccountAuditLogsV2Filters::FIELDS {
-        let Ok(Some(values)) = matches.try_get_many::<String>(&format!("v2_{field}")) else {
+    for field in AccountAuditLogsV2Filters::FIELDS {
+        let Ok(Some(values)) = matches.try_get_many::<String>(&format!("v2_{}", field.name)) else {
             continue;
         };
         let values = values
-            .map(|v| match ty.contains("i64") {
-                true => v
+            .map(|v| match field.value {
+                FilterValue::Integer => v
                     .parse::<i64>()
                     .map(serde_json::Value::from)
-                    .map_err(|_| format!("`{wire}` takes whole numbers, not {v:?}")),
-                false => Ok(serde_json::Value::from(v.as_str())),
+                    .map_err(|_| format!("`{}` takes whole numbers, not {v:?}", field.wire)),
+                _ => Ok(serde_json::Value::from(v.as_str())),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        map.insert((*field).to_owned(), serde_json::Value::Array(values));
+        map.insert(field.name.to_owned(), serde_json::Value::Array(values));
     }
     Ok(map)
 }

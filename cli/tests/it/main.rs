@@ -2,6 +2,7 @@
 //! with the official Python SDK on it.
 
 mod export;
+mod flags;
 mod fleet;
 mod ocsf;
 mod parity;

@@ -1,0 +1,75 @@
+//! The Audit Logs v2 filter flags, built from the library's typed list of filters: one flag
+//! per filter and negation, values read by their kind, and the filters on the wire.
+
+use std::process::{Command, Stdio};
+
+use cloudflare_audit_logs::{AccountAuditLogsV2Filters, FilterValue};
+
+fn command(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cloudflare-audit-export"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_v2_filter_and_negation_has_a_flag() {
+    let help = String::from_utf8(command(&["--help"]).stdout).unwrap();
+    let repeated: Vec<_> = AccountAuditLogsV2Filters::FIELDS
+        .iter()
+        .filter(|f| f.repeated)
+        .collect();
+    assert!(repeated.len() >= 40, "{} filters", repeated.len());
+    for field in repeated {
+        let flag = match field.negation() {
+            true => format!("--v2-not-{} ", field.subject().replace('_', "-")),
+            false => format!("--v2-{} ", field.name.replace('_', "-")),
+        };
+        assert!(help.contains(&flag), "{flag} in\n{help}");
+    }
+}
+
+#[test]
+fn filter_flags_reach_the_server_and_numbers_are_checked() {
+    let dir = std::env::temp_dir().join(format!("cf-audit-flags-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("v2.jsonl");
+    let output = command(&[
+        "--demo",
+        "--v2",
+        "--account",
+        cloudflare_audit_logs_cli::demo::ACCOUNT,
+        "--v2-action-type",
+        "create",
+        "--v2-action-type",
+        "delete",
+        "--v2-not-actor-context",
+        "dash",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.lines().count() > 0);
+    for line in text.lines() {
+        let entry = &serde_json::from_str::<serde_json::Value>(line).unwrap()["entry"];
+        let action = entry["action"]["type"].as_str().unwrap();
+        assert!(["create", "delete"].contains(&action), "{line}");
+        assert_ne!(entry["actor"]["context"], "dash", "{line}");
+    }
+
+    let integer = AccountAuditLogsV2Filters::FIELDS
+        .iter()
+        .find(|f| f.value == FilterValue::Integer && f.repeated && !f.negation())
+        .expect("a filter that takes numbers");
+    let flag = format!("--v2-{}", integer.name.replace('_', "-"));
+    let output = command(&["--demo", "--v2", &flag, "two hundred"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("takes whole numbers"), "{stderr}");
+}

@@ -1,0 +1,54 @@
+//! [`FilterField`]: what each listing's filters type says of each of its filters
+//! (`<Name>Filters::FIELDS`, emitted from the spec), so that a program can offer every filter
+//! (as flags, form fields, config keys) without a list of its own.
+
+/// One filter of a listing, as the spec declares it.
+///
+/// ```
+/// use cloudflare_audit_logs::{AccountAuditLogsV2Filters, FilterValue};
+///
+/// let negation = AccountAuditLogsV2Filters::FIELDS
+///     .iter()
+///     .find(|f| f.wire == "action_type.not")
+///     .unwrap();
+/// assert_eq!(negation.name, "action_type_not");
+/// assert!(negation.repeated && negation.negation());
+/// assert_eq!(negation.value, FilterValue::Text);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FilterField {
+    /// The field's name in the filters type (and in its serde form).
+    pub name: &'static str,
+    /// The query parameter's name on the wire.
+    pub wire: &'static str,
+    /// What one value is.
+    pub value: FilterValue,
+    /// Whether the filter takes several values (sent as repeated keys).
+    pub repeated: bool,
+}
+
+impl FilterField {
+    /// Whether the filter leaves out what it names (its wire name ends in `.not`).
+    pub fn negation(&self) -> bool {
+        self.wire.ends_with(".not")
+    }
+
+    /// The wire name of what the filter names: `action_type` for `action_type.not`.
+    pub fn subject(&self) -> &'static str {
+        self.wire.strip_suffix(".not").unwrap_or(self.wire)
+    }
+}
+
+/// What one value of a filter is, as its serde form takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FilterValue {
+    /// A string (also a value of an open enum, or an identifier).
+    Text,
+    /// A whole number.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A moment or a date (RFC 3339).
+    Time,
+}
