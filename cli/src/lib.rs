@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod args;
 pub mod checkpoint;
 pub mod config;
 pub mod console;
