@@ -12,6 +12,7 @@ use cloudflare_audit_logs::{
 
 use crate::demo;
 use crate::exporter::Source;
+use crate::logs::Log;
 use crate::sink::Format;
 use crate::units;
 
@@ -37,7 +38,7 @@ pub struct Args {
     pub metrics: Option<PathBuf>,
     /// With --demo: which log (default: every log, one after the other).
     #[arg(long, value_enum, requires = "demo")]
-    pub log: Option<DemoLog>,
+    pub log: Option<Log>,
     /// Export the Security Center insights audit log (of --account or --zone).
     #[arg(long)]
     pub insights: bool,
@@ -47,8 +48,8 @@ pub struct Args {
     /// Export Audit Logs v2 (of --account or --organization); filter with the --v2-* flags.
     #[arg(long, conflicts_with = "insights")]
     pub v2: bool,
-    /// The organization ID (Audit Logs v2 only).
-    #[arg(long, requires = "v2", conflicts_with = "account")]
+    /// The organization ID (Audit Logs v2 only; with --demo, picks its organization).
+    #[arg(long, conflicts_with = "account")]
     pub organization: Option<String>,
     /// The account ID.
     #[arg(long, conflicts_with = "zone")]
@@ -206,15 +207,6 @@ fn v2_filters<F: serde::de::DeserializeOwned>(args: &Args) -> Result<F, String> 
         .map_err(|e| format!("Audit Logs v2 filters: {e}"))
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
-pub enum DemoLog {
-    Account,
-    Insights,
-    User,
-    V2,
-    V2Organization,
-}
-
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Sort {
     Asc,
@@ -291,32 +283,37 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
     if args.demo {
         let log = match (args.log, args.insights, args.user, args.v2) {
             (Some(log), ..) => Some(log),
-            (None, true, ..) => Some(DemoLog::Insights),
-            (None, _, true, _) => Some(DemoLog::User),
-            (None, _, _, true) if args.organization.is_some() => Some(DemoLog::V2Organization),
-            (None, _, _, true) => Some(DemoLog::V2),
+            (None, true, ..) => Some(Log::Insights),
+            (None, _, true, _) => Some(Log::User),
+            (None, _, _, true) => Some(Log::V2),
             _ => None,
         };
         if log.is_none() && (args.checkpoint.is_some() || args.follow || args.format == Format::Csv)
         {
-            return Err("--checkpoint, --follow and --format csv take one log: add --log account, insights, user, v2 or v2-organization".into());
+            return Err("--checkpoint, --follow and --format csv take one log: add --log account, insights, user or v2 (with --organization for an organization's)".into());
         }
+        let organization = args.organization.is_some();
+        // Every log of the demo, in this order; v2 of the account and of the organization.
         let all = [
-            DemoLog::Account,
-            DemoLog::Insights,
-            DemoLog::User,
-            DemoLog::V2,
-            DemoLog::V2Organization,
+            (Log::Account, false),
+            (Log::Insights, false),
+            (Log::User, false),
+            (Log::V2, false),
+            (Log::V2, true),
         ];
         return all
             .into_iter()
-            .filter(|l| log.is_none_or(|wanted| wanted == *l))
-            .map(|l| match l {
-                DemoLog::Account => Ok(account_log(demo::ACCOUNT)),
-                DemoLog::Insights => Ok(insights_log(InsightsScope::Zone(demo::ZONE.into()))),
-                DemoLog::User => Ok(user_log()),
-                DemoLog::V2 => v2_account(demo::ACCOUNT),
-                DemoLog::V2Organization => v2_organization(demo::ORGANIZATION),
+            .filter(|(l, of_organization)| match log {
+                None => true,
+                Some(Log::V2) => *l == Log::V2 && *of_organization == organization,
+                Some(wanted) => wanted == *l,
+            })
+            .map(|(l, of_organization)| match l {
+                Log::Account => Ok(account_log(demo::ACCOUNT)),
+                Log::Insights => Ok(insights_log(InsightsScope::Zone(demo::ZONE.into()))),
+                Log::User => Ok(user_log()),
+                Log::V2 if of_organization => v2_organization(demo::ORGANIZATION),
+                Log::V2 => v2_account(demo::ACCOUNT),
             })
             .collect();
     }

@@ -32,6 +32,7 @@ use cloudflare_audit_logs::{InsightsScope, RateLimit};
 use serde::Deserialize;
 
 use crate::exporter::Source;
+use crate::logs::Log;
 use crate::sink::Format;
 use crate::units::{defaults, parse_budget, parse_duration};
 
@@ -230,35 +231,36 @@ fn filters<F: serde::de::DeserializeOwned>(s: &SourceConfig) -> Result<F, String
 
 fn source(s: &SourceConfig) -> Result<Source, String> {
     let owner = (&s.account, &s.zone, &s.organization);
-    Ok(match (s.log.as_str(), owner) {
-        ("account", (Some(account), None, None)) => Source::Account {
+    Ok(match (Log::from_key(&s.log)?, owner) {
+        (Log::Account, (Some(account), None, None)) => Source::Account {
             account_id: account.clone(),
             filters: filters(s)?,
         },
-        ("user", (None, None, None)) => Source::User {
+        (Log::User, (None, None, None)) => Source::User {
             filters: filters(s)?,
         },
-        ("insights", (Some(account), None, None)) => Source::Insights {
+        (Log::Insights, (Some(account), None, None)) => Source::Insights {
             scope: InsightsScope::Account(account.clone()),
             filters: filters(s)?,
         },
-        ("insights", (None, Some(zone), None)) => Source::Insights {
+        (Log::Insights, (None, Some(zone), None)) => Source::Insights {
             scope: InsightsScope::Zone(zone.clone()),
             filters: filters(s)?,
         },
-        ("v2", (Some(account), None, None)) => Source::V2Account {
+        (Log::V2, (Some(account), None, None)) => Source::V2Account {
             account_id: account.clone(),
             filters: filters(s)?,
         },
-        ("v2", (None, None, Some(organization))) => Source::V2Organization {
+        (Log::V2, (None, None, Some(organization))) => Source::V2Organization {
             organization_id: organization.clone(),
             filters: filters(s)?,
         },
         (log, _) => {
             return Err(format!(
-                "log {log:?} with these owners is not an audit log: account takes `account`; \
-                 user takes none; insights takes `account` or `zone`; v2 takes `account` or \
-                 `organization`"
+                "log {:?} does not take these owners: account takes `account`; user takes \
+                 none; insights takes `account` or `zone`; v2 takes `account` or \
+                 `organization`",
+                log.key()
             ));
         }
     })

@@ -22,6 +22,7 @@ use futures::TryStreamExt;
 use tokio::sync::Notify;
 
 use crate::checkpoint::Checkpoint;
+use crate::logs::Log;
 use crate::records::Record;
 use crate::sink::Sink;
 
@@ -60,19 +61,29 @@ impl Source {
     /// `insights`, `user`, `v2`) and the account, zone or organization ID.
     pub fn origin(&self) -> serde_json::Value {
         use serde_json::json;
+        let log = self.log().key();
         match self {
-            Source::Account { account_id, .. } => {
-                json!({"log": "account", "account_id": account_id})
+            Source::Account { account_id, .. } | Source::V2Account { account_id, .. } => {
+                json!({"log": log, "account_id": account_id})
             }
             Source::Insights { scope, .. } => match scope {
-                InsightsScope::Account(id) => json!({"log": "insights", "account_id": id}),
-                InsightsScope::Zone(id) => json!({"log": "insights", "zone_id": id}),
+                InsightsScope::Account(id) => json!({"log": log, "account_id": id}),
+                InsightsScope::Zone(id) => json!({"log": log, "zone_id": id}),
             },
-            Source::User { .. } => json!({"log": "user"}),
-            Source::V2Account { account_id, .. } => json!({"log": "v2", "account_id": account_id}),
+            Source::User { .. } => json!({"log": log}),
             Source::V2Organization {
                 organization_id, ..
-            } => json!({"log": "v2", "organization_id": organization_id}),
+            } => json!({"log": log, "organization_id": organization_id}),
+        }
+    }
+
+    /// Which log this is.
+    pub fn log(&self) -> Log {
+        match self {
+            Source::Account { .. } => Log::Account,
+            Source::User { .. } => Log::User,
+            Source::Insights { .. } => Log::Insights,
+            Source::V2Account { .. } | Source::V2Organization { .. } => Log::V2,
         }
     }
 

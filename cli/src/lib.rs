@@ -11,6 +11,7 @@ pub mod demo;
 pub mod exporter;
 pub mod fleet;
 pub mod lock;
+pub mod logs;
 pub mod ocsf;
 pub mod records;
 pub mod sink;
