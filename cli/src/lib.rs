@@ -15,5 +15,6 @@ pub mod logs;
 pub mod ocsf;
 pub mod records;
 pub mod sink;
+pub mod source;
 pub mod state;
 pub mod units;
