@@ -70,6 +70,7 @@ mod audit_logs_v2;
 mod insights;
 
 mod client;
+mod client_builder;
 mod credentials;
 mod envelope;
 mod error;
@@ -94,8 +95,9 @@ pub use audit_logs_v2::{
     AccountAuditLogsV2Request, AuditLogHistoryRequest, OrganizationAuditLogsV2Request,
     ProductCategoriesRequest,
 };
-pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+pub use client::Client;
+pub use client_builder::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT, ENV_BASE_URL, http_client_builder,
 };
 pub use credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
