@@ -1,0 +1,270 @@
+//! The classifier: walks both documents side by side and names each change with its rule:
+//! operations and security here, parameters in [`parameters`], responses in [`responses`].
+
+mod parameters;
+mod responses;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::{Change, Severity};
+use crate::generator::REPLACEMENTS;
+use crate::spec::{escape, operations, resolve};
+
+use Severity::{Breaking, Info, Warning};
+
+/// Collects changes for one operation.
+struct Sink<'a> {
+    changes: &'a mut Vec<Change>,
+    operation: String,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, rule: &'static str, severity: Severity, pointer: &str, message: String) {
+        self.changes.push(Change {
+            rule,
+            severity,
+            operation: self.operation.clone(),
+            message,
+            pointer: pointer.to_owned(),
+        });
+    }
+}
+
+/// Every change from `base` to `head`.
+pub fn compare(base: &Value, head: &Value) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let old_ops: BTreeMap<(String, String), &Value> = operations(base)
+        .into_iter()
+        .map(|(m, p, op)| ((p, m), op))
+        .collect();
+    let new_ops: BTreeMap<(String, String), &Value> = operations(head)
+        .into_iter()
+        .map(|(m, p, op)| ((p, m), op))
+        .collect();
+
+    for ((path, method), old) in &old_ops {
+        let pointer = format!("/paths/{}/{method}", escape(path));
+        let mut sink = Sink {
+            changes: &mut changes,
+            operation: operation_name(method, path, old),
+        };
+        match new_ops.get(&(path.clone(), method.clone())) {
+            None => sink.push(
+                "api-removed-without-deprecation",
+                Breaking,
+                &pointer,
+                format!(
+                    "the operation is removed; its Rust method `{}()` disappears",
+                    op_id(old)
+                ),
+            ),
+            Some(new) => {
+                let sides = Sides { base, head };
+                sides.operation(&mut sink, &pointer, old, new);
+            }
+        }
+    }
+    for ((path, method), new) in &new_ops {
+        if !old_ops.contains_key(&(path.clone(), method.clone())) {
+            Sink {
+                changes: &mut changes,
+                operation: operation_name(method, path, new),
+            }
+            .push(
+                "endpoint-added",
+                Info,
+                &format!("/paths/{}/{method}", escape(path)),
+                format!("new operation; Rust method `{}()`", op_id(new)),
+            );
+        }
+    }
+
+    let version = |doc: &Value| doc.pointer("/info/version").cloned();
+    if changes.iter().any(|c| c.severity == Breaking) && version(base) == version(head) {
+        changes.push(Change {
+            rule: "api-version-not-bumped",
+            severity: Warning,
+            operation: String::new(),
+            message: format!(
+                "breaking changes, but info.version is still {}",
+                version(head).unwrap_or(Value::Null)
+            ),
+            pointer: "/info/version".into(),
+        });
+    }
+    changes
+}
+
+fn op_id(op: &Value) -> &str {
+    op.get("operationId").and_then(Value::as_str).unwrap_or("?")
+}
+
+fn operation_name(method: &str, path: &str, op: &Value) -> String {
+    format!("{} {path} ({})", method.to_uppercase(), op_id(op))
+}
+
+/// The two documents, for resolving references on either side.
+#[derive(Clone, Copy)]
+struct Sides<'a> {
+    base: &'a Value,
+    head: &'a Value,
+}
+
+impl<'a> Sides<'a> {
+    fn operation(&self, sink: &mut Sink, pointer: &str, old: &'a Value, new: &'a Value) {
+        if op_id(old) != op_id(new) {
+            sink.push(
+                "api-operation-id-removed",
+                Breaking,
+                &format!("{pointer}/operationId"),
+                format!(
+                    "operationId `{}` becomes `{}`: the Rust method is renamed",
+                    op_id(old),
+                    op_id(new)
+                ),
+            );
+        }
+        self.security(sink, pointer, old, new);
+        self.parameters(sink, pointer, old, new);
+        self.responses(sink, pointer, old, new);
+    }
+
+    fn security(&self, sink: &mut Sink, pointer: &str, old: &Value, new: &Value) {
+        let alternatives = |doc: &Value, op: &Value| -> BTreeSet<Vec<String>> {
+            let list = op.get("security").or_else(|| doc.get("security"));
+            list.and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_object)
+                .map(|req| req.keys().cloned().collect())
+                .collect()
+        };
+        let (before, after) = (alternatives(self.base, old), alternatives(self.head, new));
+        for gone in before.difference(&after) {
+            sink.push(
+                "api-security-removed",
+                Breaking,
+                &format!("{pointer}/security"),
+                format!(
+                    "callers authenticating with [{}] are no longer accepted",
+                    gone.join(" + ")
+                ),
+            );
+        }
+        for added in after.difference(&before) {
+            sink.push(
+                "api-security-added",
+                Info,
+                &format!("{pointer}/security"),
+                format!("[{}] is now also accepted", added.join(" + ")),
+            );
+        }
+    }
+}
+
+/// Whether a component schema is replaced by an open enum in the crate.
+fn is_open_enum(name: &str) -> bool {
+    REPLACEMENTS.iter().any(|(schema, _)| *schema == name)
+}
+
+fn ref_name(node: &Value) -> Option<String> {
+    node.get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.rsplit('/').next())
+        .map(str::to_owned)
+}
+
+fn is_required(param: &Value) -> bool {
+    param
+        .get("required")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// Every parameter of an operation (its path item's too), resolved, by `(in, name)`, with the
+/// pointer of the node that defines it.
+fn parameters<'a>(
+    doc: &'a Value,
+    op: &'a Value,
+    op_pointer: &str,
+) -> BTreeMap<(String, String), (String, &'a Value)> {
+    let mut out = BTreeMap::new();
+    let mut add = |list: Option<&'a Value>, base: String| {
+        for (i, node) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let at = match node.get("$ref").and_then(Value::as_str) {
+                Some(r) => r.trim_start_matches('#').to_owned(),
+                None => format!("{base}/parameters/{i}"),
+            };
+            if let Some(param) = resolve(doc, node) {
+                let key = |k: &str| {
+                    param
+                        .get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned()
+                };
+                out.insert((key("in"), key("name")), (at, param));
+            }
+        }
+    };
+    if let Some((item_pointer, _)) = op_pointer.rsplit_once('/') {
+        add(
+            doc.pointer(&format!("{item_pointer}/parameters")),
+            item_pointer.to_owned(),
+        );
+    }
+    add(op.get("parameters"), op_pointer.to_owned());
+    out
+}
+
+fn enum_values(schema: &Value) -> Option<BTreeSet<String>> {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(|values| values.iter().map(Value::to_string).collect())
+}
+
+/// A schema's type in words: `integer (int64)`, `array of string`, `one of [...]`, `any`.
+fn shape(doc: &Value, schema: &Value) -> String {
+    shape_at(doc, schema, 0)
+}
+
+fn shape_at(doc: &Value, schema: &Value, depth: usize) -> String {
+    let Some(schema) = resolve(doc, schema) else {
+        return "an unresolvable reference".into();
+    };
+    if depth > 8 {
+        return "…".into();
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(parts) = schema.get(key).and_then(Value::as_array) {
+            let parts: Vec<String> = parts.iter().map(|p| shape_at(doc, p, depth + 1)).collect();
+            return format!("{key} [{}]", parts.join(", "));
+        }
+    }
+    let kind = match schema.get("type").and_then(Value::as_str) {
+        Some(kind) => kind.to_owned(),
+        None if schema.get("properties").is_some() => "object".to_owned(),
+        None => return "any".into(),
+    };
+    // An integer without a format is generated as i64, so `int64` adds nothing to compare.
+    let format = schema
+        .get("format")
+        .and_then(Value::as_str)
+        .filter(|f| !(kind == "integer" && *f == "int64"));
+    let kind = match format {
+        Some(format) => format!("{kind} ({format})"),
+        None => kind,
+    };
+    match (kind.as_str(), schema.get("items")) {
+        ("array", Some(items)) => format!("array of {}", shape_at(doc, items, depth + 1)),
+        _ => kind,
+    }
+}

@@ -1,0 +1,212 @@
+//! Request parameters: presence, required-ness, types, enums, bounds, patterns, defaults.
+
+use serde_json::Value;
+
+use super::{Sides, Sink, enum_values, is_required, parameters, shape};
+use crate::spec::resolve;
+
+use super::Severity::{Breaking, Info, Warning};
+
+impl<'a> Sides<'a> {
+    pub(super) fn parameters(
+        &self,
+        sink: &mut Sink,
+        pointer: &str,
+        old: &'a Value,
+        new: &'a Value,
+    ) {
+        let before = parameters(self.base, old, pointer);
+        let after = parameters(self.head, new, pointer);
+        for (key, (at, param)) in &before {
+            let Some((new_at, new_param)) = after.get(key) else {
+                sink.push(
+                    "request-parameter-removed",
+                    Breaking,
+                    at,
+                    format!(
+                        "parameter `{}` ({}) is removed; its setter disappears",
+                        key.1, key.0
+                    ),
+                );
+                continue;
+            };
+            self.parameter(sink, new_at, &key.1, param, new_param);
+        }
+        for (key, (at, param)) in &after {
+            if before.contains_key(key) {
+                continue;
+            }
+            if is_required(param) {
+                sink.push(
+                    "new-required-request-parameter",
+                    Breaking,
+                    at,
+                    format!(
+                        "new required parameter `{}` ({}); calls without it fail",
+                        key.1, key.0
+                    ),
+                );
+            } else {
+                sink.push(
+                    "new-optional-request-parameter",
+                    Info,
+                    at,
+                    format!("new optional parameter `{}` ({})", key.1, key.0),
+                );
+            }
+        }
+    }
+
+    fn parameter(&self, sink: &mut Sink, at: &str, name: &str, old: &Value, new: &Value) {
+        match (is_required(old), is_required(new)) {
+            (false, true) => sink.push(
+                "request-parameter-became-required",
+                Breaking,
+                at,
+                format!("parameter `{name}` becomes required"),
+            ),
+            (true, false) => sink.push(
+                "request-parameter-became-optional",
+                Info,
+                at,
+                format!("parameter `{name}` becomes optional"),
+            ),
+            _ => {}
+        }
+        let (Some(old), Some(new)) = (
+            old.get("schema").and_then(|s| resolve(self.base, s)),
+            new.get("schema").and_then(|s| resolve(self.head, s)),
+        ) else {
+            return;
+        };
+        let at = format!("{at}/schema");
+        let (before, after) = (shape(self.base, old), shape(self.head, new));
+        if before != after {
+            sink.push(
+                "request-parameter-type-changed",
+                Breaking,
+                &at,
+                format!(
+                    "parameter `{name}` changes from {before} to {after}; its setter's type changes"
+                ),
+            );
+        }
+        match (enum_values(old), enum_values(new)) {
+            (None, Some(_)) => sink.push(
+                "request-parameter-became-enum",
+                Breaking,
+                &at,
+                format!("parameter `{name}` is restricted to a list of values"),
+            ),
+            (Some(before), Some(after)) => {
+                for value in before.difference(&after) {
+                    sink.push(
+                        "request-parameter-enum-value-removed",
+                        Breaking,
+                        &at,
+                        format!("parameter `{name}` no longer takes {value}; its Rust variant disappears"),
+                    );
+                }
+                for value in after.difference(&before) {
+                    sink.push(
+                        "request-parameter-enum-value-added",
+                        Warning,
+                        &at,
+                        format!(
+                            "parameter `{name}` now takes {value}; a new variant of a closed Rust enum \
+                             breaks exhaustive matches"
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+        let number = |s: &Value, key: &str| s.get(key).and_then(Value::as_f64);
+        let bounds: [(&str, &'static str, &'static str, bool); 4] = [
+            (
+                "maximum",
+                "request-parameter-max-decreased",
+                "request-parameter-max-increased",
+                true,
+            ),
+            (
+                "maxLength",
+                "request-parameter-max-length-decreased",
+                "request-parameter-max-length-increased",
+                true,
+            ),
+            (
+                "minimum",
+                "request-parameter-min-increased",
+                "request-parameter-min-decreased",
+                false,
+            ),
+            (
+                "minLength",
+                "request-parameter-min-length-increased",
+                "request-parameter-min-length-decreased",
+                false,
+            ),
+        ];
+        for (key, narrowed, widened, is_upper) in bounds {
+            let (before, after) = (number(old, key), number(new, key));
+            let narrows = match (before, after) {
+                (None, Some(_)) => Some(true),
+                (Some(_), None) => Some(false),
+                (Some(b), Some(a)) if a != b => Some(if is_upper { a < b } else { a > b }),
+                _ => None,
+            };
+            let show = |v: Option<f64>| v.map_or("none".to_owned(), |v| v.to_string());
+            match narrows {
+                Some(true) => sink.push(
+                    narrowed,
+                    Breaking,
+                    &at,
+                    format!(
+                        "parameter `{name}`: {key} {} → {}; values that were valid are refused",
+                        show(before),
+                        show(after)
+                    ),
+                ),
+                Some(false) => sink.push(
+                    widened,
+                    Info,
+                    &at,
+                    format!(
+                        "parameter `{name}`: {key} {} → {}",
+                        show(before),
+                        show(after)
+                    ),
+                ),
+                None => {}
+            }
+        }
+        match (old.get("pattern"), new.get("pattern")) {
+            (None, Some(p)) => sink.push(
+                "request-parameter-pattern-added",
+                Warning,
+                &at,
+                format!("parameter `{name}` must now match {p}"),
+            ),
+            (Some(a), Some(b)) if a != b => sink.push(
+                "request-parameter-pattern-changed",
+                Warning,
+                &at,
+                format!("parameter `{name}` must now match {b} instead of {a}"),
+            ),
+            _ => {}
+        }
+        if old.get("default") != new.get("default") {
+            sink.push(
+                "request-parameter-default-value-changed",
+                Warning,
+                &at,
+                format!(
+                    "parameter `{name}`: the default changes from {} to {}; callers who leave it unset get other results",
+                    old.get("default").unwrap_or(&Value::Null),
+                    new.get("default").unwrap_or(&Value::Null)
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! Responses: statuses, media types, and every field of a body, walked on both sides at once.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde_json::Value;
+
+use super::{Sides, Sink, enum_values, is_open_enum, ref_name, shape};
+use crate::spec::{escape, resolve};
+
+use super::Severity::{Breaking, Info, Warning};
+
+impl<'a> Sides<'a> {
+    pub(super) fn responses(&self, sink: &mut Sink, pointer: &str, old: &'a Value, new: &'a Value) {
+        let statuses = |op: &'a Value| -> BTreeMap<String, &'a Value> {
+            op.get("responses")
+                .and_then(Value::as_object)
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
+                .unwrap_or_default()
+        };
+        let (before, after) = (statuses(old), statuses(new));
+        for (status, old_response) in &before {
+            let at = format!("{pointer}/responses/{}", escape(status));
+            let success = status.starts_with('2');
+            let Some(new_response) = after.get(status) else {
+                if success {
+                    sink.push(
+                        "response-success-status-removed",
+                        Breaking,
+                        &at,
+                        format!("success status {status} is no longer sent; the method's return type changes"),
+                    );
+                } else {
+                    sink.push(
+                        "response-non-success-status-removed",
+                        Warning,
+                        &at,
+                        format!("error status {status} is no longer described; such answers lose their typed body"),
+                    );
+                }
+                continue;
+            };
+            let (Some(old_response), Some(new_response)) = (
+                resolve(self.base, old_response),
+                resolve(self.head, new_response),
+            ) else {
+                continue;
+            };
+            let media = |r: &'a Value| -> BTreeMap<String, &'a Value> {
+                r.get("content")
+                    .and_then(Value::as_object)
+                    .map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
+                    .unwrap_or_default()
+            };
+            let (old_media, new_media) = (media(old_response), media(new_response));
+            for (kind, old_content) in &old_media {
+                let media_at = format!("{at}/content/{}", escape(kind));
+                let Some(new_content) = new_media.get(kind) else {
+                    sink.push(
+                        "response-media-type-removed",
+                        Breaking,
+                        &media_at,
+                        format!("status {status} no longer answers with {kind}"),
+                    );
+                    continue;
+                };
+                if let (Some(a), Some(b)) = (old_content.get("schema"), new_content.get("schema")) {
+                    let mut walk = ResponseWalk {
+                        sides: *self,
+                        sink,
+                        seen: HashSet::new(),
+                    };
+                    walk.schema(&format!("{media_at}/schema"), "body", a, b, true, true);
+                }
+            }
+        }
+        for status in after.keys().filter(|s| !before.contains_key(*s)) {
+            let (rule, what) = if status.starts_with('2') {
+                ("response-success-status-added", "success")
+            } else {
+                ("response-non-success-status-added", "error")
+            };
+            sink.push(
+                rule,
+                Info,
+                &format!("{pointer}/responses/{}", escape(status)),
+                format!("new {what} status {status}"),
+            );
+        }
+    }
+}
+
+/// Walks a response schema on both sides at once.
+struct ResponseWalk<'s, 'a, 'b> {
+    sides: Sides<'a>,
+    sink: &'s mut Sink<'b>,
+    seen: HashSet<(String, String)>,
+}
+
+impl<'a> ResponseWalk<'_, 'a, '_> {
+    /// Compares the schema of one response field (`field` names it for messages).
+    fn schema(
+        &mut self,
+        at: &str,
+        field: &str,
+        old: &'a Value,
+        new: &'a Value,
+        was_required: bool,
+        is_required: bool,
+    ) {
+        let refs = (ref_name(old), ref_name(new));
+        if let (Some(a), Some(b)) = &refs
+            && !self.seen.insert((a.clone(), b.clone()))
+        {
+            return;
+        }
+        // Point at the node that defines the field: a referenced component, not the path to it.
+        let at = match new.get("$ref").and_then(Value::as_str) {
+            Some(target) => target.trim_start_matches('#').to_owned(),
+            None => at.to_owned(),
+        };
+        let at = at.as_str();
+        let (Some(old), Some(new)) = (resolve(self.sides.base, old), resolve(self.sides.head, new))
+        else {
+            return;
+        };
+        match (was_required, is_required) {
+            (true, false) => self.sink.push(
+                "response-property-became-optional",
+                Breaking,
+                at,
+                format!("`{field}` may now be absent; its Rust field becomes an `Option`"),
+            ),
+            (false, true) => self.sink.push(
+                "response-property-became-required",
+                Breaking,
+                at,
+                format!("`{field}` is now always sent; its Rust field loses its `Option`"),
+            ),
+            _ => {}
+        }
+        let nullable = |s: &Value| s.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+        match (nullable(old), nullable(new)) {
+            (false, true) => self.sink.push(
+                "response-property-became-nullable",
+                Breaking,
+                at,
+                format!("`{field}` may now be null"),
+            ),
+            (true, false) => self.sink.push(
+                "response-property-became-not-nullable",
+                Info,
+                at,
+                format!("`{field}` is no longer null"),
+            ),
+            _ => {}
+        }
+        // A named component is a named Rust type: moving between names, or between a name
+        // and an inline schema, changes the field's Rust type even where the wire agrees.
+        if refs.0 != refs.1 && field != "body" {
+            let name = |r: &Option<String>| {
+                r.clone()
+                    .map_or("an inline schema".to_owned(), |n| format!("`{n}`"))
+            };
+            self.sink.push(
+                "response-property-type-changed",
+                Breaking,
+                at,
+                format!(
+                    "`{field}` changes from {} to {}; its Rust type changes",
+                    name(&refs.0),
+                    name(&refs.1)
+                ),
+            );
+        }
+        let (before, after) = (shape(self.sides.base, old), shape(self.sides.head, new));
+        if before != after {
+            self.sink.push(
+                "response-property-type-changed",
+                Breaking,
+                at,
+                format!("`{field}` changes from {before} to {after}; its Rust type changes"),
+            );
+            return;
+        }
+        if let (Some(before), Some(after)) = (enum_values(old), enum_values(new)) {
+            let open = refs.1.as_deref().is_some_and(is_open_enum);
+            for value in after.difference(&before) {
+                let (severity, effect) = if open {
+                    (Info, "it decodes as `Unknown` until the enum learns it")
+                } else {
+                    (
+                        Breaking,
+                        "the closed Rust enum fails to decode it; make the enum open",
+                    )
+                };
+                self.sink.push(
+                    "response-property-enum-value-added",
+                    severity,
+                    at,
+                    format!("`{field}` may now be {value}: {effect}"),
+                );
+            }
+            for value in before.difference(&after) {
+                self.sink.push(
+                    "response-property-enum-value-removed",
+                    Breaking,
+                    at,
+                    format!("`{field}` is no longer {value}; its Rust variant disappears"),
+                );
+            }
+        }
+        if let (Some(a), Some(b)) = (old.get("items"), new.get("items")) {
+            self.schema(
+                &format!("{at}/items"),
+                &format!("{field}[]"),
+                a,
+                b,
+                true,
+                true,
+            );
+        }
+        let properties = |s: &'a Value| -> BTreeMap<String, &'a Value> {
+            s.get("properties")
+                .and_then(Value::as_object)
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
+                .unwrap_or_default()
+        };
+        let required = |s: &Value| -> BTreeSet<String> {
+            s.get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        };
+        let (old_props, new_props) = (properties(old), properties(new));
+        let (old_req, new_req) = (required(old), required(new));
+        let child = |name: &str| {
+            if field == "body" {
+                name.to_owned()
+            } else {
+                format!("{field}.{name}")
+            }
+        };
+        for (name, old_prop) in &old_props {
+            let prop_at = format!("{at}/properties/{}", escape(name));
+            match new_props.get(name) {
+                Some(new_prop) => self.schema(
+                    &prop_at,
+                    &child(name),
+                    old_prop,
+                    new_prop,
+                    old_req.contains(name),
+                    new_req.contains(name),
+                ),
+                None if old_req.contains(name) => self.sink.push(
+                    "response-required-property-removed",
+                    Breaking,
+                    &prop_at,
+                    format!("`{}` is removed; its Rust field disappears", child(name)),
+                ),
+                None => self.sink.push(
+                    "response-optional-property-removed",
+                    Breaking,
+                    &prop_at,
+                    format!("`{}` is removed; its Rust field disappears", child(name)),
+                ),
+            }
+        }
+        for name in new_props.keys().filter(|n| !old_props.contains_key(*n)) {
+            let prop_at = format!("{at}/properties/{}", escape(name));
+            let (rule, kind) = if new_req.contains(name) {
+                ("response-required-property-added", "required")
+            } else {
+                ("response-optional-property-added", "optional")
+            };
+            self.sink.push(
+                rule,
+                Info,
+                &prop_at,
+                format!("new {kind} field `{}`", child(name)),
+            );
+        }
+    }
+}
