@@ -112,4 +112,6 @@ fn merge(changes: Vec<Change>) -> Vec<Change> {
 }
 
 #[cfg(test)]
+mod naming_and_bounds_tests;
+#[cfg(test)]
 mod tests;

@@ -44,13 +44,34 @@ pub fn compare(base: &Value, head: &Value) -> Vec<Change> {
         .map(|(m, p, op)| ((p, m), op))
         .collect();
 
+    // An operation whose path differs only in its parameters' names is the same operation
+    // with renamed parameters (the same method, the setters renamed), not one removed and
+    // another added.
+    let mut matched = BTreeSet::new();
     for ((path, method), old) in &old_ops {
         let pointer = format!("/paths/{}/{method}", escape(path));
         let mut sink = Sink {
             changes: &mut changes,
             operation: operation_name(method, path, old),
         };
-        match new_ops.get(&(path.clone(), method.clone())) {
+        let same = new_ops.get_key_value(&(path.clone(), method.clone()));
+        let renamed = || {
+            new_ops.iter().find(|((p, m), _)| {
+                m == method
+                    && template(p) == template(path)
+                    && !old_ops.contains_key(&(p.clone(), m.clone()))
+            })
+        };
+        match same.or_else(renamed) {
+            None if deprecated(old) => sink.push(
+                "api-removed-after-deprecation",
+                Breaking,
+                &pointer,
+                format!(
+                    "the deprecated operation is removed; its Rust method `{}()` disappears",
+                    op_id(old)
+                ),
+            ),
             None => sink.push(
                 "api-removed-without-deprecation",
                 Breaking,
@@ -60,14 +81,29 @@ pub fn compare(base: &Value, head: &Value) -> Vec<Change> {
                     op_id(old)
                 ),
             ),
-            Some(new) => {
+            Some(((new_path, _), new)) => {
+                matched.insert((new_path.clone(), method.clone()));
+                let renames = path_renames(path, new_path);
+                for (before, after) in &renames {
+                    sink.push(
+                        "request-path-parameter-renamed",
+                        Breaking,
+                        &format!("/paths/{}", escape(new_path)),
+                        format!(
+                            "path parameter `{before}` is now `{after}`; its setter `.{before}()` \
+                             becomes `.{after}()` (the wire is unchanged)"
+                        ),
+                    );
+                }
                 let sides = Sides { base, head };
-                sides.operation(&mut sink, &pointer, old, new);
+                sides.operation(&mut sink, &pointer, old, new, &renames);
             }
         }
     }
     for ((path, method), new) in &new_ops {
-        if !old_ops.contains_key(&(path.clone(), method.clone())) {
+        if !old_ops.contains_key(&(path.clone(), method.clone()))
+            && !matched.contains(&(path.clone(), method.clone()))
+        {
             Sink {
                 changes: &mut changes,
                 operation: operation_name(method, path, new),
@@ -97,6 +133,48 @@ pub fn compare(base: &Value, head: &Value) -> Vec<Change> {
     changes
 }
 
+/// A path template with its parameters' names left out: `/accounts/{}/audit_logs`.
+fn template(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                out.push('{');
+            }
+            '}' => {
+                inside = false;
+                out.push('}');
+            }
+            _ if inside => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The path parameters whose names differ between two paths of one template, in order.
+fn path_renames(before: &str, after: &str) -> BTreeMap<String, String> {
+    let names = |path: &str| -> Vec<String> {
+        path.split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+            .collect()
+    };
+    names(before)
+        .into_iter()
+        .zip(names(after))
+        .filter(|(a, b)| a != b)
+        .collect()
+}
+
+fn deprecated(op: &Value) -> bool {
+    op.get("deprecated")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
 fn op_id(op: &Value) -> &str {
     op.get("operationId").and_then(Value::as_str).unwrap_or("?")
 }
@@ -113,7 +191,14 @@ struct Sides<'a> {
 }
 
 impl<'a> Sides<'a> {
-    fn operation(&self, sink: &mut Sink, pointer: &str, old: &'a Value, new: &'a Value) {
+    fn operation(
+        &self,
+        sink: &mut Sink,
+        pointer: &str,
+        old: &'a Value,
+        new: &'a Value,
+        renames: &BTreeMap<String, String>,
+    ) {
         if op_id(old) != op_id(new) {
             sink.push(
                 "api-operation-id-removed",
@@ -126,9 +211,61 @@ impl<'a> Sides<'a> {
                 ),
             );
         }
+        self.lifecycle(sink, pointer, old, new);
         self.security(sink, pointer, old, new);
-        self.parameters(sink, pointer, old, new);
+        self.parameters(sink, pointer, old, new, renames);
         self.responses(sink, pointer, old, new);
+    }
+
+    /// Deprecation, sunset, and the public request type the spec names.
+    fn lifecycle(&self, sink: &mut Sink, pointer: &str, old: &Value, new: &Value) {
+        match (deprecated(old), deprecated(new)) {
+            (false, true) => sink.push(
+                "api-deprecated",
+                Info,
+                &format!("{pointer}/deprecated"),
+                format!(
+                    "the operation is deprecated; `{}()` may go in a later version",
+                    op_id(new)
+                ),
+            ),
+            (true, false) => sink.push(
+                "api-deprecation-withdrawn",
+                Info,
+                &format!("{pointer}/deprecated"),
+                "the operation is no longer deprecated".into(),
+            ),
+            _ => {}
+        }
+        let text = |op: &Value, key: &str| op.get(key).and_then(Value::as_str).map(str::to_owned);
+        let sunset = (text(old, "x-sunset"), text(new, "x-sunset"));
+        if sunset.0 != sunset.1 {
+            let show = |s: &Option<String>| s.clone().unwrap_or_else(|| "none".into());
+            sink.push(
+                "api-sunset-changed",
+                Warning,
+                &format!("{pointer}/x-sunset"),
+                format!("the sunset date {} → {}", show(&sunset.0), show(&sunset.1)),
+            );
+        }
+        let request = (text(old, "x-request-type"), text(new, "x-request-type"));
+        if request.0 != request.1 {
+            let show = |s: &Option<String>| {
+                s.as_deref().map_or("none".to_owned(), |t| {
+                    format!("`{t}` (and `{}Filters`)", t.trim_end_matches("Request"))
+                })
+            };
+            sink.push(
+                "request-type-renamed",
+                Breaking,
+                &format!("{pointer}/x-request-type"),
+                format!(
+                    "the public request type {} becomes {}; code naming it stops compiling",
+                    show(&request.0),
+                    show(&request.1)
+                ),
+            );
+        }
     }
 
     fn security(&self, sink: &mut Sink, pointer: &str, old: &Value, new: &Value) {
@@ -164,9 +301,12 @@ impl<'a> Sides<'a> {
     }
 }
 
-/// Whether a component schema is replaced by an open enum in the crate.
-fn is_open_enum(name: &str) -> bool {
+/// Whether a component schema is replaced by an open enum in the crate: a hand-written type
+/// (`REPLACEMENTS`) whose schema lists values (`TimeBound`, say, is replaced but no enum).
+fn is_open_enum(doc: &Value, name: &str) -> bool {
+    let schema = doc.pointer(&format!("/components/schemas/{}", escape(name)));
     REPLACEMENTS.iter().any(|(schema, _)| *schema == name)
+        && schema.is_some_and(|s| s.get("enum").is_some())
 }
 
 fn ref_name(node: &Value) -> Option<String> {

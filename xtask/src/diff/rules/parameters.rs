@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 
-use super::{Sides, Sink, enum_values, is_required, parameters, shape};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Sides, Sink, enum_values, is_open_enum, is_required, parameters, ref_name, shape};
 use crate::spec::resolve;
 
 use super::Severity::{Breaking, Info, Warning};
@@ -14,9 +16,23 @@ impl<'a> Sides<'a> {
         pointer: &str,
         old: &'a Value,
         new: &'a Value,
+        renames: &BTreeMap<String, String>,
     ) {
         let before = parameters(self.base, old, pointer);
-        let after = parameters(self.head, new, pointer);
+        // A renamed path parameter is compared with what it was (its rename is reported).
+        let after: BTreeMap<_, _> = parameters(self.head, new, pointer)
+            .into_iter()
+            .map(|((kind, name), value)| {
+                let was = renames
+                    .iter()
+                    .find(|(_, n)| **n == name)
+                    .map(|(o, _)| o.clone());
+                match (kind.as_str(), was) {
+                    ("path", Some(was)) => ((kind, was), value),
+                    _ => ((kind, name), value),
+                }
+            })
+            .collect();
         for (key, (at, param)) in &before {
             let Some((new_at, new_param)) = after.get(key) else {
                 sink.push(
@@ -73,10 +89,11 @@ impl<'a> Sides<'a> {
             ),
             _ => {}
         }
-        let (Some(old), Some(new)) = (
-            old.get("schema").and_then(|s| resolve(self.base, s)),
-            new.get("schema").and_then(|s| resolve(self.head, s)),
-        ) else {
+        let (Some(raw_old), Some(raw_new)) = (old.get("schema"), new.get("schema")) else {
+            return;
+        };
+        let (Some(old), Some(new)) = (resolve(self.base, raw_old), resolve(self.head, raw_new))
+        else {
             return;
         };
         let at = format!("{at}/schema");
@@ -91,7 +108,11 @@ impl<'a> Sides<'a> {
                 ),
             );
         }
-        match (enum_values(old), enum_values(new)) {
+        // The values a value may take: the schema's own, or its items' (an array filter).
+        let (old_choices, _) = choices(self.base, raw_old);
+        let (new_choices, open) = choices(self.head, raw_new);
+        let open = open.is_some_and(|n| is_open_enum(self.head, &n));
+        match (old_choices, new_choices) {
             (None, Some(_)) => sink.push(
                 "request-parameter-became-enum",
                 Breaking,
@@ -100,29 +121,54 @@ impl<'a> Sides<'a> {
             ),
             (Some(before), Some(after)) => {
                 for value in before.difference(&after) {
+                    let effect = match open {
+                        true => {
+                            "callers that send it are refused (the hand-written open enum keeps its variant)"
+                        }
+                        false => "its Rust variant disappears",
+                    };
                     sink.push(
                         "request-parameter-enum-value-removed",
                         Breaking,
                         &at,
-                        format!("parameter `{name}` no longer takes {value}; its Rust variant disappears"),
+                        format!("parameter `{name}` no longer takes {value}; {effect}"),
                     );
                 }
                 for value in after.difference(&before) {
+                    let (severity, effect) = match open {
+                        true => (
+                            Info,
+                            "the open Rust enum sends it as a string until it learns it",
+                        ),
+                        false => (
+                            Warning,
+                            "a new variant of a closed Rust enum breaks exhaustive matches",
+                        ),
+                    };
                     sink.push(
                         "request-parameter-enum-value-added",
-                        Warning,
+                        severity,
                         &at,
-                        format!(
-                            "parameter `{name}` now takes {value}; a new variant of a closed Rust enum \
-                             breaks exhaustive matches"
-                        ),
+                        format!("parameter `{name}` now takes {value}; {effect}"),
                     );
                 }
             }
             _ => {}
         }
         let number = |s: &Value, key: &str| s.get(key).and_then(Value::as_f64);
-        let bounds: [(&str, &'static str, &'static str, bool); 4] = [
+        let bounds: [(&str, &'static str, &'static str, bool); 6] = [
+            (
+                "maxItems",
+                "request-parameter-max-items-decreased",
+                "request-parameter-max-items-increased",
+                true,
+            ),
+            (
+                "minItems",
+                "request-parameter-min-items-increased",
+                "request-parameter-min-items-decreased",
+                false,
+            ),
             (
                 "maximum",
                 "request-parameter-max-decreased",
@@ -209,4 +255,16 @@ impl<'a> Sides<'a> {
             );
         }
     }
+}
+
+/// The values a parameter's value may take, and the component that lists them: the schema's
+/// own enum, or its items' for an array filter.
+fn choices(doc: &Value, schema: &Value) -> (Option<BTreeSet<String>>, Option<String>) {
+    let resolved = resolve(doc, schema);
+    let node = match resolved.and_then(|s| s.get("items")) {
+        Some(items) => items,
+        None => schema,
+    };
+    let values = resolve(doc, node).and_then(enum_values);
+    (values, ref_name(node))
 }

@@ -182,8 +182,34 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
             );
             return;
         }
+        // A string with a length bound or a pattern is generated as a checked newtype, not a
+        // `String`: adding or removing one changes the Rust type; changing one changes what
+        // decodes.
+        for key in ["maxLength", "minLength", "pattern"] {
+            let (a, b) = (old.get(key), new.get(key));
+            if a == b {
+                continue;
+            }
+            let show = |v: Option<&Value>| v.map_or("none".to_owned(), Value::to_string);
+            let (severity, effect) = match (a, b) {
+                (Some(_), Some(_)) => (Warning, "the checked type decodes other values"),
+                _ => (
+                    Breaking,
+                    "its Rust type changes (a checked newtype or a plain String)",
+                ),
+            };
+            self.sink.push(
+                "response-property-constraint-changed",
+                severity,
+                at,
+                format!("`{field}`: {key} {} → {}; {effect}", show(a), show(b)),
+            );
+        }
         if let (Some(before), Some(after)) = (enum_values(old), enum_values(new)) {
-            let open = refs.1.as_deref().is_some_and(is_open_enum);
+            let open = refs
+                .1
+                .as_deref()
+                .is_some_and(|n| is_open_enum(self.sides.head, n));
             for value in after.difference(&before) {
                 let (severity, effect) = if open {
                     (Info, "it decodes as `Unknown` until the enum learns it")
@@ -201,11 +227,18 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
                 );
             }
             for value in before.difference(&after) {
+                let (severity, effect) = match open {
+                    true => (
+                        Info,
+                        "the hand-written open enum keeps its variant; nothing of the Rust API changes",
+                    ),
+                    false => (Breaking, "its Rust variant disappears"),
+                };
                 self.sink.push(
                     "response-property-enum-value-removed",
-                    Breaking,
+                    severity,
                     at,
-                    format!("`{field}` is no longer {value}; its Rust variant disappears"),
+                    format!("`{field}` is no longer {value}: {effect}"),
                 );
             }
         }

@@ -1,0 +1,148 @@
+//! Fixtures for the rules of names and lifecycles (renamed path parameters and request
+//! types, deprecation and sunset), of array bounds, of constrained response strings and of
+//! open enums behind request filters. One change a fixture, on the crate's own spec.
+
+use serde_json::json;
+
+use super::Severity;
+use super::tests::{ACCOUNT_OP, SCHEMAS, assert_rule, at, changes, classifies};
+
+const ACCOUNT_PATH: &str = "/accounts/{account_id}/audit_logs";
+
+#[test]
+fn a_renamed_path_parameter_is_one_change_not_a_removal_and_an_addition() {
+    let found = changes(
+        |_| {},
+        |d| {
+            let mut item = d["paths"][ACCOUNT_PATH].take();
+            d["paths"].as_object_mut().unwrap().remove(ACCOUNT_PATH);
+            item["get"]["parameters"][0]["name"] = json!("account");
+            d["paths"]["/accounts/{account}/audit_logs"] = item;
+        },
+    );
+    assert_rule(&found, "request-path-parameter-renamed", Severity::Breaking);
+    for not in [
+        "api-removed-without-deprecation",
+        "endpoint-added",
+        "request-parameter-removed",
+        "new-required-request-parameter",
+    ] {
+        assert!(found.iter().all(|c| c.rule != not), "{not} in {found:#?}");
+    }
+}
+
+#[test]
+fn deprecation_and_sunset_are_reported() {
+    classifies("api-deprecated", Severity::Info, |d| {
+        at(d, ACCOUNT_OP)["deprecated"] = json!(true);
+    });
+    classifies("api-sunset-changed", Severity::Warning, |d| {
+        at(d, ACCOUNT_OP)["x-sunset"] = json!("2027-06-30");
+    });
+    // Removing an operation that was deprecated is its own rule (still a break of the crate).
+    let found = changes(
+        |d| at(d, ACCOUNT_OP)["deprecated"] = json!(true),
+        |d| {
+            d["paths"].as_object_mut().unwrap().remove(ACCOUNT_PATH);
+        },
+    );
+    assert_rule(&found, "api-removed-after-deprecation", Severity::Breaking);
+    assert!(
+        found
+            .iter()
+            .all(|c| c.rule != "api-removed-without-deprecation")
+    );
+}
+
+#[test]
+fn a_renamed_request_type_is_a_break() {
+    let found = changes(
+        |_| {},
+        |d| at(d, ACCOUNT_OP)["x-request-type"] = json!("AccountAuditLogsRequest"),
+    );
+    assert_rule(&found, "request-type-renamed", Severity::Breaking);
+    let message = &found
+        .iter()
+        .find(|c| c.rule == "request-type-renamed")
+        .unwrap()
+        .message;
+    assert!(message.contains("`AuditLogsFilters`"), "{message}");
+}
+
+#[test]
+fn fewer_values_allowed_in_an_array_filter_is_a_break() {
+    let component = "/components/parameters/V2ActionType/schema";
+    classifies(
+        "request-parameter-max-items-decreased",
+        Severity::Breaking,
+        |d| at(d, component)["maxItems"] = json!(2),
+    );
+    assert_rule(
+        &changes(
+            |d| at(d, component)["maxItems"] = json!(5),
+            |d| at(d, component)["maxItems"] = json!(3),
+        ),
+        "request-parameter-max-items-decreased",
+        Severity::Breaking,
+    );
+    classifies(
+        "request-parameter-min-items-increased",
+        Severity::Breaking,
+        |d| at(d, component)["minItems"] = json!(1),
+    );
+}
+
+#[test]
+fn a_bound_on_a_response_string_changes_its_rust_type() {
+    let ray = format!("{SCHEMAS}/AuditLogV2Raw/properties/cf_ray_id");
+    assert_rule(
+        &changes(
+            |d| at(d, &ray)["maxLength"] = json!(32),
+            |d| {
+                at(d, &ray).as_object_mut().unwrap().remove("maxLength");
+            },
+        ),
+        "response-property-constraint-changed",
+        Severity::Breaking,
+    );
+    assert_rule(
+        &changes(
+            |d| at(d, &ray)["maxLength"] = json!(32),
+            |d| at(d, &ray)["maxLength"] = json!(64),
+        ),
+        "response-property-constraint-changed",
+        Severity::Warning,
+    );
+}
+
+#[test]
+fn an_open_enum_losing_a_value_is_reported_on_the_request_side_too() {
+    let found = changes(
+        |_| {},
+        |d| at(d, &format!("{SCHEMAS}/ActionType"))["enum"] = json!(["create", "delete", "update"]),
+    );
+    // Callers filtering on `view` are refused by the server: a break on the wire.
+    let request = found
+        .iter()
+        .find(|c| c.rule == "request-parameter-enum-value-removed" && c.operation.contains("GET"))
+        .unwrap_or_else(|| panic!("no request-side change in {found:#?}"));
+    assert_eq!(request.severity, Severity::Breaking);
+    assert!(
+        request.message.contains("open enum keeps its variant"),
+        "{}",
+        request.message
+    );
+    // The response side changes no Rust type: the enum is hand-written.
+    assert_rule(
+        &found,
+        "response-property-enum-value-removed",
+        Severity::Info,
+    );
+    assert!(
+        found
+            .iter()
+            .filter(|c| c.rule == "response-property-enum-value-removed")
+            .all(|c| !c.message.contains("disappears")),
+        "{found:#?}"
+    );
+}
