@@ -112,6 +112,6 @@ fn merge(changes: Vec<Change>) -> Vec<Change> {
 }
 
 #[cfg(test)]
-mod naming_and_bounds_tests;
+mod names_bounds_enums_tests;
 #[cfg(test)]
 mod tests;

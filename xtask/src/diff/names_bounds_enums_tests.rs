@@ -1,6 +1,6 @@
 //! Fixtures for the rules of names and lifecycles (renamed path parameters and request
-//! types, deprecation and sunset), of array bounds, of constrained response strings and of
-//! open enums behind request filters. One change a fixture, on the crate's own spec.
+//! types, deprecation and sunset), of bounds (array filters, response strings) and of enums
+//! (open and closed, in requests and responses). One change a fixture, on the crate's spec.
 
 use serde_json::json;
 
@@ -144,5 +144,41 @@ fn an_open_enum_losing_a_value_is_reported_on_the_request_side_too() {
             .filter(|c| c.rule == "response-property-enum-value-removed")
             .all(|c| !c.message.contains("disappears")),
         "{found:#?}"
+    );
+}
+
+#[test]
+fn response_enum_rules_know_which_enums_are_open() {
+    // ActorType is one of the crate's open enums: a new value decodes as Unknown.
+    classifies("response-property-enum-value-added", Severity::Info, |d| {
+        at(d, &format!("{SCHEMAS}/ActorType"))["enum"] =
+            json!(["user", "admin", "Cloudflare", "system"]);
+    });
+    // A closed enum in a response fails to decode a new value.
+    let resource_type = format!("{SCHEMAS}/AuditLogResource/properties/type");
+    assert_rule(
+        &changes(
+            |d| at(d, &resource_type)["enum"] = json!(["zone"]),
+            |d| at(d, &resource_type)["enum"] = json!(["zone", "account"]),
+        ),
+        "response-property-enum-value-added",
+        Severity::Breaking,
+    );
+    // An open enum is a hand-written type: a value the server stops sending changes nothing
+    // of the Rust API, so it is no break; a closed one loses its variant.
+    classifies(
+        "response-property-enum-value-removed",
+        Severity::Info,
+        |d| {
+            at(d, &format!("{SCHEMAS}/ChangedField"))["enum"] = json!(["status"]);
+        },
+    );
+    assert_rule(
+        &changes(
+            |d| at(d, &resource_type)["enum"] = json!(["zone", "account"]),
+            |d| at(d, &resource_type)["enum"] = json!(["zone"]),
+        ),
+        "response-property-enum-value-removed",
+        Severity::Breaking,
     );
 }
