@@ -46,6 +46,9 @@ pub async fn lock_checkpoint(
     wait: bool,
     shutdown: &Shutdown,
 ) -> Result<Held, StateError> {
+    if let Some(dir) = checkpoint.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StateError::io("creating", dir, e))?;
+    }
     let path = sidecar(&crate::state::resolved(checkpoint));
     let mut file = OpenOptions::new()
         .read(true)

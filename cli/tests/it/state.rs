@@ -264,6 +264,20 @@ fn retries_are_logged_as_warnings_without_a_terminal() {
 }
 
 #[test]
+fn a_checkpoint_in_a_new_directory_is_made_there() {
+    let dir = scratch("nested");
+    let args = [
+        &ACCOUNT_LOG[..],
+        &["--out", "out/o.jsonl", "--checkpoint", "state/cp.json"],
+    ]
+    .concat();
+    let output = run(&dir, &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.join("state/cp.json").exists());
+    assert_eq!(ids_once(&dir.join("out/o.jsonl")), 250);
+}
+
+#[test]
 fn a_checkpoint_needs_an_output_file() {
     let dir = scratch("stdout");
     let output = run(
