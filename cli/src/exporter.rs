@@ -46,8 +46,7 @@ impl Settings {
         Settings {
             per_page,
             follow: None,
-            overlap: crate::units::parse_duration(crate::units::defaults::OVERLAP)
-                .unwrap_or(Duration::from_secs(300)),
+            overlap: crate::units::defaults::overlap(),
             checkpoint,
             lag: Duration::ZERO,
             wait_for_lock: false,

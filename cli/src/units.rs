@@ -68,6 +68,12 @@ pub mod defaults {
     pub const OVERLAP: &str = "5m";
     /// How far behind now each listing ends.
     pub const LAG: &str = "0s";
+
+    /// [`OVERLAP`] as a duration.
+    pub fn overlap() -> std::time::Duration {
+        // A constant of this module; the test below reads every one.
+        super::parse_duration(OVERLAP).unwrap_or(std::time::Duration::from_secs(300))
+    }
 }
 
 /// A budget as `--budget` takes it: `None` for `none`.
@@ -81,6 +87,18 @@ pub const DEFAULT_BUDGET: &str = "1200/5m";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_defaults_read_as_what_they_say() {
+        for text in [defaults::INTERVAL, defaults::OVERLAP, defaults::LAG] {
+            assert!(parse_duration(text).is_ok(), "{text}");
+        }
+        assert_eq!(defaults::overlap(), Duration::from_secs(300));
+        assert_eq!(
+            parse_budget(DEFAULT_BUDGET),
+            Ok(Some(RateLimit::cloudflare()))
+        );
+    }
 
     #[test]
     fn budgets_read_as_requests_over_a_window_or_none() {
