@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::Severity;
-use super::tests::{ACCOUNT_OP, SCHEMAS, assert_rule, at, changes, classifies};
+use super::tests::{ACCOUNT_OP, SCHEMAS, assert_rule, at, changes, classifies, param};
 
 const ACCOUNT_PATH: &str = "/accounts/{account_id}/audit_logs";
 
@@ -67,6 +67,51 @@ fn a_renamed_request_type_is_a_break() {
         .unwrap()
         .message;
     assert!(message.contains("`AuditLogsFilters`"), "{message}");
+}
+
+#[test]
+fn parameter_bound_rules() {
+    classifies("request-parameter-max-decreased", Severity::Breaking, |d| {
+        param(d, "per_page")["schema"]["maximum"] = json!(500);
+    });
+    classifies("request-parameter-max-increased", Severity::Info, |d| {
+        param(d, "per_page")["schema"]["maximum"] = json!(5000);
+    });
+    classifies("request-parameter-min-increased", Severity::Breaking, |d| {
+        param(d, "page")["schema"]["minimum"] = json!(2);
+    });
+    classifies("request-parameter-min-decreased", Severity::Info, |d| {
+        param(d, "per_page")["schema"]["minimum"] = json!(0);
+    });
+    classifies(
+        "request-parameter-max-length-decreased",
+        Severity::Breaking,
+        |d| {
+            at(d, &format!("{SCHEMAS}/Identifier"))["maxLength"] = json!(16);
+        },
+    );
+    classifies(
+        "request-parameter-max-length-increased",
+        Severity::Info,
+        |d| {
+            at(d, &format!("{SCHEMAS}/Identifier"))["maxLength"] = json!(64);
+        },
+    );
+    classifies(
+        "request-parameter-min-length-increased",
+        Severity::Breaking,
+        |d| {
+            at(d, &format!("{SCHEMAS}/Identifier"))["minLength"] = json!(32);
+        },
+    );
+    assert_rule(
+        &changes(
+            |d| at(d, &format!("{SCHEMAS}/Identifier"))["minLength"] = json!(32),
+            |d| at(d, &format!("{SCHEMAS}/Identifier"))["minLength"] = json!(1),
+        ),
+        "request-parameter-min-length-decreased",
+        Severity::Info,
+    );
 }
 
 #[test]
