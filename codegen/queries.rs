@@ -15,7 +15,7 @@
 //!
 //! Parameters marked `x-paging: true` (a page number, a cursor, a page size) say where a page
 //! starts or how large it is; the request type sets them with its own checks, so they are
-//! left out. Parameters marked `x-setter: false` get a field but no
+//! not filters: each gets a `maybe_<name>(Option<T>)` method on the operation's builder. Parameters marked `x-setter: false` get a field but no
 //! generated setter (the hand-written layer sets them, with checks, or not at all).
 
 use std::collections::BTreeMap;
@@ -26,7 +26,13 @@ use super::CodegenError;
 
 /// One query parameter as the generated code sees it.
 struct Field {
+    /// The filter's one name: the field here, its setter, and its key in a config (a
+    /// negation `action_type.not` is `not_action_type`).
     name: String,
+    /// Progenitor's name for it (the builder's method, and the serde name, which resume
+    /// token digests are computed from).
+    builder: String,
+    required: bool,
     wire: String,
     description: String,
     /// The builder's value type (`Option<T>` for an optional parameter).
@@ -41,10 +47,17 @@ struct Request {
     operations: Vec<(String, String)>,
 }
 
+/// The paging parameters of one operation's builder (`x-paging: true`).
+struct Paging {
+    builder: String,
+    fields: Vec<Field>,
+}
+
 /// The `query` module and the setters, as Rust source.
 pub fn generate(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<String, CodegenError> {
     let builders = builder_fields(file);
     let mut requests: BTreeMap<String, Request> = BTreeMap::new();
+    let mut paging = Vec::new();
     for (_, item) in &spec.paths.paths {
         let Some(item) = item.as_item() else { continue };
         for (_, operation) in item.iter() {
@@ -63,7 +76,11 @@ pub fn generate(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<String, C
                     "no generated builder {builder} for operation {id}"
                 )));
             };
-            let fields = query_fields(spec, item, operation, types)?;
+            let (fields, paged) = query_fields(spec, item, operation, types)?;
+            paging.push(Paging {
+                builder: builder.clone(),
+                fields: paged,
+            });
             let entry = requests.entry(request.to_owned()).or_default();
             if entry.operations.is_empty() {
                 entry.fields = fields;
@@ -85,6 +102,9 @@ pub fn generate(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<String, C
         setters.push_str(&setter_impl(request, fields));
     }
     module.push_str("}\n");
+    for paging in &paging {
+        setters.push_str(&paging_impl(paging));
+    }
     let code = format!("{module}{setters}");
     let parsed = syn::parse_file(&code).map_err(|e| CodegenError::Format(e.to_string()))?;
     Ok(prettyplease::unparse(&parsed))
@@ -138,14 +158,16 @@ fn generic_argument(ty: &syn::Type, name: &str) -> Option<syn::Type> {
     })
 }
 
-/// The query parameters of one operation (path-level ones first), in the builder's terms.
+/// The query parameters of one operation (path-level ones first), in the builder's terms:
+/// the filters, then the paging parameters.
 fn query_fields(
     spec: &openapiv3::OpenAPI,
     item: &openapiv3::PathItem,
     operation: &openapiv3::Operation,
     types: &BTreeMap<String, syn::Type>,
-) -> Result<Vec<Field>, CodegenError> {
+) -> Result<(Vec<Field>, Vec<Field>), CodegenError> {
     let mut fields = Vec::new();
+    let mut paging = Vec::new();
     for reference in item.parameters.iter().chain(&operation.parameters) {
         let parameter = match reference {
             openapiv3::ReferenceOr::Item(p) => p,
@@ -169,9 +191,6 @@ fn query_fields(
             continue;
         };
         let flag = |key: &str| parameter_data.extensions.get(key).and_then(|v| v.as_bool());
-        if flag("x-paging") == Some(true) {
-            continue;
-        }
         let name = field_name(&parameter_data.name);
         let Some(ty) = types.get(&name) else {
             return Err(CodegenError::Generator(format!(
@@ -179,8 +198,26 @@ fn query_fields(
                 parameter_data.name
             )));
         };
-        fields.push(Field {
-            name,
+        let setter = flag("x-setter") != Some(false);
+        // A time the caller sets is a `TimeBound` on every listing; where the parameter takes
+        // only date-times, a date goes out as its midnight in UTC (`From<TimeBound>`).
+        let inner = generic_argument(ty, "Option").unwrap_or_else(|| ty.clone());
+        let ty = match (setter, last_segment(&inner).as_deref()) {
+            (true, Some("DateTime")) => syn::parse_quote!(::std::option::Option<crate::TimeBound>),
+            _ => ty.clone(),
+        };
+        let kind = match flag("x-paging") {
+            Some(true) => &mut paging,
+            _ => &mut fields,
+        };
+        let own = match parameter_data.name.strip_suffix(".not") {
+            Some(base) => format!("not_{}", field_name(base)),
+            None => name.clone(),
+        };
+        kind.push(Field {
+            name: own,
+            builder: name,
+            required: parameter_data.required,
             wire: parameter_data.name.clone(),
             description: parameter_data
                 .description
@@ -189,19 +226,42 @@ fn query_fields(
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" "),
-            ty: ty.clone(),
-            setter: flag("x-setter") != Some(false),
+            ty,
+            setter,
         });
     }
-    fields.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(fields)
+    // In progenitor's names' order, the order serde writes them in for the digest.
+    fields.sort_by(|a, b| a.builder.cmp(&b.builder));
+    Ok((fields, paging))
+}
+
+/// A `maybe_<parameter>` method on an operation's builder for each paging parameter: sets it
+/// when the value is `Some`, so that the hand-written layer passes its optional page size or
+/// cursor straight through.
+fn paging_impl(paging: &Paging) -> String {
+    let mut out = format!("impl<'a> builder::{}<'a> {{\n", paging.builder);
+    for field in &paging.fields {
+        let value = optional(&field.ty);
+        let value = generic_argument(&value, "Option").unwrap_or(value);
+        out.push_str(&format!(
+            "/// Sets `{0}` when `value` is `Some`.\n\
+             pub(crate) fn maybe_{1}<V: ::std::convert::TryInto<{2}>>(self, value: ::std::option::Option<V>) -> Self {{\n\
+             match value {{ ::std::option::Option::Some(value) => self.{1}(value), \
+             ::std::option::Option::None => self }}\n}}\n",
+            field.wire,
+            field.name,
+            value.to_token_stream()
+        ));
+    }
+    out.push_str("}\n");
+    out
 }
 
 /// What two operations must agree on to share a request type.
 fn signature(fields: &[Field]) -> Vec<(String, String)> {
     fields
         .iter()
-        .map(|f| (f.name.clone(), f.ty.to_token_stream().to_string()))
+        .map(|f| (f.builder.clone(), f.ty.to_token_stream().to_string()))
         .collect()
 }
 
@@ -224,16 +284,20 @@ fn query_struct(request: &str, fields: &[Field], operations: &[(String, String)]
     );
     for field in fields {
         let ty = optional(&field.ty).to_token_stream().to_string();
+        let rename = match field.name == field.builder {
+            true => String::new(),
+            false => format!("rename = {:?}, alias = {:?}, ", field.builder, field.name),
+        };
         out.push_str(&format!(
-            "/// {} (`{}`)\n#[serde(skip_serializing_if = \"Option::is_none\")]\npub {}: {ty},\n",
+            "/// {} (`{}`)\n#[serde({rename}skip_serializing_if = \"Option::is_none\")]\npub {}: {ty},\n",
             field.description, field.wire, field.name
         ));
     }
     out.push_str(&format!("}}\nimpl {filters} {{\n"));
     // The filters as data, for tools that build them from names (a command line, a config).
     out.push_str(
-        "/// Every filter: its field name here, its name on the wire, what a value is, and\n\
-         /// whether it takes several.\n\
+        "/// Every filter: its name (field, setter and config key), its name on the wire, what a\n\
+         /// value is, whether it takes several, and whether the API requires it.\n\
          pub const FIELDS: &'static [crate::FilterField] = &[\n",
     );
     for field in fields {
@@ -244,10 +308,11 @@ fn query_struct(request: &str, fields: &[Field], operations: &[(String, String)]
             None => (false, inner),
         };
         out.push_str(&format!(
-            "crate::FilterField {{ name: {:?}, wire: {:?}, value: crate::FilterValue::{}, repeated: {repeated} }},\n",
+            "crate::FilterField {{ name: {:?}, wire: {:?}, value: crate::FilterValue::{}, repeated: {repeated}, required: {} }},\n",
             field.name,
             field.wire,
-            value_kind(&value)
+            value_kind(&value),
+            field.required
         ));
     }
     out.push_str("];\n");
@@ -259,13 +324,16 @@ fn query_struct(request: &str, fields: &[Field], operations: &[(String, String)]
         ));
         for field in fields {
             out.push_str(&format!(
-                "if let Some(value) = &self.{0} {{ builder = builder.{0}(value.clone()); }}\n",
-                field.name
+                "if let Some(value) = &self.{} {{ builder = builder.{}(value.clone()); }}\n",
+                field.name, field.builder
             ));
         }
         out.push_str("builder\n}\n");
     }
-    out.push_str("}\n");
+    out.push_str(&format!(
+        "}}\nimpl crate::Filters for {filters} {{\n\
+         const FIELDS: &'static [crate::FilterField] = {filters}::FIELDS;\n}}\n"
+    ));
     out
 }
 
@@ -276,24 +344,18 @@ fn setter_impl(request: &str, fields: &[Field]) -> String {
         let value = generic_argument(&value, "Option").unwrap_or(value);
         let (wire, doc) = (&field.wire, &field.description);
         let name = &field.name;
-        // A negation (`action_type.not`) reads as `.not_action_type(..)`.
-        let setter = match wire.strip_suffix(".not") {
-            Some(base) => format!("not_{}", field_name(base)),
-            None => name.clone(),
-        };
+        let setter = name;
         match generic_argument(&value, "Vec") {
             Some(item) => out.push_str(&format!(
                 "/// {doc} (`{wire}`; each call adds a value, sent as one more `{wire}=`)\n\
-                 pub fn {setter}(mut self, value: impl ::std::convert::Into<{}>) -> Self {{\n\
-                 self.query.{name}.get_or_insert_with(::std::vec::Vec::new).push(value.into());\n\
-                 self\n}}\n",
+                 pub fn {setter}(self, value: impl ::std::convert::Into<{}>) -> Self {{\n\
+                 self.with_filters(|filters| filters.{name}.get_or_insert_with(::std::vec::Vec::new).push(value.into()))\n}}\n",
                 item.to_token_stream()
             )),
             None => out.push_str(&format!(
                 "/// {doc} (`{wire}`)\n\
-                 pub fn {setter}(mut self, value: impl ::std::convert::Into<{}>) -> Self {{\n\
-                 self.query.{name} = ::std::option::Option::Some(value.into());\n\
-                 self\n}}\n",
+                 pub fn {setter}(self, value: impl ::std::convert::Into<{}>) -> Self {{\n\
+                 self.with_filters(|filters| filters.{name} = ::std::option::Option::Some(value.into()))\n}}\n",
                 value.to_token_stream()
             )),
         }
@@ -302,16 +364,19 @@ fn setter_impl(request: &str, fields: &[Field]) -> String {
     out
 }
 
-/// `Option<T>` for a required parameter's `T`; an optional one's type as it is.
+/// The last path segment of a type (`DateTime` of `chrono::DateTime<Utc>`).
+fn last_segment(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    path.path.segments.last().map(|s| s.ident.to_string())
+}
+
 /// What one value of a filter of type `ty` is (a `FilterValue` variant), from its last path
 /// segment: the integer and boolean types, the time types, and text for the rest (strings,
 /// open enums, which serde reads from their names).
 fn value_kind(ty: &syn::Type) -> &'static str {
-    let syn::Type::Path(path) = ty else {
-        return "Text";
-    };
-    let last = path.path.segments.last().map(|s| s.ident.to_string());
-    match last.as_deref() {
+    match last_segment(ty).as_deref() {
         Some("i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "NonZeroU64") => {
             "Integer"
         }
@@ -321,6 +386,7 @@ fn value_kind(ty: &syn::Type) -> &'static str {
     }
 }
 
+/// `Option<T>` for a required parameter's `T`; an optional one's type as it is.
 fn optional(ty: &syn::Type) -> syn::Type {
     if generic_argument(ty, "Option").is_some() {
         return ty.clone();

@@ -1,17 +1,18 @@
 //! [`AuditLogsRequest`]: the v1 audit logs of an account or of the user, page by numbered page.
 //!
-//! The two operations take the same filters, generated from the spec (`AuditLogsFilters`);
-//! this file says how a page is fetched and where the next one starts.
+//! The two operations take the same filters, generated from the spec (`AuditLogsFilters`, and
+//! a setter on the request for each); this file holds the rest of the listing's API: where a
+//! run starts, how many pages are in flight, how a page is fetched and where the next starts.
 
 use std::sync::Arc;
 
 use crate::generated::query::AuditLogsFilters;
 use crate::generated::types::AuditLog;
+use crate::listing::{Fetched, Listing, PerPage};
 use crate::numbered::{self, NumberedPage, Position};
 use crate::recent::id_fingerprint;
-use crate::validate::{check_identifier, check_per_page};
-use crate::walker::{Fetched, Run, Walk, run_methods};
-use crate::{Client, Error, transport};
+use crate::validate::check_identifier;
+use crate::{Client, Error, NumberedInfo, Request, transport};
 
 /// How many pages of the account audit logs are in flight by default (see
 /// [`AuditLogsRequest::concurrency`]).
@@ -51,46 +52,30 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 ///     .await?;
 /// # Ok(()) }
 /// ```
+pub type AuditLogsRequest = Request<AuditLogs>;
+
+/// The v1 audit logs of an account or of the user (see [`AuditLogsRequest`]).
 #[derive(Clone, Debug)]
-#[must_use]
-pub struct AuditLogsRequest {
-    pub(crate) run: Run,
+pub struct AuditLogs {
     /// The account, or `None` for the user's log.
     account_id: Option<String>,
-    pub(crate) query: AuditLogsFilters,
-    per_page: Option<u64>,
     page: Option<u64>,
     concurrency: usize,
 }
 
 impl AuditLogsRequest {
-    pub(crate) fn new(client: Client, account_id: Option<String>) -> Self {
-        AuditLogsRequest {
-            run: Run::new(client),
+    pub(crate) fn v1(client: Client, account_id: Option<String>) -> Self {
+        let listing = AuditLogs {
             account_id,
-            query: AuditLogsFilters::default(),
-            per_page: None,
             page: None,
             concurrency: DEFAULT_CONCURRENCY,
-        }
-    }
-
-    /// Replaces every filter at once (for filters kept in a configuration file).
-    pub fn filters(mut self, filters: AuditLogsFilters) -> Self {
-        self.query = filters;
-        self
-    }
-
-    /// Entries per page, 1 to 1000 (`per_page`; the server's default is 100). Larger pages
-    /// mean fewer requests against the rate limit.
-    pub fn per_page(mut self, value: u64) -> Self {
-        self.per_page = Some(value);
-        self
+        };
+        Request::new(client, listing, AuditLogsFilters::default())
     }
 
     /// The page to start at, counting from 1 (`page`; default 1).
     pub fn page(mut self, value: u64) -> Self {
-        self.page = Some(value);
+        self.listing.page = Some(value);
         self
     }
 
@@ -100,33 +85,36 @@ impl AuditLogsRequest {
     /// exactly those are fetched, otherwise pages are fetched ahead until the first short or
     /// empty one, which wastes at most `k - 1` requests. A stream holds at most `k + 1` pages.
     pub fn concurrency(mut self, pages: usize) -> Self {
-        self.concurrency = pages;
+        self.listing.concurrency = pages;
         self
     }
-
-    run_methods!(AuditLog);
 }
 
-impl Walk for AuditLogsRequest {
+impl Listing for AuditLogs {
     type Entry = AuditLog;
+    type Filters = AuditLogsFilters;
     type Position = Position;
-    fn listing(&self) -> &'static str {
+    type Info = NumberedInfo;
+    type Size = PerPage;
+
+    fn name(&self) -> &'static str {
         match self.account_id {
             Some(_) => "account_audit_logs",
             None => "user_audit_logs",
         }
     }
 
-    fn run(&self) -> &Run {
-        &self.run
+    fn identity(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut identity = serde_json::Map::new();
+        identity.insert("account_id".into(), serde_json::json!(self.account_id));
+        identity
     }
 
-    fn check(&self) -> Result<(), Error> {
-        if let Some(id) = &self.account_id {
+    fn check(request: &Request<Self>) -> Result<(), Error> {
+        if let Some(id) = &request.listing.account_id {
             check_identifier("account_id", id)?;
         }
-        check_per_page(self.per_page)?;
-        if self.concurrency == 0 {
+        if request.listing.concurrency == 0 {
             return Err(Error::InvalidInput(
                 "concurrency must be at least 1 page".into(),
             ));
@@ -134,46 +122,37 @@ impl Walk for AuditLogsRequest {
         Ok(())
     }
 
-    fn first(&self) -> Result<Position, Error> {
-        Position::first(self.page.unwrap_or(1), self.query.before)
+    fn first(request: &Request<Self>) -> Result<Position, Error> {
+        Position::first(request.listing.page.unwrap_or(1), request.filters.before)
     }
 
-    fn identity(&self) -> serde_json::Value {
-        serde_json::json!({
-            "account_id": self.account_id,
-            "per_page": self.per_page,
-            "filters": self.query,
-        })
-    }
-
-    async fn fetch(self: Arc<Self>, at: Position) -> Fetched<AuditLog, Position> {
+    async fn fetch(request: Arc<Request<Self>>, at: Position) -> Fetched<Self> {
+        let generated = request.run.client.generated();
+        let (filters, size) = (&request.filters, request.size);
         // The account and user operations take the same parameters but are different types.
-        macro_rules! paged {
-            ($request:expr) => {{
-                let mut request = $request.page(at.page()).before(at.before());
-                if let Some(n) = self.per_page {
-                    request = request.per_page(n);
-                }
-                transport::call(request.send()).await
-            }};
-        }
-        let generated = self.run.client.generated();
-        let outcome = match &self.account_id {
-            Some(id) => paged!(
-                self.query
+        let outcome = match &request.listing.account_id {
+            Some(id) => {
+                let builder = filters
                     .apply_account_audit_logs(generated.account_audit_logs())
                     .account_id(id.as_str())
-            ),
-            None => paged!(
-                self.query
+                    .page(at.page())
+                    .before(at.before())
+                    .maybe_per_page(size);
+                transport::call(builder.send()).await
+            }
+            None => {
+                let builder = filters
                     .apply_user_audit_logs(generated.user_audit_logs())
-            ),
+                    .page(at.page())
+                    .before(at.before())
+                    .maybe_per_page(size);
+                transport::call(builder.send()).await
+            }
         }
         .map(|body| {
             let info = body.result_info.unwrap_or_default();
-            let entries = body.result.unwrap_or_default();
             NumberedPage {
-                entries,
+                entries: body.result.unwrap_or_default(),
                 total_pages: info.total_pages,
                 per_page: info.per_page,
                 total_count: info.total_count,

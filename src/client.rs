@@ -44,13 +44,13 @@ impl Client {
     /// The v1 audit logs of `account_id` (`GET /accounts/{account_id}/audit_logs`), with
     /// page-number pagination.
     pub fn account_audit_logs(&self, account_id: impl Into<String>) -> AuditLogsRequest {
-        AuditLogsRequest::new(self.clone(), Some(account_id.into()))
+        AuditLogsRequest::v1(self.clone(), Some(account_id.into()))
     }
 
     /// The v1 audit logs of the user the credentials belong to (`GET /user/audit_logs`): the
     /// same filters, entries and pagination as [`account_audit_logs`](Self::account_audit_logs).
     pub fn user_audit_logs(&self) -> AuditLogsRequest {
-        AuditLogsRequest::new(self.clone(), None)
+        AuditLogsRequest::v1(self.clone(), None)
     }
 
     /// An account's Audit Logs v2 (`GET /accounts/{account_id}/logs/audit`) between `since`
@@ -62,7 +62,7 @@ impl Client {
         since: impl Into<crate::TimeBound>,
         before: impl Into<crate::TimeBound>,
     ) -> crate::AccountAuditLogsV2Request {
-        crate::AccountAuditLogsV2Request::new(
+        crate::AccountAuditLogsV2Request::v2(
             self.clone(),
             account_id.into(),
             since.into(),
@@ -78,7 +78,7 @@ impl Client {
         since: impl Into<crate::TimeBound>,
         before: impl Into<crate::TimeBound>,
     ) -> crate::OrganizationAuditLogsV2Request {
-        crate::OrganizationAuditLogsV2Request::new(
+        crate::OrganizationAuditLogsV2Request::v2(
             self.clone(),
             organization_id.into(),
             since.into(),
@@ -88,60 +88,29 @@ impl Client {
 
     /// The history of the resource that the account's Audit Logs v2 entry `entry_id` changed
     /// (`GET /accounts/{account_id}/logs/audit/{id}/history`): `action_time` is the entry's
-    /// `action.time`, and the history is looked up between `since` and `before`.
+    /// `action.time`. Set the window to look in with `.since(..)` and `.before(..)` (both
+    /// required; see [`AuditLogHistoryRequest`](crate::AuditLogHistoryRequest)).
     pub fn account_audit_log_history(
         &self,
         account_id: impl Into<String>,
         entry_id: impl Into<String>,
-        action_time: impl Into<chrono::DateTime<chrono::Utc>>,
-        since: impl Into<crate::TimeBound>,
-        before: impl Into<crate::TimeBound>,
+        action_time: chrono::DateTime<chrono::Utc>,
     ) -> crate::AuditLogHistoryRequest {
-        let owner = crate::audit_logs_v2::HistoryOwner::Account(account_id.into());
-        self.history(
-            owner,
-            entry_id.into(),
-            action_time.into(),
-            since.into(),
-            before.into(),
-        )
+        let owner = crate::audit_log_history::HistoryOwner::Account(account_id.into());
+        crate::AuditLogHistoryRequest::history(self.clone(), owner, entry_id.into(), action_time)
     }
 
     /// The history of the resource that the organization's Audit Logs v2 entry `entry_id`
-    /// changed (`GET /organizations/{organization_id}/logs/audit/{id}/history`).
+    /// changed (`GET /organizations/{organization_id}/logs/audit/{id}/history`), as
+    /// [`account_audit_log_history`](Self::account_audit_log_history).
     pub fn organization_audit_log_history(
         &self,
         organization_id: impl Into<String>,
         entry_id: impl Into<String>,
-        action_time: impl Into<chrono::DateTime<chrono::Utc>>,
-        since: impl Into<crate::TimeBound>,
-        before: impl Into<crate::TimeBound>,
-    ) -> crate::AuditLogHistoryRequest {
-        let owner = crate::audit_logs_v2::HistoryOwner::Organization(organization_id.into());
-        self.history(
-            owner,
-            entry_id.into(),
-            action_time.into(),
-            since.into(),
-            before.into(),
-        )
-    }
-
-    fn history(
-        &self,
-        owner: crate::audit_logs_v2::HistoryOwner,
-        entry_id: String,
         action_time: chrono::DateTime<chrono::Utc>,
-        since: crate::TimeBound,
-        before: crate::TimeBound,
     ) -> crate::AuditLogHistoryRequest {
-        crate::AuditLogHistoryRequest::new(
-            self.clone(),
-            owner,
-            entry_id,
-            action_time,
-            (since, before),
-        )
+        let owner = crate::audit_log_history::HistoryOwner::Organization(organization_id.into());
+        crate::AuditLogHistoryRequest::history(self.clone(), owner, entry_id.into(), action_time)
     }
 
     /// The product categories of Audit Logs v2 and their products
@@ -155,7 +124,7 @@ impl Client {
 
     /// The Security Center insights audit log of an account or a zone, with cursor pagination.
     pub fn insights_audit_log(&self, scope: InsightsScope) -> InsightsAuditLogRequest {
-        InsightsAuditLogRequest::new(self.clone(), scope)
+        InsightsAuditLogRequest::insights(self.clone(), scope)
     }
 
     /// The generated client, for anything this wrapper does not cover. Its calls go through

@@ -1,6 +1,13 @@
 //! [`FilterField`]: what each listing's filters type says of each of its filters
-//! (`<Name>Filters::FIELDS`, emitted from the spec), so that a program can offer every filter
-//! (as flags, form fields, config keys) without a list of its own.
+//! (`<Name>Filters::FIELDS`, emitted from the spec, and [`Filters`] over all of them), so that
+//! a program can offer every filter (as flags, form fields, config keys) without a list of
+//! its own.
+//!
+//! A filter has one name: its field, its setter, and its key in a serialized form a program
+//! reads (a config file): `actor_email`, and for a negation (`action_type.not` on the wire)
+//! `not_action_type`. When serialized, a negation is written under progenitor's name
+//! (`action_type_not`), the form resume tokens' digests have always been computed from; both
+//! are read.
 
 /// One filter of a listing, as the spec declares it.
 ///
@@ -11,7 +18,7 @@
 ///     .iter()
 ///     .find(|f| f.wire == "action_type.not")
 ///     .unwrap();
-/// assert_eq!(negation.name, "action_type_not");
+/// assert_eq!(negation.name, "not_action_type");
 /// assert!(negation.repeated && negation.negation());
 /// assert_eq!(negation.value, FilterValue::Text);
 /// ```
@@ -25,6 +32,8 @@ pub struct FilterField {
     pub value: FilterValue,
     /// Whether the filter takes several values (sent as repeated keys).
     pub repeated: bool,
+    /// Whether the API requires the filter (Audit Logs v2's `since` and `before`).
+    pub required: bool,
 }
 
 impl FilterField {
@@ -51,4 +60,30 @@ pub enum FilterValue {
     Boolean,
     /// A moment or a date (RFC 3339).
     Time,
+}
+
+/// Every listing's filters type: the filters as data ([`FIELDS`](Self::FIELDS)), and serde
+/// both ways, for programs that handle the filters of any listing alike.
+///
+/// ```
+/// use cloudflare_audit_logs::{AuditLogsFilters, Filters, InsightsAuditLogFilters};
+///
+/// fn has_since<F: Filters>() -> bool {
+///     F::FIELDS.iter().any(|f| f.name == "since")
+/// }
+/// assert!(has_since::<AuditLogsFilters>() && has_since::<InsightsAuditLogFilters>());
+/// ```
+pub trait Filters:
+    Clone
+    + std::fmt::Debug
+    + Default
+    + PartialEq
+    + serde::Serialize
+    + serde::de::DeserializeOwned
+    + Send
+    + Sync
+    + 'static
+{
+    /// Every filter of the type.
+    const FIELDS: &'static [FilterField];
 }

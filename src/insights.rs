@@ -1,16 +1,18 @@
 //! [`InsightsAuditLogRequest`]: the Security Center insights audit log, page by cursor.
 //!
 //! The filters and their setters are generated from the spec (`InsightsAuditLogFilters`);
-//! this file says how a page is fetched and where the next one starts.
+//! this file holds the rest of the listing's API: whose log, how a page is fetched and where
+//! the next one starts.
 
 use std::sync::Arc;
 
 use crate::generated::query::InsightsAuditLogFilters;
 use crate::generated::types::InsightAuditLog;
+use crate::listing::{CursorListing, Fetched, Listing, PerPage};
 use crate::recent::id_fingerprint;
-use crate::validate::{check_identifier, check_per_page};
-use crate::walker::{Fetch, Fetched, Run, Walk, run_methods};
-use crate::{Client, Error, transport};
+use crate::validate::check_identifier;
+use crate::walker::Fetch;
+use crate::{Client, Error, Request, transport};
 
 /// Whose insights audit log: an account's or one zone's. The two are separate endpoints.
 ///
@@ -60,125 +62,95 @@ pub enum InsightsScope {
 /// }
 /// # Ok(()) }
 /// ```
+pub type InsightsAuditLogRequest = Request<InsightsAuditLog>;
+
+/// The insights audit log of an account or a zone (see [`InsightsAuditLogRequest`]).
 #[derive(Clone, Debug)]
-#[must_use]
-pub struct InsightsAuditLogRequest {
-    pub(crate) run: Run,
+pub struct InsightsAuditLog {
     scope: InsightsScope,
-    pub(crate) query: InsightsAuditLogFilters,
-    per_page: Option<u64>,
     cursor: Option<String>,
 }
 
 impl InsightsAuditLogRequest {
-    pub(crate) fn new(client: Client, scope: InsightsScope) -> Self {
-        InsightsAuditLogRequest {
-            run: Run::new(client),
+    pub(crate) fn insights(client: Client, scope: InsightsScope) -> Self {
+        let listing = InsightsAuditLog {
             scope,
-            query: InsightsAuditLogFilters::default(),
-            per_page: None,
             cursor: None,
-        }
+        };
+        Request::new(client, listing, InsightsAuditLogFilters::default())
     }
-
-    /// Replaces every filter at once (for filters kept in a configuration file).
-    pub fn filters(mut self, filters: InsightsAuditLogFilters) -> Self {
-        self.query = filters;
-        self
-    }
-
-    /// Entries per page, 1 to 1000 (`per_page`).
-    pub fn per_page(mut self, value: u64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-
-    /// Starts at this cursor (a previous page's `result_info.cursor`).
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
-        self
-    }
-
-    run_methods!(InsightAuditLog);
 }
 
-impl Walk for InsightsAuditLogRequest {
+impl Listing for InsightsAuditLog {
     type Entry = InsightAuditLog;
-    /// The cursor of the page (none for the first).
+    type Filters = InsightsAuditLogFilters;
     type Position = Option<String>;
-    fn listing(&self) -> &'static str {
+    type Info = ();
+    type Size = PerPage;
+
+    fn name(&self) -> &'static str {
         "insights_audit_log"
     }
 
-    fn run(&self) -> &Run {
-        &self.run
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        match &self.scope {
-            InsightsScope::Account(id) => check_identifier("account_id", id)?,
-            InsightsScope::Zone(id) => check_identifier("zone_id", id)?,
-        }
-        check_per_page(self.per_page)
-    }
-
-    fn first(&self) -> Result<Option<String>, Error> {
-        Ok(self.cursor.clone())
-    }
-
-    fn identity(&self) -> serde_json::Value {
+    fn identity(&self) -> serde_json::Map<String, serde_json::Value> {
         let (scope, id) = match &self.scope {
             InsightsScope::Account(id) => ("account_id", id),
             InsightsScope::Zone(id) => ("zone_id", id),
         };
-        serde_json::json!({scope: id, "per_page": self.per_page, "filters": self.query})
+        let mut identity = serde_json::Map::new();
+        identity.insert(scope.into(), id.clone().into());
+        identity
     }
 
-    async fn fetch(
-        self: Arc<Self>,
-        cursor: Option<String>,
-    ) -> Fetched<InsightAuditLog, Option<String>> {
-        let generated = self.run.client.generated();
-        // The account and zone operations take the same parameters but are different types.
-        macro_rules! paged {
-            ($request:expr) => {{
-                let mut request = $request;
-                if let Some(n) = self.per_page {
-                    request = request.per_page(n);
-                }
-                if let Some(cursor) = &cursor {
-                    request = request.cursor(cursor.clone());
-                }
-                transport::call(request.send()).await?
-            }};
+    fn check(request: &Request<Self>) -> Result<(), Error> {
+        match &request.listing.scope {
+            InsightsScope::Account(id) => check_identifier("account_id", id),
+            InsightsScope::Zone(id) => check_identifier("zone_id", id),
         }
-        let body = match &self.scope {
-            InsightsScope::Account(id) => paged!(
-                self.query
-                    .apply_account_insights_audit_log(generated.account_insights_audit_log())
+    }
+
+    fn first(request: &Request<Self>) -> Result<Option<String>, Error> {
+        Ok(request.listing.cursor.clone())
+    }
+
+    async fn fetch(request: Arc<Request<Self>>, cursor: Option<String>) -> Fetched<Self> {
+        let generated = request.run.client.generated();
+        let (filters, size) = (&request.filters, request.size);
+        // The account and zone operations take the same parameters but are different types.
+        let body = match &request.listing.scope {
+            InsightsScope::Account(id) => {
+                let operation = generated.account_insights_audit_log();
+                let builder = filters
+                    .apply_account_insights_audit_log(operation)
                     .account_id(id.as_str())
-            ),
-            InsightsScope::Zone(id) => paged!(
-                self.query
-                    .apply_zone_insights_audit_log(generated.zone_insights_audit_log())
+                    .maybe_per_page(size)
+                    .maybe_cursor(cursor);
+                transport::call(builder.send()).await?
+            }
+            InsightsScope::Zone(id) => {
+                let operation = generated.zone_insights_audit_log();
+                let builder = filters
+                    .apply_zone_insights_audit_log(operation)
                     .zone_id(id.as_str())
-            ),
+                    .maybe_per_page(size)
+                    .maybe_cursor(cursor);
+                transport::call(builder.send()).await?
+            }
         };
         let next = body
             .result_info
             .and_then(|info| info.cursor)
             .filter(|c| !c.is_empty());
-        Ok(Fetch {
-            entries: body.result.unwrap_or_default(),
-            total_count: None,
-            next: next.map(Some),
-            last: None,
-            history_status: None,
-            refused: None,
-        })
+        Ok(Fetch::page(body.result.unwrap_or_default(), next.map(Some)))
     }
 
     fn key(entry: &InsightAuditLog) -> Option<u64> {
         entry.id.as_ref().map(id_fingerprint)
+    }
+}
+
+impl CursorListing for InsightsAuditLog {
+    fn start(&mut self) -> &mut Option<String> {
+        &mut self.cursor
     }
 }

@@ -65,6 +65,7 @@
 
 // The listings: the v1 account and user logs (one file), Audit Logs v2 with its history and
 // product categories, and the insights log, over the shared machinery.
+mod audit_log_history;
 mod audit_logs;
 mod audit_logs_v2;
 mod insights;
@@ -77,12 +78,14 @@ mod error;
 mod exchange;
 mod filter_field;
 pub mod generated;
+mod listing;
 mod numbered;
 mod open_enums;
 mod page;
 mod rate_limit;
 mod recent;
 mod redact;
+mod request;
 mod retry;
 mod retry_event;
 mod time_bound;
@@ -90,10 +93,10 @@ mod transport;
 mod validate;
 mod walker;
 
+pub use audit_log_history::AuditLogHistoryRequest;
 pub use audit_logs::{AuditLogsRequest, DEFAULT_CONCURRENCY};
 pub use audit_logs_v2::{
-    AccountAuditLogsV2Request, AuditLogHistoryRequest, OrganizationAuditLogsV2Request,
-    ProductCategoriesRequest,
+    AccountAuditLogsV2Request, OrganizationAuditLogsV2Request, ProductCategoriesRequest,
 };
 pub use client::Client;
 pub use client_builder::{
@@ -104,7 +107,7 @@ pub use credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN,
 pub use error::{
     ApiError, DecodeError, Error, PaginationError, RateLimited, TimeoutKind, TransportError,
 };
-pub use filter_field::{FilterField, FilterValue};
+pub use filter_field::{FilterField, FilterValue, Filters};
 pub use generated::query::{
     AccountAuditLogsV2Filters, AuditLogHistoryFilters, AuditLogsFilters, InsightsAuditLogFilters,
     OrganizationAuditLogsV2Filters,
@@ -120,14 +123,27 @@ pub use open_enums::{
     ActionResult, ActionType, ActorContext, ActorType, ChangedField, HistoryStatus, ResourceScope,
     V2ActorType,
 };
-pub use page::{Entries, Page, Pages, ResumeToken};
+pub use page::{Entries, HistoryInfo, NumberedInfo, Page, Pages, ResumeToken};
 pub use rate_limit::RateLimit;
 pub use recent::DEFAULT_MAX_PAGES_WITHOUT_PROGRESS;
+pub use request::Request;
 pub use retry::RetryPolicy;
 pub use retry_event::RetryEvent;
 pub use time_bound::TimeBound;
 pub use transport::{ClientStats, DEFAULT_USER_AGENT};
 pub use validate::MAX_PER_PAGE;
+
+/// What each paginated listing is: the `L` of its [`Request<L>`](Request). Each one's
+/// request has a name of its own ([`AuditLogsRequest`] and so on), which is what code usually
+/// writes.
+pub mod listings {
+    pub use crate::listing::Listing;
+
+    pub use crate::audit_log_history::AuditLogHistory;
+    pub use crate::audit_logs::AuditLogs;
+    pub use crate::audit_logs_v2::{AccountAuditLogsV2, OrganizationAuditLogsV2};
+    pub use crate::insights::InsightsAuditLog;
+}
 
 /// The result of this crate's calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

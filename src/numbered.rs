@@ -4,12 +4,15 @@
 use chrono::Utc;
 
 use crate::page::Position as TokenPosition;
-use crate::walker::{Fetch, Fetched, Resumable};
-use crate::{Error, PaginationError, TimeBound};
+use crate::walker::{Fetch, Resumable};
+use crate::{Error, NumberedInfo, PaginationError, TimeBound};
+
+/// The outcome of one numbered fetch.
+type Fetched<T> = Result<Fetch<T, Position, NumberedInfo>, Error>;
 
 /// Where a fetch starts: a page of the run's time window.
 #[derive(Clone, Debug, Hash, PartialEq)]
-pub(crate) struct Position {
+pub struct Position {
     page: u64,
     /// The run's upper bound, so that new entries cannot shift the pages.
     before: TimeBound,
@@ -94,10 +97,7 @@ pub(crate) struct NumberedPage<T> {
 /// page exists (a log whose size is a multiple of `per_page`, or pages fetched ahead), and is
 /// the error it is when one did (the page is within the `total_pages` reported) or when it is
 /// the run's first page.
-pub(crate) fn answer<T>(
-    at: &Position,
-    outcome: Result<NumberedPage<T>, Error>,
-) -> Fetched<T, Position> {
+pub(crate) fn answer<T>(at: &Position, outcome: Result<NumberedPage<T>, Error>) -> Fetched<T> {
     match outcome {
         Ok(page) => fetched(
             at,
@@ -122,7 +122,7 @@ fn fetched<T>(
     total_pages: Option<i64>,
     per_page: Option<i64>,
     total_count: Option<i64>,
-) -> Fetched<T, Position> {
+) -> Fetched<T> {
     let total_pages = count(total_pages);
     let held = entries.len() as u64;
     let more = match (total_pages, count(per_page).filter(|&n| n > 0)) {
@@ -145,15 +145,14 @@ fn fetched<T>(
         false => None,
     };
     Ok(Fetch {
-        entries,
-        total_count: count(total_count),
-        next,
         last: total_pages.map(|page| Position {
             page,
             before: at.before,
         }),
-        history_status: None,
-        refused: None,
+        info: NumberedInfo {
+            total_count: count(total_count),
+        },
+        ..Fetch::page(entries, next)
     })
 }
 

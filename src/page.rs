@@ -43,7 +43,7 @@ pub struct ResumeToken {
 /// Where a page starts, as a token stores it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub(crate) enum Position {
+pub enum Position {
     /// A numbered page, and the upper time bound of the run (pinned to its start when the
     /// caller gave none), so that page numbers keep meaning the same entries.
     Page { page: u64, before: TimeBound },
@@ -105,19 +105,33 @@ impl ResumeToken {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct Page<T> {
+pub struct Page<T, I = ()> {
     /// The entries, in the server's order.
     pub entries: Vec<T>,
     /// Where the next page starts; `None` on the last page.
     pub next: Option<ResumeToken>,
-    /// How many entries the whole list holds, when the server says.
+    /// What else the page said, where the listing says more: [`NumberedInfo`] for the v1
+    /// audit logs, [`HistoryInfo`] for a resource's history, `()` for every other listing.
+    pub info: I,
+}
+
+/// What a page of the v1 audit logs says beyond its entries ([`Page::info`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NumberedInfo {
+    /// How many entries the whole list holds, when the server says (`result_info.total_count`).
     pub total_count: Option<u64>,
-    /// For a resource history ([`Client::account_audit_log_history`](crate::Client::account_audit_log_history)),
-    /// how the resource was identified; `None` for every other listing.
+}
+
+/// What a page of a resource's history says beyond its entries ([`Page::info`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HistoryInfo {
+    /// How the resource was identified (`result_info.history_status`), when the server says.
     pub history_status: Option<crate::HistoryStatus>,
 }
 
-impl<T> Page<T> {
+impl<T, I> Page<T, I> {
     /// Whether this is the last page.
     pub fn is_last(&self) -> bool {
         self.next.is_none()
@@ -127,8 +141,8 @@ impl<T> Page<T> {
 /// A stream of pages, in order. `Send`, `Unpin` and `'static`: store it, return it, drive it
 /// anywhere.
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<T> {
-    pub(crate) inner: BoxStream<'static, Result<Page<T>, Error>>,
+pub struct Pages<T, I = ()> {
+    pub(crate) inner: BoxStream<'static, Result<Page<T, I>, Error>>,
 }
 
 /// A stream of entries, in order. `Send`, `Unpin` and `'static`.
@@ -137,7 +151,7 @@ pub struct Entries<T> {
     inner: BoxStream<'static, Result<T, Error>>,
 }
 
-impl<T: Send + 'static> Pages<T> {
+impl<T: Send + 'static, I: Send + 'static> Pages<T, I> {
     /// The entries of every page, in order.
     pub fn entries(self) -> Entries<T> {
         use futures::stream::{self, TryStreamExt};
@@ -151,8 +165,8 @@ impl<T: Send + 'static> Pages<T> {
     }
 }
 
-impl<T> Stream for Pages<T> {
-    type Item = Result<Page<T>, Error>;
+impl<T, I> Stream for Pages<T, I> {
+    type Item = Result<Page<T, I>, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.inner.poll_next_unpin(cx)
@@ -167,7 +181,7 @@ impl<T> Stream for Entries<T> {
     }
 }
 
-impl<T> std::fmt::Debug for Pages<T> {
+impl<T, I> std::fmt::Debug for Pages<T, I> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Pages")
     }

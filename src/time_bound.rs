@@ -30,6 +30,32 @@ pub enum TimeBound {
     DateTime(DateTime<Utc>),
 }
 
+impl TimeBound {
+    /// The moment the bound starts: the date-time itself, or a date's midnight in UTC (how
+    /// Audit Logs v2 read a full-date, and how a date is sent where only a date-time is taken).
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// use cloudflare_audit_logs::TimeBound;
+    ///
+    /// let date = TimeBound::from(NaiveDate::from_ymd_opt(2019, 4, 30).unwrap());
+    /// assert_eq!(date.start(), Utc.with_ymd_and_hms(2019, 4, 30, 0, 0, 0).unwrap());
+    /// ```
+    pub fn start(&self) -> DateTime<Utc> {
+        match self {
+            TimeBound::Date(date) => date.and_time(chrono::NaiveTime::MIN).and_utc(),
+            TimeBound::DateTime(time) => *time,
+        }
+    }
+}
+
+/// A bound as the date-time a date-time-only parameter takes: [`TimeBound::start`].
+impl From<TimeBound> for DateTime<Utc> {
+    fn from(value: TimeBound) -> Self {
+        value.start()
+    }
+}
+
 impl From<NaiveDate> for TimeBound {
     fn from(value: NaiveDate) -> Self {
         TimeBound::Date(value)

@@ -254,8 +254,8 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
             Field::UserClassification => FieldChanged::UserClassification,
         }),
         order: sort_order(args.order),
-        since: args.since.map(units::as_time),
-        before: args.before.map(units::as_time),
+        since: args.since,
+        before: args.before,
     };
     let account_log = |id: &str| Source::Account {
         account_id: id.to_owned(),

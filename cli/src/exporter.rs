@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use cloudflare_audit_logs::{Client, Direction, Order, Pages, TimeBound};
+use cloudflare_audit_logs::listings::Listing;
+use cloudflare_audit_logs::{Client, Filters, Pages, Request, TimeBound};
 use futures::TryStreamExt;
 use tokio::sync::Notify;
 
@@ -22,6 +23,7 @@ use crate::checkpoint::Checkpoint;
 use crate::records::Record;
 use crate::sink::Sink;
 
+use crate::logs::Log;
 pub use crate::source::{Source, V2_RETENTION_DAYS};
 
 /// How to run.
@@ -122,58 +124,196 @@ pub async fn run(
         )
         .into());
     }
-    let mut state = state;
-    let overlap = chrono::Duration::from_std(settings.overlap)?;
     sink.set_origin(source.origin());
-    let mut outcome = Outcome::default();
+    let mut export = Export {
+        sink,
+        state,
+        settings,
+        overlap: chrono::Duration::from_std(settings.overlap)?,
+        shutdown,
+        observer,
+        outcome: Outcome::default(),
+    };
     loop {
-        let pages = listing(client, source, settings, &mut state);
-        // The same loop for every kind of entry.
-        macro_rules! drain {
-            ($pages:expr) => {
-                drain(
-                    $pages,
-                    sink,
-                    &mut state,
-                    settings,
-                    overlap,
-                    shutdown,
-                    observer,
-                    &mut outcome,
-                )
-                .await
-            };
-        }
-        let done = match pages {
-            Listing::Account(pages) => drain!(pages)?,
-            Listing::Insights(pages) => drain!(pages)?,
-            Listing::V2(pages) => drain!(pages).map_err(|e| v2_hint(e, &state))?,
-        };
+        let done = match export.listing(client, source).await {
+            Err(e) if source.log() == Log::V2 => Err(v2_hint(e, &export.state)),
+            done => done,
+        }?;
         if !done {
-            outcome.interrupted = true;
-            return Ok(outcome);
+            export.outcome.interrupted = true;
+            return Ok(export.outcome);
         }
         // The listing is complete (its last page's checkpoint already says so).
-        finish_listing(&mut state, overlap);
-        save(&state, settings)?;
+        finish_listing(&mut export.state, export.overlap);
+        save(&export.state, settings)?;
         let Some(interval) = settings.follow else {
-            return Ok(outcome);
+            return Ok(export.outcome);
         };
-        observer.idle(interval);
+        export.observer.idle(interval);
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
             _ = shutdown.wait() => {
-                outcome.interrupted = true;
-                return Ok(outcome);
+                export.outcome.interrupted = true;
+                return Ok(export.outcome);
             }
         }
     }
 }
 
-enum Listing {
-    Account(Pages<cloudflare_audit_logs::AuditLog>),
-    Insights(Pages<cloudflare_audit_logs::InsightAuditLog>),
-    V2(Pages<cloudflare_audit_logs::AuditLogV2>),
+/// One export under way: where it writes, what it has done, and how it runs.
+struct Export<'a> {
+    sink: &'a mut Sink,
+    state: Checkpoint,
+    settings: &'a Settings,
+    overlap: chrono::Duration,
+    shutdown: &'a Arc<Shutdown>,
+    observer: &'a mut dyn Observer,
+    outcome: Outcome,
+}
+
+impl Export<'_> {
+    /// Runs one listing of `source` to its end; false when shutdown stopped it first. Each
+    /// log only names its request; the rest is [`Export::drain`], the same for every log.
+    async fn listing(&mut self, client: &Client, source: &Source) -> Result<bool, BoxError> {
+        match source {
+            Source::Account {
+                account_id,
+                filters,
+            } => {
+                let request = client.account_audit_logs(account_id.as_str());
+                self.drain(request, filters).await
+            }
+            Source::User { filters } => self.drain(client.user_audit_logs(), filters).await,
+            Source::Insights { scope, filters } => {
+                let request = client.insights_audit_log(scope.clone());
+                self.drain(request, filters).await
+            }
+            Source::V2Account {
+                account_id,
+                filters,
+            } => {
+                // The window `drain` sets too (pinned in the checkpoint, so the same bounds).
+                let (since, before) = v2_window(filters, &mut self.state, self.settings.lag);
+                let request = client.account_audit_logs_v2(account_id.as_str(), since, before);
+                self.drain(request, filters).await
+            }
+            Source::V2Organization {
+                organization_id,
+                filters,
+            } => {
+                let (since, before) = v2_window(filters, &mut self.state, self.settings.lag);
+                let id = organization_id.as_str();
+                let request = client.organization_audit_logs_v2(id, since, before);
+                self.drain(request, filters).await
+            }
+        }
+    }
+
+    /// Writes every page of one listing, made from `request` with the window of the
+    /// listing under way, a checkpoint after each page.
+    async fn drain<L: Listing>(
+        &mut self,
+        request: Request<L>,
+        filters: &L::Filters,
+    ) -> Result<bool, BoxError>
+    where
+        L::Entry: Record,
+    {
+        let filters = windowed(filters, &mut self.state, self.settings.lag)?;
+        let mut request = request.filters(filters).page_size(self.settings.per_page);
+        if let Some(token) = self.state.resume.clone() {
+            request = request.resume(token);
+        }
+        let mut pages: Pages<L::Entry, L::Info> = request.pages();
+        loop {
+            if self.shutdown.is_requested() {
+                return Ok(false);
+            }
+            let page = tokio::select! {
+                page = pages.try_next() => page?,
+                _ = self.shutdown.wait() => return Ok(false),
+            };
+            let Some(page) = page else { return Ok(true) };
+            let (mut written, mut skipped) = (0, 0);
+            for entry in &page.entries {
+                if self.state.admit(entry.id(), entry.at()) {
+                    self.sink.write(entry)?;
+                    written += 1;
+                } else {
+                    skipped += 1;
+                }
+            }
+            self.outcome.written += written as u64;
+            self.outcome.skipped += skipped as u64;
+            // Data first, then the checkpoint that points past it.
+            self.sink.flush()?;
+            let state = &mut self.state;
+            state.output_len = self.sink.bytes_written();
+            state.resume = page.next;
+            state.prune(self.overlap);
+            let last = state.resume.is_none();
+            if last {
+                // The same checkpoint that records the last page says where the next listing
+                // starts: a stop or a crash from here on cannot make a rerun list this one
+                // again.
+                finish_listing(state, self.overlap);
+            }
+            save(state, self.settings)?;
+            self.outcome.pages += 1;
+            self.observer.page(written, skipped);
+            if last {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+/// The caller's filters with the window of the listing under way, for any log:
+///
+/// - a log whose `since` the API requires (Audit Logs v2) always gets a window (see
+///   [`v2_window`]);
+/// - the others get `since` from the cycle's lower bound when following, and `before` `lag`
+///   before the listing started when there is a lag;
+/// - following, every later listing asks for the oldest entries first (`direction` or
+///   `order`, whichever the log has, set to `asc`).
+fn windowed<F: Filters>(filters: &F, state: &mut Checkpoint, lag: Duration) -> Result<F, BoxError> {
+    let serde_json::Value::Object(mut map) = serde_json::to_value(filters)? else {
+        return Err("the filters are not a JSON object".into());
+    };
+    let has = |name: &str| F::FIELDS.iter().find(|f| f.name == name);
+    let mut set = |name: &str, value: serde_json::Value| {
+        map.insert(name.to_owned(), value);
+    };
+    if has("since").is_some_and(|f| f.required) {
+        let (since, before) = v2_window(filters, state, lag);
+        set("since", serde_json::json!(since));
+        set("before", serde_json::json!(before));
+    } else {
+        if let Some(since) = state.cycle_since {
+            set("since", serde_json::json!(TimeBound::from(since)));
+        }
+        if !lag.is_zero() {
+            set(
+                "before",
+                serde_json::json!(TimeBound::from(window_end(state, lag))),
+            );
+        }
+    }
+    if state.cycle_since.is_some() {
+        for name in ["direction", "order"] {
+            if has(name).is_some() {
+                set(name, serde_json::json!("asc"));
+            }
+        }
+    }
+    Ok(serde_json::from_value(serde_json::Value::Object(map))?)
+}
+
+/// The `since` and `before` the caller gave, as the filters' serde form holds them.
+fn bounds<F: Filters>(filters: &F) -> (Option<TimeBound>, Option<TimeBound>) {
+    let map = serde_json::to_value(filters).unwrap_or_default();
+    let bound = |name: &str| serde_json::from_value(map.get(name)?.clone()).ok();
+    (bound("since"), bound("before"))
 }
 
 /// A refused v2 window, said plainly: Audit Logs v2 keep 18 months, and `since`/`before` are
@@ -202,12 +342,12 @@ fn v2_hint(error: BoxError, state: &Checkpoint) -> BoxError {
 /// The v2 window of the listing under way: from the cycle's lower bound (or the caller's
 /// `since`, or as far back as v2 keeps), to the bound pinned when the window started (or the
 /// caller's `before`, or now).
-fn v2_window(
-    since: Option<TimeBound>,
-    before: Option<TimeBound>,
+fn v2_window<F: Filters>(
+    filters: &F,
     state: &mut Checkpoint,
     lag: Duration,
 ) -> (TimeBound, TimeBound) {
+    let (since, before) = bounds(filters);
     let since = state
         .cycle_since
         .map(TimeBound::from)
@@ -237,157 +377,11 @@ fn window_end(state: &mut Checkpoint, lag: Duration) -> DateTime<Utc> {
         .get_or_insert_with(|| (Utc::now() - lag).trunc_subsecs(0))
 }
 
-/// The listing to run now: the caller's filters, the cycle's lower bound, and the place to
-/// resume. Later listings ask for the oldest entries first.
-fn listing(
-    client: &Client,
-    source: &Source,
-    settings: &Settings,
-    state: &mut Checkpoint,
-) -> Listing {
-    let following = state.cycle_since.is_some();
-    // Both v2 lists: the window, oldest first when following, the page size and the resume
-    // token, on a request made by `$make(since, before)`.
-    macro_rules! v2_listing {
-        ($filters:expr, $make:expr) => {{
-            let mut filters = $filters.clone();
-            let (since, before) = v2_window(filters.since, filters.before, state, settings.lag);
-            (filters.since, filters.before) = (Some(since), Some(before));
-            if following {
-                filters.direction = Some(Direction::Asc);
-            }
-            let mut request = $make(since, before)
-                .filters(filters)
-                .limit(settings.per_page);
-            if let Some(token) = state.resume.clone() {
-                request = request.resume(token);
-            }
-            Listing::V2(request.pages())
-        }};
-    }
-    // Both v1 logs: the cycle's lower bound, oldest first when following, the lag, the page
-    // size and the resume token, on `$request`.
-    macro_rules! v1_listing {
-        ($filters:expr, $request:expr) => {{
-            let mut filters = $filters.clone();
-            if let Some(since) = state.cycle_since {
-                filters.since = Some(TimeBound::from(since));
-            }
-            if following {
-                filters.direction = Some(Direction::Asc);
-            }
-            if !settings.lag.is_zero() {
-                filters.before = Some(TimeBound::from(window_end(state, settings.lag)));
-            }
-            let mut request = $request.filters(filters).per_page(settings.per_page);
-            if let Some(token) = state.resume.clone() {
-                request = request.resume(token);
-            }
-            Listing::Account(request.pages())
-        }};
-    }
-    match source {
-        Source::Account {
-            account_id,
-            filters,
-        } => v1_listing!(filters, client.account_audit_logs(account_id.as_str())),
-        Source::Insights { scope, filters } => {
-            let mut filters = filters.clone();
-            if let Some(since) = state.cycle_since {
-                filters.since = Some(since);
-            }
-            if following {
-                filters.order = Some(Order::Asc);
-            }
-            if !settings.lag.is_zero() {
-                filters.before = Some(window_end(state, settings.lag));
-            }
-            let mut request = client
-                .insights_audit_log(scope.clone())
-                .filters(filters)
-                .per_page(settings.per_page);
-            if let Some(token) = state.resume.clone() {
-                request = request.resume(token);
-            }
-            Listing::Insights(request.pages())
-        }
-        Source::User { filters } => v1_listing!(filters, client.user_audit_logs()),
-        Source::V2Account {
-            account_id,
-            filters,
-        } => v2_listing!(filters, |since, before| client.account_audit_logs_v2(
-            account_id.as_str(),
-            since,
-            before
-        )),
-        Source::V2Organization {
-            organization_id,
-            filters,
-        } => v2_listing!(filters, |since, before| client.organization_audit_logs_v2(
-            organization_id.as_str(),
-            since,
-            before
-        )),
-    }
-}
-
 fn save(state: &Checkpoint, settings: &Settings) -> Result<(), BoxError> {
     if let Some(path) = &settings.checkpoint {
         state.save(path)?;
     }
     Ok(())
-}
-
-/// Writes every page of one listing; false when shutdown stopped it first.
-#[allow(clippy::too_many_arguments)]
-async fn drain<R: Record>(
-    mut pages: Pages<R>,
-    sink: &mut Sink,
-    state: &mut Checkpoint,
-    settings: &Settings,
-    overlap: chrono::Duration,
-    shutdown: &Arc<Shutdown>,
-    observer: &mut dyn Observer,
-    outcome: &mut Outcome,
-) -> Result<bool, BoxError> {
-    loop {
-        if shutdown.is_requested() {
-            return Ok(false);
-        }
-        let page = tokio::select! {
-            page = pages.try_next() => page?,
-            _ = shutdown.wait() => return Ok(false),
-        };
-        let Some(page) = page else { return Ok(true) };
-        let (mut written, mut skipped) = (0, 0);
-        for entry in &page.entries {
-            if state.admit(entry.id(), entry.at()) {
-                sink.write(entry)?;
-                written += 1;
-            } else {
-                skipped += 1;
-            }
-        }
-        outcome.written += written as u64;
-        outcome.skipped += skipped as u64;
-        // Data first, then the checkpoint that points past it.
-        sink.flush()?;
-        state.output_len = sink.bytes_written();
-        state.resume = page.next;
-        state.prune(overlap);
-        let last = state.resume.is_none();
-        if last {
-            // The same checkpoint that records the last page says where the next listing
-            // starts: a stop or a crash from here on cannot make a rerun list this one again.
-            finish_listing(state, overlap);
-        }
-        save(state, settings)?;
-        outcome.pages += 1;
-        observer.page(written, skipped);
-        if last {
-            return Ok(true);
-        }
-    }
 }
 
 /// Marks the listing under way as complete: the next one starts `overlap` before the

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveTime, Utc};
 use cloudflare_audit_logs::{RateLimit, TimeBound};
 
 /// Reads `--since`/`--before`: RFC 3339, or a date (midnight UTC where a time is needed).
@@ -11,14 +10,6 @@ pub fn parse_time(text: &str) -> Result<TimeBound, String> {
     text.parse::<TimeBound>().map_err(|e| {
         format!("{text:?} is neither an RFC 3339 date-time nor a YYYY-MM-DD date: {e}")
     })
-}
-
-/// A time bound as an exact moment (a date is its midnight, UTC).
-pub fn as_time(bound: TimeBound) -> DateTime<Utc> {
-    match bound {
-        TimeBound::DateTime(t) => t,
-        TimeBound::Date(d) => d.and_time(NaiveTime::MIN).and_utc(),
-    }
 }
 
 /// Reads a duration such as `500ms`, `30s`, `5m` or `1h`.

@@ -3,10 +3,9 @@
 
 use std::hash::Hash;
 
+use crate::listing::Listing;
 use crate::page::Position as TokenPosition;
-use crate::{Error, ResumeToken};
-
-use super::Walk;
+use crate::{Error, Request, ResumeToken};
 
 /// The stable digest of a listing's filters: FNV-1a (64 bits) of their JSON text, which
 /// serde writes with fields in declaration order, so equal filters give equal digests in
@@ -20,7 +19,7 @@ pub(crate) fn digest(filters: &serde_json::Value) -> String {
 }
 
 /// A position a resume token can carry.
-pub(crate) trait Resumable: Hash + Clone + PartialEq + Send + Sync + 'static {
+pub trait Resumable: Hash + Clone + PartialEq + Send + Sync + 'static {
     /// The position as a token stores it.
     fn to_token(&self) -> TokenPosition;
     /// The position a token names (`None`: a token of the other kind).
@@ -43,38 +42,41 @@ impl Resumable for Option<String> {
     }
 }
 
-pub(super) fn token<W: Walk>(walker: &W, at: &W::Position, digest: &str) -> ResumeToken {
+pub(super) fn token<L: Listing>(
+    request: &Request<L>,
+    at: &L::Position,
+    digest: &str,
+) -> ResumeToken {
     ResumeToken {
         position: at.to_token(),
-        listing: Some(walker.listing().to_owned()),
+        listing: Some(request.listing.name().to_owned()),
         filters: Some(digest.to_owned()),
     }
 }
 
 /// Checks the input and works out where a run starts: the caller's token, checked against
 /// this listing and its filters, or the listing's first position.
-pub(crate) fn start<W: Walk>(walker: &W, digest: &str) -> Result<W::Position, Error> {
-    walker.check()?;
-    let Some(token) = &walker.run().resume else {
-        return walker.first();
+pub(crate) fn start<L: Listing>(request: &Request<L>, digest: &str) -> Result<L::Position, Error> {
+    request.check()?;
+    let Some(token) = &request.run.resume else {
+        return L::first(request);
     };
-    if let Some(listing) = token.listing.as_deref().filter(|l| *l != walker.listing()) {
+    let name = request.listing.name();
+    if let Some(listing) = token.listing.as_deref().filter(|l| *l != name) {
         return Err(Error::InvalidInput(format!(
-            "the resume token was made by the {listing} listing; this request is the {} listing",
-            walker.listing()
+            "the resume token was made by the {listing} listing; this request is the {name} listing"
         )));
     }
     if let Some(filters) = token.filters.as_deref().filter(|f| *f != digest) {
         return Err(Error::InvalidInput(format!(
             "the resume token was made with other filters or identifiers (digest {filters}) than \
              this request's (digest {digest}: {})",
-            walker.identity()
+            request.identity()
         )));
     }
-    W::Position::from_token(&token.position).ok_or_else(|| {
+    L::Position::from_token(&token.position).ok_or_else(|| {
         Error::InvalidInput(format!(
-            "the {} listing cannot resume from a {} token",
-            walker.listing(),
+            "the {name} listing cannot resume from a {} token",
             token.kind()
         ))
     })

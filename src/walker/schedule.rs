@@ -1,4 +1,4 @@
-//! A run's schedule: the first page alone, then up to [`Walk::in_flight`] pages fetched
+//! A run's schedule: the first page alone, then up to [`Listing::in_flight`] pages fetched
 //! ahead, yielded strictly in order, with the loop guards and the run deadline.
 
 use std::collections::{HashSet, VecDeque};
@@ -7,14 +7,15 @@ use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
 
+use crate::listing::Listing;
 use crate::recent::{RecentEntries, id_fingerprint};
-use crate::{Error, Page, Pages, PaginationError, TimeoutKind};
+use crate::{Error, Page, Pages, PaginationError, Request, TimeoutKind};
 
+use super::Fetch;
 use super::resume::{digest, start, token};
 use super::task::Task;
-use super::{Fetch, Walk};
 
-/// Walks a listing from where [`start`] says, keeping up to [`Walk::in_flight`] pages on
+/// Walks a listing from where [`start`] says, keeping up to [`Listing::in_flight`] pages on
 /// their way while the caller consumes earlier ones, and yielding pages strictly in order.
 ///
 /// The first page is fetched alone; from it on, predictable positions (page numbers) are
@@ -24,22 +25,22 @@ use super::{Fetch, Walk};
 /// [`Error::Pagination`] instead of looping or stopping silently. Only a hash of each
 /// position is kept, so memory stays small however long the run; at most `in_flight + 1`
 /// pages are held at once.
-pub(crate) fn walk<W: Walk>(walker: W) -> Pages<W::Entry> {
-    let digest = digest(&walker.identity());
-    let (next, error) = match start(&walker, &digest) {
+pub(crate) fn walk<L: Listing>(request: Request<L>) -> Pages<L::Entry, L::Info> {
+    let digest = digest(&request.identity());
+    let (next, error) = match start(&request, &digest) {
         Ok(at) => (Some(at), None),
         Err(e) => (None, Some(e)),
     };
-    let deadline = walker
-        .run()
+    let deadline = request
+        .run
         .client
         .run_timeout()
         .map(|limit| (tokio::time::Instant::now() + limit, limit));
-    let walker_limit = walker.run().max_pages_without_progress;
+    let limit = request.run.max_pages_without_progress;
     let state = WalkState {
         deadline,
         digest,
-        walker: Arc::new(walker),
+        request: Arc::new(request),
         queue: VecDeque::new(),
         next,
         last: None,
@@ -47,7 +48,7 @@ pub(crate) fn walk<W: Walk>(walker: W) -> Pages<W::Entry> {
         started: false,
         committed: 0,
         seen: HashSet::new(),
-        recent: RecentEntries::new(walker_limit),
+        recent: RecentEntries::new(limit),
     };
     let inner = stream::try_unfold(state, |mut state| async move {
         state
@@ -61,20 +62,20 @@ pub(crate) fn walk<W: Walk>(walker: W) -> Pages<W::Entry> {
 }
 
 /// A fetch under way and the position it fetches.
-type InFlight<W> = (
-    <W as Walk>::Position,
-    Task<Fetch<<W as Walk>::Entry, <W as Walk>::Position>>,
+type InFlight<L> = (
+    <L as Listing>::Position,
+    Task<Fetch<<L as Listing>::Entry, <L as Listing>::Position, <L as Listing>::Info>>,
 );
 
 /// The state of one walk.
-struct WalkState<W: Walk> {
-    walker: Arc<W>,
+struct WalkState<L: Listing> {
+    request: Arc<Request<L>>,
     /// Fetches under way, in page order.
-    queue: VecDeque<InFlight<W>>,
+    queue: VecDeque<InFlight<L>>,
     /// The next position to launch, when known.
-    next: Option<W::Position>,
+    next: Option<L::Position>,
     /// The last position the server says exists.
-    last: Option<W::Position>,
+    last: Option<L::Position>,
     /// An error to report once the pages before it are out.
     error: Option<Error>,
     /// Whether the first page has arrived (until then, nothing is fetched ahead).
@@ -89,15 +90,15 @@ struct WalkState<W: Walk> {
     digest: String,
 }
 
-impl<W: Walk> WalkState<W> {
+impl<L: Listing> WalkState<L> {
     /// The next page in order, `None` at the end.
-    async fn step(&mut self) -> Result<Option<Page<W::Entry>>, Error> {
+    async fn step(&mut self) -> Result<Option<Page<L::Entry, L::Info>>, Error> {
         self.launch()?;
         let Some((at, task)) = self.queue.pop_front() else {
             if let Some(e) = self.error.take() {
                 return Err(e);
             }
-            return match (&self.next, self.walker.run().max_pages) {
+            return match (&self.next, self.request.run.max_pages) {
                 // More pages follow, but none may be fetched.
                 (Some(_), Some(max)) => Err(Error::Pagination(PaginationError::PageLimit { max })),
                 _ => Ok(None),
@@ -115,7 +116,7 @@ impl<W: Walk> WalkState<W> {
             None => task.await?,
         };
         if let Some(error) = fetched.refused {
-            let proven = self.last.as_ref().is_some_and(|last| W::proven(&at, last));
+            let proven = self.last.as_ref().is_some_and(|last| L::proven(&at, last));
             if !self.started || proven {
                 self.queue.clear();
                 return Err(error);
@@ -130,7 +131,7 @@ impl<W: Walk> WalkState<W> {
         let next_token = fetched
             .next
             .as_ref()
-            .map(|at| token(&*self.walker, at, &self.digest));
+            .map(|at| token(&self.request, at, &self.digest));
         if fetched.last.is_some() {
             self.last = fetched.last;
         }
@@ -153,8 +154,8 @@ impl<W: Walk> WalkState<W> {
                 }
             }
         }
-        let filtered = self.recent.filter(fetched.entries, W::key);
-        let limit = self.walker.run().max_pages_without_progress;
+        let filtered = self.recent.filter(fetched.entries, L::key);
+        let limit = self.request.run.max_pages_without_progress;
         if filtered.stalled >= limit.max(1) {
             self.queue.clear();
             return Err(Error::Pagination(PaginationError::NoProgress {
@@ -164,8 +165,7 @@ impl<W: Walk> WalkState<W> {
         let page = Page {
             entries: filtered.fresh,
             next: next_token,
-            total_count: fetched.total_count,
-            history_status: fetched.history_status,
+            info: fetched.info,
         };
         // Start the next fetches before handing the page over, so they overlap its use.
         if let Err(e) = self.launch() {
@@ -178,14 +178,14 @@ impl<W: Walk> WalkState<W> {
     /// Launches fetches up to the allowed number in flight (and never past `max_pages`).
     fn launch(&mut self) -> Result<(), Error> {
         let limit = if self.started {
-            self.walker.in_flight().max(1)
+            self.request.listing.in_flight().max(1)
         } else {
             1
         };
         while self.queue.len() < limit {
             if self
-                .walker
-                .run()
+                .request
+                .run
                 .max_pages
                 .is_some_and(|max| self.committed >= max)
             {
@@ -197,8 +197,8 @@ impl<W: Walk> WalkState<W> {
                 return Err(Error::Pagination(PaginationError::RepeatedPosition));
             }
             self.committed += 1;
-            self.next = self.walker.predict(&at, self.last.as_ref());
-            let task = Task::spawn(self.walker.clone().fetch(at.clone()));
+            self.next = self.request.listing.predict(&at, self.last.as_ref());
+            let task = Task::spawn(L::fetch(self.request.clone(), at.clone()));
             self.queue.push_back((at, task));
         }
         Ok(())

@@ -15,9 +15,8 @@ use crate::{Credentials, PaginationError};
 /// A page: its entries and the page it says comes next.
 type FakePage = (Vec<u32>, Option<u64>);
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 struct Fake {
-    run: Run,
     pages: Arc<BTreeMap<u64, FakePage>>,
     in_flight: usize,
     /// Whether the next page can be predicted (page numbers) or not (cursors).
@@ -26,67 +25,68 @@ struct Fake {
     finished: Arc<Mutex<Vec<u64>>>,
 }
 
-fn fake(pages: &[(u64, FakePage)], in_flight: usize, predictable: bool) -> Fake {
+fn fake(pages: &[(u64, FakePage)], in_flight: usize, predictable: bool) -> Request<Fake> {
     let client = Client::builder()
         .credentials(Credentials::api_token("t"))
         .base_url("http://127.0.0.1:9/client/v4")
         .build()
         .unwrap();
-    Fake {
-        run: Run::new(client),
+    let listing = Fake {
         pages: Arc::new(pages.iter().cloned().collect()),
         in_flight,
         predictable,
         started: Arc::default(),
         finished: Arc::default(),
-    }
+    };
+    Request::new(client, listing, ())
 }
 
 fn number(at: &Option<String>) -> u64 {
     at.as_deref().map_or(1, |n| n.parse().unwrap())
 }
 
-impl Walk for Fake {
+impl crate::Filters for () {
+    const FIELDS: &'static [crate::FilterField] = &[];
+}
+
+impl Listing for Fake {
     type Entry = u32;
+    type Filters = ();
     type Position = Option<String>;
-    fn listing(&self) -> &'static str {
+    type Info = ();
+    type Size = crate::listing::PerPage;
+
+    fn name(&self) -> &'static str {
         "fake"
     }
 
-    fn run(&self) -> &Run {
-        &self.run
+    fn identity(&self) -> serde_json::Map<String, serde_json::Value> {
+        serde_json::Map::new()
     }
 
-    fn check(&self) -> Result<(), Error> {
+    fn check(_: &Request<Self>) -> Result<(), Error> {
         Ok(())
     }
 
-    fn first(&self) -> Result<Option<String>, Error> {
+    fn first(_: &Request<Self>) -> Result<Option<String>, Error> {
         Ok(None)
     }
 
-    fn identity(&self) -> serde_json::Value {
-        serde_json::json!({})
-    }
-
-    async fn fetch(self: Arc<Self>, at: Option<String>) -> Fetched<u32, Option<String>> {
+    async fn fetch(
+        request: Arc<Request<Self>>,
+        at: Option<String>,
+    ) -> crate::listing::Fetched<Self> {
+        let listing = &request.listing;
         let page = number(&at);
-        self.started.lock().unwrap().push(page);
+        listing.started.lock().unwrap().push(page);
         // Later pages take longer, so that pages fetched ahead are still under way when
         // an earlier page ends the listing (with a Tokio runtime at hand).
         if tokio::runtime::Handle::try_current().is_ok() {
             tokio::time::sleep(Duration::from_millis(5 * page)).await;
         }
-        self.finished.lock().unwrap().push(page);
-        let (entries, next) = self.pages.get(&page).cloned().unwrap_or_default();
-        Ok(Fetch {
-            entries,
-            total_count: None,
-            next: next.map(|n| Some(n.to_string())),
-            last: None,
-            history_status: None,
-            refused: None,
-        })
+        listing.finished.lock().unwrap().push(page);
+        let (entries, next) = listing.pages.get(&page).cloned().unwrap_or_default();
+        Ok(Fetch::page(entries, next.map(|n| Some(n.to_string()))))
     }
 
     fn predict(&self, at: &Option<String>, _: Option<&Option<String>>) -> Option<Option<String>> {
@@ -102,7 +102,7 @@ impl Walk for Fake {
     }
 }
 
-async fn all(listing: Fake) -> (Result<Vec<u32>, Error>, Vec<u32>) {
+async fn all(listing: Request<Fake>) -> (Result<Vec<u32>, Error>, Vec<u32>) {
     let mut entries = walk(listing).entries();
     let mut seen = Vec::new();
     loop {
@@ -125,7 +125,10 @@ async fn pages_fetched_ahead_of_the_last_page_are_cancelled() {
         4,
         true,
     );
-    let (started, finished) = (listing.started.clone(), listing.finished.clone());
+    let (started, finished) = (
+        listing.listing.started.clone(),
+        listing.listing.finished.clone(),
+    );
     let (result, _) = all(listing).await;
     assert_eq!(result.unwrap(), [1, 2]);
     // Page 2 ended the listing: 3, 4 and 5 were launched ahead and cancelled.
@@ -146,7 +149,7 @@ async fn max_pages_fetches_no_further_and_ends_with_an_error() {
         true,
     );
     listing.run.max_pages = Some(2);
-    let started = listing.started.clone();
+    let started = listing.listing.started.clone();
     let (result, seen) = all(listing).await;
     assert!(matches!(
         result,
@@ -205,7 +208,7 @@ async fn pages_that_bring_nothing_new_end_the_run() {
     }
     for predictable in [false, true] {
         let listing = fake(&pages, 2, predictable);
-        let started = listing.started.clone();
+        let started = listing.listing.started.clone();
         let (result, _) = all(listing).await;
         let error = result.unwrap_err();
         assert!(
@@ -269,7 +272,7 @@ fn a_run_is_driven_in_place_where_no_runtime_is_at_hand() {
         3,
         true,
     );
-    let started = listing.started.clone();
+    let started = listing.listing.started.clone();
     let entries: Vec<u32> =
         futures::executor::block_on(walk(listing).entries().try_collect()).unwrap();
     assert_eq!(entries, [1, 2, 3, 4]);

@@ -345,7 +345,7 @@ async fn a_full_1000_entry_page() {
         .await
         .unwrap();
     assert_eq!(pages.len(), 1);
-    assert_eq!(pages[0].total_count, Some(1000));
+    assert_eq!(pages[0].info.total_count, Some(1000));
     assert_eq!(
         numbers_of_logs(&pages[0].entries),
         (0..1000).collect::<Vec<_>>()

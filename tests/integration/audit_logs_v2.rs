@@ -128,14 +128,18 @@ async fn organization_history_and_user_paths_and_parameters() {
         .await
         .unwrap();
     let page = client
-        .organization_audit_log_history(ORGANIZATION, ENTRY, time, day(1), day(9))
+        .organization_audit_log_history(ORGANIZATION, ENTRY, time)
+        .since(day(1))
+        .before(day(9))
         .limit(10)
         .send()
         .await
         .unwrap();
-    assert_eq!(page.history_status, Some(HistoryStatus::Approximate));
+    assert_eq!(page.info.history_status, Some(HistoryStatus::Approximate));
     let page = client
-        .account_audit_log_history(ACCOUNT, ENTRY, time, day(1), day(9))
+        .account_audit_log_history(ACCOUNT, ENTRY, time)
+        .since(day(1))
+        .before(day(9))
         .send()
         .await
         .unwrap();
@@ -305,7 +309,15 @@ async fn open_enums_any_json_and_the_deprecated_id_decode() {
     )])
     .await;
     let client = client_for(server.base_url());
-    let page = v2(&client).send().await.unwrap();
+    // The same body as a page of a resource's history, whose pages say how it was found.
+    let time = Utc.with_ymd_and_hms(2026, 1, 5, 6, 7, 8).unwrap();
+    let page = client
+        .account_audit_log_history(ACCOUNT, ENTRY, time)
+        .since(day(1))
+        .before(day(9))
+        .send()
+        .await
+        .unwrap();
     let entry = &page.entries[0];
     let actor = entry.actor.as_ref().unwrap();
     assert_eq!(actor.context, Some(ActorContext::Unknown("mcp".into())));
@@ -321,7 +333,7 @@ async fn open_enums_any_json_and_the_deprecated_id_decode() {
     let old_id = entry.audit_log_id.clone();
     assert_eq!(old_id, entry.id);
     assert_eq!(
-        page.history_status,
+        page.info.history_status,
         Some(HistoryStatus::Unknown("fuzzy".into()))
     );
 }
@@ -402,12 +414,16 @@ async fn hostile_organization_and_entry_ids_are_refused_before_any_request() {
                 .await
                 .unwrap_err(),
             client
-                .organization_audit_log_history(ORGANIZATION, id, time, day(1), day(2))
+                .organization_audit_log_history(ORGANIZATION, id, time)
+                .since(day(1))
+                .before(day(2))
                 .send()
                 .await
                 .unwrap_err(),
             client
-                .account_audit_log_history(ACCOUNT, id, time, day(1), day(2))
+                .account_audit_log_history(ACCOUNT, id, time)
+                .since(day(1))
+                .before(day(2))
                 .send()
                 .await
                 .unwrap_err(),
@@ -430,7 +446,7 @@ async fn hostile_organization_and_entry_ids_are_refused_before_any_request() {
 }
 
 #[tokio::test]
-async fn since_and_before_cannot_be_dropped_and_limit_zero_is_refused() {
+async fn since_and_before_cannot_be_dropped_or_swapped_and_limit_zero_is_refused() {
     let server = Scripted::start(|_| v2_page(0, 1, json!({}))).await;
     let client = client_for(server.base_url());
     let error = v2(&client)
@@ -445,6 +461,38 @@ async fn since_and_before_cannot_be_dropped_and_limit_zero_is_refused() {
     let error = v2(&client).limit(0).send().await.unwrap_err();
     assert!(
         matches!(error, Error::InvalidInput(ref m) if m.contains("limit")),
+        "{error}"
+    );
+    // Bounds given the wrong way round, to a list or to a history, are refused by name.
+    let time = Utc.with_ymd_and_hms(2026, 1, 5, 6, 7, 8).unwrap();
+    let swapped = [
+        client
+            .account_audit_logs_v2(ACCOUNT, day(9), day(1))
+            .send()
+            .await
+            .unwrap_err(),
+        client
+            .account_audit_log_history(ACCOUNT, ENTRY, time)
+            .since(day(9))
+            .before(time)
+            .send()
+            .await
+            .unwrap_err(),
+    ];
+    for error in swapped {
+        assert!(
+            matches!(error, Error::InvalidInput(ref m) if m.contains("were they swapped")),
+            "{error}"
+        );
+    }
+    // A history needs its window too.
+    let error = client
+        .account_audit_log_history(ACCOUNT, ENTRY, time)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::InvalidInput(ref m) if m.contains("since and before")),
         "{error}"
     );
     assert!(server.requests().is_empty());

@@ -113,12 +113,16 @@ async fn send(client: &Client, operation: &str) -> Result<usize, Error> {
             .await
             .map(|p| p.entries.len()),
         "GET /accounts/{account_id}/logs/audit/{id}/history" => client
-            .account_audit_log_history(ACCOUNT, ENTRY, time(), day(), day())
+            .account_audit_log_history(ACCOUNT, ENTRY, time())
+            .since(day())
+            .before(day())
             .send()
             .await
             .map(|p| p.entries.len()),
         "GET /organizations/{organization_id}/logs/audit/{id}/history" => client
-            .organization_audit_log_history(ORGANIZATION, ENTRY, time(), day(), day())
+            .organization_audit_log_history(ORGANIZATION, ENTRY, time())
+            .since(day())
+            .before(day())
             .send()
             .await
             .map(|p| p.entries.len()),
@@ -319,7 +323,9 @@ async fn every_request_passes_the_upstream_parameter_definitions() {
         .await
         .unwrap();
     client
-        .account_audit_log_history(ACCOUNT, ENTRY, since, day, until)
+        .account_audit_log_history(ACCOUNT, ENTRY, since)
+        .since(since)
+        .before(day)
         .direction(Direction::Asc)
         .limit(1)
         .stream()
@@ -327,7 +333,9 @@ async fn every_request_passes_the_upstream_parameter_definitions() {
         .await
         .unwrap();
     client
-        .organization_audit_log_history(ORGANIZATION, ENTRY, since, day, until)
+        .organization_audit_log_history(ORGANIZATION, ENTRY, since)
+        .since(since)
+        .before(day)
         .send()
         .await
         .unwrap();

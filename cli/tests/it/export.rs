@@ -452,8 +452,8 @@ fn flags_read_times_and_durations() {
         Ok(TimeBound::Date(_))
     ));
     let at = units::parse_time("2026-11-01T10:00:00+02:00").unwrap();
-    assert_eq!(units::as_time(at).to_rfc3339(), "2026-11-01T08:00:00+00:00");
-    let midnight = units::as_time(units::parse_time("2026-11-01").unwrap());
+    assert_eq!(at.start().to_rfc3339(), "2026-11-01T08:00:00+00:00");
+    let midnight = units::parse_time("2026-11-01").unwrap().start();
     assert_eq!(midnight.to_rfc3339(), "2026-11-01T00:00:00+00:00");
     assert!(
         units::parse_time("yesterday")
@@ -481,7 +481,7 @@ async fn v2_filters_apply_and_a_window_past_retention_says_so() {
         account_id: demo::ACCOUNT.into(),
         filters: AccountAuditLogsV2Filters {
             action_type: Some(vec!["create".into()]),
-            actor_context_not: Some(vec!["dash".into()]),
+            not_actor_context: Some(vec!["dash".into()]),
             ..Default::default()
         },
     };

@@ -1,0 +1,142 @@
+//! What a listing supplies to the shared [`Request`](crate::Request) and walker: its path
+//! identifiers and paging settings, how one page is fetched, and where the next one starts.
+//! Everything else (filters, resume tokens, loop guards, prefetch, streams) is shared.
+//!
+//! The trait is public (as [`crate::listings::Listing`]) so that programs can be generic over
+//! listings; only the crate's own listings can implement it (a fetch returns a type no other
+//! crate can build), and its methods are the walker's, hidden from the documentation.
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::walker::{Fetch, Resumable};
+use crate::{Error, Request};
+
+/// The outcome of one fetch of listing `L`.
+pub type Fetched<L> =
+    Result<Fetch<<L as Listing>::Entry, <L as Listing>::Position, <L as Listing>::Info>, Error>;
+
+/// One paginated listing: the `L` of [`Request<L>`](crate::Request). Its associated types
+/// say what a page holds, which filters the listing takes and what its pages say beyond
+/// their entries; code generic over listings bounds on them.
+///
+/// ```no_run
+/// use cloudflare_audit_logs::listings::Listing;
+/// use cloudflare_audit_logs::{Error, Request};
+/// use futures::TryStreamExt;
+///
+/// /// How many entries any listing holds.
+/// async fn count<L: Listing>(request: Request<L>) -> Result<usize, Error> {
+///     request.stream().try_fold(0, |n, _| async move { Ok(n + 1) }).await
+/// }
+/// ```
+pub trait Listing: Clone + Debug + Send + Sync + Sized + 'static {
+    /// What a page holds.
+    type Entry: Send + 'static;
+    /// The filters, generated from the spec's query parameters.
+    type Filters: crate::Filters;
+    /// Where a page starts: a page number or a cursor.
+    #[doc(hidden)]
+    type Position: Resumable;
+    /// What a page says beyond its entries (`()` for most listings).
+    type Info: Default + Send + 'static;
+    /// What the page size is called, and its bounds.
+    #[doc(hidden)]
+    type Size: PageSize;
+
+    /// The listing's name, as its resume tokens carry it.
+    #[doc(hidden)]
+    fn name(&self) -> &'static str;
+
+    /// The path identifiers and the listing's own paging settings, as the filter digest of
+    /// its resume tokens covers them (the request adds the page size and the filters).
+    #[doc(hidden)]
+    fn identity(&self) -> serde_json::Map<String, serde_json::Value>;
+
+    /// Checks the caller's input before any request (the page size is checked already).
+    #[doc(hidden)]
+    fn check(request: &Request<Self>) -> Result<(), Error>;
+
+    /// Where a run starts when it resumes from no token.
+    #[doc(hidden)]
+    fn first(request: &Request<Self>) -> Result<Self::Position, Error>;
+
+    /// Fetches the page at `at`.
+    #[doc(hidden)]
+    fn fetch(
+        request: Arc<Request<Self>>,
+        at: Self::Position,
+    ) -> impl Future<Output = Fetched<Self>> + Send + 'static;
+
+    /// The position after `at`, when it can be known before `at` is fetched (page numbers),
+    /// and not past `last`. Cursors cannot be predicted: `None`.
+    #[doc(hidden)]
+    fn predict(
+        &self,
+        _at: &Self::Position,
+        _last: Option<&Self::Position>,
+    ) -> Option<Self::Position> {
+        None
+    }
+
+    /// Whether an earlier answer proved that `at` exists: it is not past `last`, the last
+    /// position the server reported. Listings that never report one prove nothing.
+    #[doc(hidden)]
+    fn proven(_at: &Self::Position, _last: &Self::Position) -> bool {
+        false
+    }
+
+    /// How many pages may be in flight at once (1: the next page is fetched while the
+    /// caller works through the current one).
+    #[doc(hidden)]
+    fn in_flight(&self) -> usize {
+        1
+    }
+
+    /// A fingerprint of the entry's ID, for dropping an entry a recent page already held
+    /// (see [`crate::recent::id_fingerprint`]).
+    #[doc(hidden)]
+    fn key(entry: &Self::Entry) -> Option<u64>;
+}
+
+/// A listing whose pages start at an opaque cursor the server hands out.
+pub trait CursorListing: Listing<Position = Option<String>> {
+    /// The cursor the caller asked the run to start at.
+    #[doc(hidden)]
+    fn start(&mut self) -> &mut Option<String>;
+}
+
+/// What a listing's page size is called on the wire, and what it may be.
+pub trait PageSize: Debug + Send + Sync + 'static {
+    /// The parameter's name (`per_page` or `limit`).
+    const NAME: &'static str;
+    /// Checks a size before any request.
+    #[doc(hidden)]
+    fn check(size: Option<u64>) -> Result<(), Error>;
+}
+
+/// A page size called `per_page`, 1 to [`MAX_PER_PAGE`](crate::MAX_PER_PAGE).
+#[derive(Debug)]
+pub struct PerPage;
+
+impl PageSize for PerPage {
+    const NAME: &'static str = "per_page";
+    fn check(size: Option<u64>) -> Result<(), Error> {
+        crate::validate::check_per_page(size)
+    }
+}
+
+/// A page size called `limit`, at least 1 (its maximum is not documented).
+#[derive(Debug)]
+pub struct Limit;
+
+impl PageSize for Limit {
+    const NAME: &'static str = "limit";
+    fn check(size: Option<u64>) -> Result<(), Error> {
+        match size {
+            Some(0) => Err(Error::InvalidInput("limit must be at least 1".into())),
+            _ => Ok(()),
+        }
+    }
+}
