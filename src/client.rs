@@ -129,7 +129,7 @@ impl Client {
 
     /// The generated client, for anything this wrapper does not cover. Its calls go through
     /// the same credentials and execution seam.
-    pub fn generated(&self) -> &generated::Client {
+    pub fn generated(&self) -> &crate::raw::Client {
         &self.generated
     }
 

@@ -87,3 +87,35 @@ pub trait Filters:
     /// Every filter of the type.
     const FIELDS: &'static [FilterField];
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::AccountAuditLogsV2Filters;
+
+    #[test]
+    fn a_negation_has_one_name_and_keeps_its_serialized_form() {
+        let filters = AccountAuditLogsV2Filters {
+            not_actor_context: Some(vec!["dash".into()]),
+            ..Default::default()
+        };
+        // The form resume-token digests are computed from is unchanged.
+        let written = serde_json::to_value(&filters).unwrap();
+        assert_eq!(written, serde_json::json!({"actor_context_not": ["dash"]}));
+        for key in ["not_actor_context", "actor_context_not"] {
+            let read: AccountAuditLogsV2Filters =
+                serde_json::from_value(serde_json::json!({ key: ["dash"] })).unwrap();
+            assert_eq!(read, filters, "{key}");
+        }
+        let field = AccountAuditLogsV2Filters::FIELDS
+            .iter()
+            .find(|f| f.wire == "actor_context.not")
+            .unwrap();
+        assert_eq!(field.name, "not_actor_context");
+        let since = AccountAuditLogsV2Filters::FIELDS
+            .iter()
+            .find(|f| f.name == "since")
+            .unwrap();
+        assert!(since.required && !field.required);
+    }
+}

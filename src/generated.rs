@@ -1,9 +1,8 @@
 //! The client generated from `openapi/cloudflare-audit-logs.yaml` at build time.
 //!
 //! Nothing here is written by hand: `build.rs` runs progenitor over the spec on every build
-//! (`cargo xtask codegen` prints the same code for review). Reach it through
-//! [`Client::generated`](crate::Client::generated) for anything the wrapper does not cover;
-//! its requests carry the same credentials and pass through the same execution seam.
+//! (`cargo xtask codegen` prints the same code for review). The public paths to it are
+//! [`crate::raw`] (the client and its builders) and the crate's root (the types).
 #![allow(
     missing_docs,
     unused_imports,

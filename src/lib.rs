@@ -56,7 +56,9 @@
 //! ```
 //!
 //! The request and response types are generated at build time from the OpenAPI document in
-//! `openapi/` (see [`generated`]); this crate adds authentication, pagination and errors.
+//! `openapi/` (the generated client itself is [`raw::Client`]); this crate adds
+//! authentication, pagination and errors. Every public type has one path: the response types
+//! and filters here at the root, the generated client and its builders under [`raw`].
 
 #![forbid(unsafe_code)]
 // Data from outside (the server, the caller, the environment) never meets an unwrap.
@@ -77,7 +79,7 @@ mod envelope;
 mod error;
 mod exchange;
 mod filter_field;
-pub mod generated;
+mod generated;
 mod listing;
 mod numbered;
 mod open_enums;
@@ -118,6 +120,12 @@ pub use generated::types::{
     AuditLogV2Resource, AuditLogV2Zone, Direction, FieldChanged, InsightAuditLog, MessageSource,
     Order, Product, ProductCategory, ResponseMessage,
 };
+// What the generated client's calls take and return, beyond the entries.
+pub use generated::types::{
+    AuditLogEntryId, AuditLogPage, AuditLogV2Page, CursorResultInfo, ErrorEnvelope, Identifier,
+    InsightAuditLogPage, OrganizationIdentifier, PageResultInfo, ProductCategoriesPage,
+    V2ResultInfo, V2ResultInfoCursors,
+};
 pub use insights::{InsightsAuditLogRequest, InsightsScope};
 pub use open_enums::{
     ActionResult, ActionType, ActorContext, ActorType, ChangedField, HistoryStatus, ResourceScope,
@@ -143,6 +151,24 @@ pub mod listings {
     pub use crate::audit_logs::AuditLogs;
     pub use crate::audit_logs_v2::{AccountAuditLogsV2, OrganizationAuditLogsV2};
     pub use crate::insights::InsightsAuditLog;
+}
+
+/// The client generated from `openapi/cloudflare-audit-logs.yaml` at build time, for anything
+/// the listings do not cover ([`Client::generated`] hands it out). Nothing here is written by
+/// hand: `build.rs` runs progenitor over the spec on every build (`cargo xtask codegen` prints
+/// the same code for review). Its requests carry the same credentials and pass through the
+/// same execution seam ([`Transport`](raw::Transport)); the types its calls take and return
+/// are at the crate's root.
+pub mod raw {
+    pub use crate::generated::{Client, builder};
+    pub use crate::transport::Transport;
+    pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+
+    /// The builders of the response types (`AuditLog::builder()`), generated.
+    pub mod types {
+        pub use crate::generated::types::builder::*;
+        pub use crate::generated::types::error::ConversionError;
+    }
 }
 
 /// The result of this crate's calls.

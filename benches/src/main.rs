@@ -132,9 +132,7 @@ async fn floor(base: &str, log: Log, entries: usize, per_page: usize) -> Result<
 
 /// Decodes every body into the generated page type, on this thread.
 fn decode(bodies: &[bytes::Bytes], log: Log) -> Result<usize> {
-    use cloudflare_audit_logs::generated::types::{
-        AuditLogPage, AuditLogV2Page, InsightAuditLogPage,
-    };
+    use cloudflare_audit_logs::{AuditLogPage, AuditLogV2Page, InsightAuditLogPage};
     let mut n = 0;
     for body in bodies {
         n += match log {

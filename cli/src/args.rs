@@ -145,16 +145,14 @@ pub fn v2_flags() -> Vec<clap::Arg> {
         .filter(|field| field.repeated)
         .map(|field| {
             let subject = field.subject();
-            let (flag, help) = match field.negation() {
-                true => (
-                    format!("v2-not-{}", subject.replace('_', "-")),
-                    format!("Audit Logs v2: leave out entries with this `{subject}` (repeatable)"),
-                ),
-                false => (
-                    format!("v2-{}", field.name.replace('_', "-")),
-                    format!("Audit Logs v2: keep entries with this `{subject}` (repeatable)"),
-                ),
+            let help = match field.negation() {
+                true => {
+                    format!("Audit Logs v2: leave out entries with this `{subject}` (repeatable)")
+                }
+                false => format!("Audit Logs v2: keep entries with this `{subject}` (repeatable)"),
             };
+            // The filter's one name, as a flag: `not_actor_context` is `--v2-not-actor-context`.
+            let flag = format!("v2-{}", field.name.replace('_', "-"));
             clap::Arg::new(format!("v2_{}", field.name))
                 .long(flag)
                 .value_name("VALUE")

@@ -286,7 +286,7 @@ mod tests {
         out = "v2.jsonl"
         [source.filters]
         action_type = ["create", "delete"]
-        actor_context_not = ["dash"]
+        not_actor_context = ["dash"]
         raw_status_code = [403]
 
         [[source]]
@@ -338,8 +338,8 @@ mod tests {
     fn mistakes_are_named() {
         for (edit, words) in [
             (
-                ("actor_context_not", "actor_contex_not"),
-                "unknown field `actor_contex_not`",
+                ("not_actor_context", "not_actor_contex"),
+                "unknown field `not_actor_contex`",
             ),
             (
                 ("log = \"insights\"", "log = \"firewall\""),

@@ -4,7 +4,7 @@
 #![no_main]
 
 use cloudflare_audit_logs::TimeBound;
-use cloudflare_audit_logs::generated::types::{AuditLogPage, ErrorEnvelope, InsightAuditLogPage};
+use cloudflare_audit_logs::{AuditLogPage, ErrorEnvelope, InsightAuditLogPage};
 use libfuzzer_sys::fuzz_target;
 
 fn round_trip<T>(data: &[u8])
