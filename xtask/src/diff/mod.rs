@@ -39,6 +39,9 @@ pub struct Change {
     pub message: String,
     /// JSON pointer into the new side (the old side for removals).
     pub pointer: String,
+    /// Whether callers see it on the wire; `false` for a change of the generated Rust API
+    /// alone (an operation ID, a request type's name, a schema moved into a component).
+    pub wire: bool,
 }
 
 /// What the change does to the generated code.
@@ -69,7 +72,7 @@ pub struct DiffReport {
 impl DiffReport {
     /// Compares two specs: their wire contracts and their generated code.
     pub fn new(base: &Spec, head: &Spec) -> DiffReport {
-        let mut changes = merge(rules::compare(&base.doc, &head.doc));
+        let mut changes = compare_documents(&base.doc, &head.doc);
         changes.sort_by_key(|c| std::cmp::Reverse(c.severity));
         DiffReport {
             base: base.label.clone(),
@@ -85,6 +88,23 @@ impl DiffReport {
             .iter()
             .filter(|c| c.severity == severity)
             .count()
+    }
+}
+
+/// Every change from `base` to `head`, one row per change: the comparator both `diff` (one
+/// revision of our spec to another) and `drift` (upstream's document to ours) use.
+pub fn compare_documents(base: &serde_json::Value, head: &serde_json::Value) -> Vec<Change> {
+    merge(rules::compare(base, head))
+}
+
+impl Change {
+    /// The severity as a word.
+    pub fn severity_word(&self) -> &'static str {
+        match self.severity {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Breaking => "breaking",
+        }
     }
 }
 

@@ -21,13 +21,37 @@ struct Sink<'a> {
 }
 
 impl Sink<'_> {
+    /// A change callers see on the wire (and, most often, in Rust too).
     fn push(&mut self, rule: &'static str, severity: Severity, pointer: &str, message: String) {
+        self.record(rule, severity, pointer, message, true);
+    }
+
+    /// A change of the generated Rust API only: the requests and answers are the same.
+    fn push_rust(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        pointer: &str,
+        message: String,
+    ) {
+        self.record(rule, severity, pointer, message, false);
+    }
+
+    fn record(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        pointer: &str,
+        message: String,
+        wire: bool,
+    ) {
         self.changes.push(Change {
             rule,
             severity,
             operation: self.operation.clone(),
             message,
             pointer: pointer.to_owned(),
+            wire,
         });
     }
 }
@@ -85,7 +109,7 @@ pub fn compare(base: &Value, head: &Value) -> Vec<Change> {
                 matched.insert((new_path.clone(), method.clone()));
                 let renames = path_renames(path, new_path);
                 for (before, after) in &renames {
-                    sink.push(
+                    sink.push_rust(
                         "request-path-parameter-renamed",
                         Breaking,
                         &format!("/paths/{}", escape(new_path)),
@@ -128,6 +152,7 @@ pub fn compare(base: &Value, head: &Value) -> Vec<Change> {
                 version(head).unwrap_or(Value::Null)
             ),
             pointer: "/info/version".into(),
+            wire: false,
         });
     }
     changes
@@ -200,7 +225,7 @@ impl<'a> Sides<'a> {
         renames: &BTreeMap<String, String>,
     ) {
         if op_id(old) != op_id(new) {
-            sink.push(
+            sink.push_rust(
                 "api-operation-id-removed",
                 Breaking,
                 &format!("{pointer}/operationId"),
@@ -255,7 +280,7 @@ impl<'a> Sides<'a> {
                     format!("`{t}` (and `{}Filters`)", t.trim_end_matches("Request"))
                 })
             };
-            sink.push(
+            sink.push_rust(
                 "request-type-renamed",
                 Breaking,
                 &format!("{pointer}/x-request-type"),

@@ -89,6 +89,19 @@ impl<'a> Sides<'a> {
             ),
             _ => {}
         }
+        let (before, after) = (wire_form(old), wire_form(new));
+        if before != after {
+            sink.push(
+                "request-parameter-style-changed",
+                Breaking,
+                at,
+                format!(
+                    "parameter `{name}` is serialized as {}/explode={} instead of {}/explode={}; \
+                     servers read the old form",
+                    after.0, after.1, before.0, before.1
+                ),
+            );
+        }
         let (Some(raw_old), Some(raw_new)) = (old.get("schema"), new.get("schema")) else {
             return;
         };
@@ -240,6 +253,12 @@ impl<'a> Sides<'a> {
                 &at,
                 format!("parameter `{name}` must now match {b} instead of {a}"),
             ),
+            (Some(p), None) => sink.push(
+                "request-parameter-pattern-removed",
+                Info,
+                &at,
+                format!("parameter `{name}` no longer has to match {p}"),
+            ),
             _ => {}
         }
         if old.get("default") != new.get("default") {
@@ -267,4 +286,24 @@ fn choices(doc: &Value, schema: &Value) -> (Option<BTreeSet<String>>, Option<Str
     };
     let values = resolve(doc, node).and_then(enum_values);
     (values, ref_name(node))
+}
+
+/// How a parameter goes on the wire: its style and explode, with OpenAPI's defaults filled in
+/// (form and explode for query and cookie parameters, simple otherwise).
+fn wire_form(param: &Value) -> (String, bool) {
+    let location = param.get("in").and_then(Value::as_str).unwrap_or("");
+    let default_style = match location {
+        "query" | "cookie" => "form",
+        _ => "simple",
+    };
+    let style = param
+        .get("style")
+        .and_then(Value::as_str)
+        .unwrap_or(default_style)
+        .to_owned();
+    let explode = param
+        .get("explode")
+        .and_then(Value::as_bool)
+        .unwrap_or(style == "form");
+    (style, explode)
 }

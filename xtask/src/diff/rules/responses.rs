@@ -138,8 +138,10 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
             ),
             _ => {}
         }
-        let nullable = |s: &Value| s.get("nullable").and_then(Value::as_bool).unwrap_or(false);
-        match (nullable(old), nullable(new)) {
+        match (
+            admits_null(self.sides.base, old),
+            admits_null(self.sides.head, new),
+        ) {
             (false, true) => self.sink.push(
                 "response-property-became-nullable",
                 Breaking,
@@ -161,7 +163,7 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
                 r.clone()
                     .map_or("an inline schema".to_owned(), |n| format!("`{n}`"))
             };
-            self.sink.push(
+            self.sink.push_rust(
                 "response-property-type-changed",
                 Breaking,
                 at,
@@ -173,14 +175,22 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
             );
         }
         let (before, after) = (shape(self.sides.base, old), shape(self.sides.head, new));
-        if before != after {
+        let arrays = |s: &Value| s.get("type").and_then(Value::as_str) == Some("array");
+        // Two arrays differ where their items do, which is reported there.
+        if before != after && !(arrays(old) && arrays(new)) {
             self.sink.push(
                 "response-property-type-changed",
                 Breaking,
                 at,
                 format!("`{field}` changes from {before} to {after}; its Rust type changes"),
             );
-            return;
+            // Objects on both sides, however composed (`allOf`, a `oneOf` of objects): their
+            // fields are still compared, one by one.
+            if object_view(self.sides.base, old).is_none()
+                || object_view(self.sides.head, new).is_none()
+            {
+                return;
+            }
         }
         // A string with a length bound or a pattern is generated as a checked newtype, not a
         // `String`: adding or removing one changes the Rust type; changing one changes what
@@ -252,22 +262,8 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
                 true,
             );
         }
-        let properties = |s: &'a Value| -> BTreeMap<String, &'a Value> {
-            s.get("properties")
-                .and_then(Value::as_object)
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
-                .unwrap_or_default()
-        };
-        let required = |s: &Value| -> BTreeSet<String> {
-            s.get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        };
-        let (old_props, new_props) = (properties(old), properties(new));
-        let (old_req, new_req) = (required(old), required(new));
+        let (old_props, old_req) = object_view(self.sides.base, old).unwrap_or_default();
+        let (new_props, new_req) = object_view(self.sides.head, new).unwrap_or_default();
         let child = |name: &str| {
             if field == "body" {
                 name.to_owned()
@@ -315,4 +311,100 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
             );
         }
     }
+}
+
+/// An object's fields and which of them are required, however the object is composed: its own
+/// `properties`, every part of an `allOf` (a field is required if any part requires it), or
+/// every branch of a `oneOf`/`anyOf` (required only if every branch requires it). `None` for a
+/// schema that is no object.
+fn object_view<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+) -> Option<(BTreeMap<String, &'a Value>, BTreeSet<String>)> {
+    object_view_at(doc, schema, 0)
+}
+
+fn object_view_at<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+    depth: usize,
+) -> Option<(BTreeMap<String, &'a Value>, BTreeSet<String>)> {
+    let schema = resolve(doc, schema)?;
+    if depth > 8 {
+        return None;
+    }
+    let required = |s: &Value| -> BTreeSet<String> {
+        s.get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    let mut props: BTreeMap<String, &'a Value> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
+        .unwrap_or_default();
+    let mut req = required(schema);
+    let mut object = schema.get("properties").is_some()
+        || schema.get("required").is_some()
+        || schema.get("type").and_then(Value::as_str) == Some("object");
+    let parts = |key: &str| {
+        schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|part| object_view_at(doc, part, depth + 1))
+            .collect::<Vec<_>>()
+    };
+    for (part_props, part_req) in parts("allOf") {
+        object = true;
+        for (name, prop) in part_props {
+            props.entry(name).or_insert(prop);
+        }
+        req.extend(part_req);
+    }
+    for key in ["oneOf", "anyOf"] {
+        let branches = parts(key);
+        if branches.is_empty() {
+            continue;
+        }
+        object = true;
+        let mut every: Option<BTreeSet<String>> = None;
+        for (branch_props, branch_req) in branches {
+            for (name, prop) in branch_props {
+                props.entry(name).or_insert(prop);
+            }
+            every = Some(match every {
+                None => branch_req,
+                Some(so_far) => so_far.intersection(&branch_req).cloned().collect(),
+            });
+        }
+        req.extend(every.unwrap_or_default());
+    }
+    object.then_some((props, req))
+}
+
+/// Whether a schema admits null: `nullable`, a `type: null`, or such a branch of a
+/// `oneOf`/`anyOf`.
+fn admits_null(doc: &Value, schema: &Value) -> bool {
+    let Some(schema) = resolve(doc, schema) else {
+        return false;
+    };
+    schema.get("nullable").and_then(Value::as_bool) == Some(true)
+        || schema.get("type").and_then(Value::as_str) == Some("null")
+        || ["oneOf", "anyOf"].iter().any(|key| {
+            schema
+                .get(*key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|branch| resolve(doc, branch))
+                .any(|branch| {
+                    branch.get("nullable").and_then(Value::as_bool) == Some(true)
+                        || branch.get("type").and_then(Value::as_str) == Some("null")
+                })
+        })
 }
