@@ -7,15 +7,17 @@
 //! a page is fetched and where the next one starts: `result_info.cursors.after`, or
 //! `result_info.cursor` as Cloudflare's own documentation example shows it.
 
+use std::future::Future;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::generated::query::{AccountAuditLogsV2Filters, OrganizationAuditLogsV2Filters};
 use crate::generated::types::{AuditLogV2, AuditLogV2Page, ProductCategory};
-use crate::listing::{CursorListing, Limit, Listing};
+use crate::listing::{CursorListing, Fetched, Limit, Listing};
 use crate::recent::id_fingerprint;
 use crate::validate::{check_identifier, check_segment};
 use crate::walker::Fetch;
-use crate::{Client, Error, Request, TimeBound, transport};
+use crate::{Client, Error, Filters, Request, TimeBound, transport};
 
 /// The longest organization ID the client sends (its form is undocumented).
 pub(crate) const MAX_ORGANIZATION_ID: usize = 64;
@@ -48,6 +50,99 @@ pub(crate) fn check_window(
         )),
     }
 }
+
+/// Whose Audit Logs v2: all that differs between an account's list and an organization's
+/// (the filters type, the identifier, and the operation a page is fetched with).
+pub trait Owner: Clone + std::fmt::Debug + Send + Sync + 'static {
+    /// The list's filters.
+    type Filters: Filters;
+    /// The listing's name in resume tokens.
+    const LISTING: &'static str;
+    /// The path identifier's name.
+    const ID: &'static str;
+    /// Checks the identifier before any request.
+    fn check(id: &str) -> Result<(), Error>;
+    /// The filters with this window and nothing else.
+    fn window(since: TimeBound, before: TimeBound) -> Self::Filters;
+    /// The window the filters hold.
+    fn bounds(filters: &Self::Filters) -> (Option<TimeBound>, Option<TimeBound>);
+    /// Fetches the page at `cursor`.
+    fn page(
+        request: Arc<Request<AuditLogsV2<Self>>>,
+        cursor: Option<String>,
+    ) -> impl Future<Output = Result<AuditLogV2Page, Error>> + Send + 'static;
+}
+
+/// Audit Logs v2 of an account or an organization: [`AccountAuditLogsV2`] or
+/// [`OrganizationAuditLogsV2`].
+#[derive(Clone, Debug)]
+pub struct AuditLogsV2<O> {
+    id: String,
+    cursor: Option<String>,
+    owner: PhantomData<O>,
+}
+
+impl<O: Owner> Request<AuditLogsV2<O>> {
+    pub(crate) fn v2(client: Client, id: String, since: TimeBound, before: TimeBound) -> Self {
+        let listing = AuditLogsV2 {
+            id,
+            cursor: None,
+            owner: PhantomData,
+        };
+        Request::new(client, listing, O::window(since, before))
+    }
+}
+
+impl<O: Owner> Listing for AuditLogsV2<O> {
+    type Entry = AuditLogV2;
+    type Filters = O::Filters;
+    type Position = Option<String>;
+    type Info = ();
+    type Size = Limit;
+
+    fn name(&self) -> &'static str {
+        O::LISTING
+    }
+
+    fn identity(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut identity = serde_json::Map::new();
+        identity.insert(O::ID.into(), self.id.clone().into());
+        identity
+    }
+
+    fn check(request: &Request<Self>) -> Result<(), Error> {
+        O::check(&request.listing.id)?;
+        let (since, before) = O::bounds(&request.filters);
+        check_window(since, before)
+    }
+
+    fn first(request: &Request<Self>) -> Result<Option<String>, Error> {
+        Ok(request.listing.cursor.clone())
+    }
+
+    async fn fetch(request: Arc<Request<Self>>, cursor: Option<String>) -> Fetched<Self> {
+        let page = O::page(request, cursor).await?;
+        let next = next_cursor(&page);
+        Ok(Fetch::page(page.result.unwrap_or_default(), next))
+    }
+
+    fn key(entry: &AuditLogV2) -> Option<u64> {
+        entry.id.as_deref().map(id_fingerprint)
+    }
+}
+
+impl<O: Owner> CursorListing for AuditLogsV2<O> {
+    fn start(&mut self) -> &mut Option<String> {
+        &mut self.cursor
+    }
+}
+
+/// The account's list (see [`AccountAuditLogsV2Request`]).
+#[derive(Clone, Debug)]
+pub struct OfAccount;
+
+/// An account's Audit Logs v2 (see [`AccountAuditLogsV2Request`]).
+pub type AccountAuditLogsV2 = AuditLogsV2<OfAccount>;
 
 /// A request for an account's Audit Logs v2 (`GET /accounts/{account_id}/logs/audit`), made
 /// by [`Client::account_audit_logs_v2`]. Every filter setter adds one value
@@ -86,84 +181,47 @@ pub(crate) fn check_window(
 /// ```
 pub type AccountAuditLogsV2Request = Request<AccountAuditLogsV2>;
 
-/// An account's Audit Logs v2 (see [`AccountAuditLogsV2Request`]).
-#[derive(Clone, Debug)]
-pub struct AccountAuditLogsV2 {
-    account_id: String,
-    cursor: Option<String>,
-}
+impl Owner for OfAccount {
+    type Filters = AccountAuditLogsV2Filters;
+    const LISTING: &'static str = "account_audit_logs_v2";
+    const ID: &'static str = "account_id";
 
-impl AccountAuditLogsV2Request {
-    pub(crate) fn v2(
-        client: Client,
-        account_id: String,
-        since: TimeBound,
-        before: TimeBound,
-    ) -> Self {
-        let filters = AccountAuditLogsV2Filters {
+    fn check(id: &str) -> Result<(), Error> {
+        check_identifier(Self::ID, id)
+    }
+
+    fn window(since: TimeBound, before: TimeBound) -> Self::Filters {
+        AccountAuditLogsV2Filters {
             since: Some(since),
             before: Some(before),
             ..Default::default()
-        };
-        let listing = AccountAuditLogsV2 {
-            account_id,
-            cursor: None,
-        };
-        Request::new(client, listing, filters)
-    }
-}
-
-impl Listing for AccountAuditLogsV2 {
-    type Entry = AuditLogV2;
-    type Filters = AccountAuditLogsV2Filters;
-    type Position = Option<String>;
-    type Info = ();
-    type Size = Limit;
-
-    fn name(&self) -> &'static str {
-        "account_audit_logs_v2"
+        }
     }
 
-    fn identity(&self) -> serde_json::Map<String, serde_json::Value> {
-        let mut identity = serde_json::Map::new();
-        identity.insert("account_id".into(), self.account_id.clone().into());
-        identity
+    fn bounds(filters: &Self::Filters) -> (Option<TimeBound>, Option<TimeBound>) {
+        (filters.since, filters.before)
     }
 
-    fn check(request: &Request<Self>) -> Result<(), Error> {
-        check_identifier("account_id", &request.listing.account_id)?;
-        check_window(request.filters.since, request.filters.before)
-    }
-
-    fn first(request: &Request<Self>) -> Result<Option<String>, Error> {
-        Ok(request.listing.cursor.clone())
-    }
-
-    async fn fetch(
-        request: Arc<Request<Self>>,
+    async fn page(
+        request: Arc<Request<AuditLogsV2<Self>>>,
         cursor: Option<String>,
-    ) -> crate::listing::Fetched<Self> {
+    ) -> Result<AuditLogV2Page, Error> {
         let builder = request
             .filters
             .apply_account_audit_logs_v2(request.run.client.generated().account_audit_logs_v2())
-            .account_id(request.listing.account_id.as_str())
+            .account_id(request.listing.id.as_str())
             .maybe_limit(request.size)
             .maybe_cursor(cursor);
-        let page = transport::call(builder.send()).await?;
-        let next = next_cursor(&page);
-        Ok(Fetch::page(page.result.unwrap_or_default(), next))
-    }
-
-    fn key(entry: &AuditLogV2) -> Option<u64> {
-        entry.id.as_deref().map(id_fingerprint)
+        transport::call(builder.send()).await
     }
 }
 
-impl CursorListing for AccountAuditLogsV2 {
-    fn start(&mut self) -> &mut Option<String> {
-        &mut self.cursor
-    }
-}
+/// The organization's list (see [`OrganizationAuditLogsV2Request`]).
+#[derive(Clone, Debug)]
+pub struct OfOrganization;
+
+/// An organization's Audit Logs v2 (see [`OrganizationAuditLogsV2Request`]).
+pub type OrganizationAuditLogsV2 = AuditLogsV2<OfOrganization>;
 
 /// A request for an organization's Audit Logs v2
 /// (`GET /organizations/{organization_id}/logs/audit`), made by
@@ -172,87 +230,39 @@ impl CursorListing for AccountAuditLogsV2 {
 /// (see [`AccountAuditLogsV2Request`]).
 pub type OrganizationAuditLogsV2Request = Request<OrganizationAuditLogsV2>;
 
-/// An organization's Audit Logs v2 (see [`OrganizationAuditLogsV2Request`]).
-#[derive(Clone, Debug)]
-pub struct OrganizationAuditLogsV2 {
-    organization_id: String,
-    cursor: Option<String>,
-}
+impl Owner for OfOrganization {
+    type Filters = OrganizationAuditLogsV2Filters;
+    const LISTING: &'static str = "organization_audit_logs_v2";
+    const ID: &'static str = "organization_id";
 
-impl OrganizationAuditLogsV2Request {
-    pub(crate) fn v2(
-        client: Client,
-        organization_id: String,
-        since: TimeBound,
-        before: TimeBound,
-    ) -> Self {
-        let filters = OrganizationAuditLogsV2Filters {
+    fn check(id: &str) -> Result<(), Error> {
+        check_segment(Self::ID, id, MAX_ORGANIZATION_ID)
+    }
+
+    fn window(since: TimeBound, before: TimeBound) -> Self::Filters {
+        OrganizationAuditLogsV2Filters {
             since: Some(since),
             before: Some(before),
             ..Default::default()
-        };
-        let listing = OrganizationAuditLogsV2 {
-            organization_id,
-            cursor: None,
-        };
-        Request::new(client, listing, filters)
-    }
-}
-
-impl Listing for OrganizationAuditLogsV2 {
-    type Entry = AuditLogV2;
-    type Filters = OrganizationAuditLogsV2Filters;
-    type Position = Option<String>;
-    type Info = ();
-    type Size = Limit;
-
-    fn name(&self) -> &'static str {
-        "organization_audit_logs_v2"
+        }
     }
 
-    fn identity(&self) -> serde_json::Map<String, serde_json::Value> {
-        let mut identity = serde_json::Map::new();
-        identity.insert(
-            "organization_id".into(),
-            self.organization_id.clone().into(),
-        );
-        identity
+    fn bounds(filters: &Self::Filters) -> (Option<TimeBound>, Option<TimeBound>) {
+        (filters.since, filters.before)
     }
 
-    fn check(request: &Request<Self>) -> Result<(), Error> {
-        let id = &request.listing.organization_id;
-        check_segment("organization_id", id, MAX_ORGANIZATION_ID)?;
-        check_window(request.filters.since, request.filters.before)
-    }
-
-    fn first(request: &Request<Self>) -> Result<Option<String>, Error> {
-        Ok(request.listing.cursor.clone())
-    }
-
-    async fn fetch(
-        request: Arc<Request<Self>>,
+    async fn page(
+        request: Arc<Request<AuditLogsV2<Self>>>,
         cursor: Option<String>,
-    ) -> crate::listing::Fetched<Self> {
+    ) -> Result<AuditLogV2Page, Error> {
         let generated = request.run.client.generated();
         let builder = request
             .filters
             .apply_organization_audit_logs_v2(generated.organization_audit_logs_v2())
-            .organization_id(request.listing.organization_id.as_str())
+            .organization_id(request.listing.id.as_str())
             .maybe_limit(request.size)
             .maybe_cursor(cursor);
-        let page = transport::call(builder.send()).await?;
-        let next = next_cursor(&page);
-        Ok(Fetch::page(page.result.unwrap_or_default(), next))
-    }
-
-    fn key(entry: &AuditLogV2) -> Option<u64> {
-        entry.id.as_deref().map(id_fingerprint)
-    }
-}
-
-impl CursorListing for OrganizationAuditLogsV2 {
-    fn start(&mut self) -> &mut Option<String> {
-        &mut self.cursor
+        transport::call(builder.send()).await
     }
 }
 

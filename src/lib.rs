@@ -149,7 +149,9 @@ pub mod listings {
 
     pub use crate::audit_log_history::AuditLogHistory;
     pub use crate::audit_logs::AuditLogs;
-    pub use crate::audit_logs_v2::{AccountAuditLogsV2, OrganizationAuditLogsV2};
+    pub use crate::audit_logs_v2::{
+        AccountAuditLogsV2, AuditLogsV2, OfAccount, OfOrganization, OrganizationAuditLogsV2,
+    };
     pub use crate::insights::InsightsAuditLog;
 }
 
