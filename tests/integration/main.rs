@@ -4,6 +4,7 @@
 mod common;
 
 mod account_pagination;
+mod account_prefetch;
 mod audit_logs_v2;
 mod client_config;
 mod conformance;
@@ -15,3 +16,4 @@ mod request_wire;
 mod response_decoding;
 mod secrets;
 mod security;
+mod v2_input_checks;
