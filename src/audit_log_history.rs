@@ -13,6 +13,7 @@ use crate::audit_logs_v2::{MAX_ORGANIZATION_ID, check_window, next_cursor};
 use crate::generated::query::AuditLogHistoryFilters;
 use crate::generated::types::AuditLogV2;
 use crate::listing::{CursorListing, Fetched, Limit, Listing};
+use crate::raw_entry::pair;
 use crate::recent::id_fingerprint;
 use crate::validate::{check_identifier, check_segment};
 use crate::walker::Fetch;
@@ -127,7 +128,7 @@ impl Listing for AuditLogHistory {
         let (filters, entry) = (&request.filters, request.listing.entry_id.as_str());
         // The account and organization operations take the same parameters but are
         // different types.
-        let page = match &request.listing.owner {
+        let (page, bytes) = match &request.listing.owner {
             HistoryOwner::Account(id) => {
                 let builder = filters
                     .apply_account_audit_log_history(generated.account_audit_log_history())
@@ -135,7 +136,7 @@ impl Listing for AuditLogHistory {
                     .id(entry)
                     .maybe_limit(request.size)
                     .maybe_cursor(cursor);
-                transport::call(builder.send()).await?
+                transport::call_raw(builder.send()).await?
             }
             HistoryOwner::Organization(id) => {
                 let operation = generated.organization_audit_log_history();
@@ -145,7 +146,7 @@ impl Listing for AuditLogHistory {
                     .id(entry)
                     .maybe_limit(request.size)
                     .maybe_cursor(cursor);
-                transport::call(builder.send()).await?
+                transport::call_raw(builder.send()).await?
             }
         };
         let next = next_cursor(&page);
@@ -157,12 +158,20 @@ impl Listing for AuditLogHistory {
         };
         Ok(Fetch {
             info,
-            ..Fetch::page(page.result.unwrap_or_default(), next)
+            ..Fetch::page(pair(page.result.unwrap_or_default(), &bytes)?, next)
         })
     }
 
     fn key(entry: &AuditLogV2) -> Option<u64> {
         entry.id.as_deref().map(id_fingerprint)
+    }
+
+    fn id(entry: &AuditLogV2) -> Option<String> {
+        entry.id.clone()
+    }
+
+    fn time(entry: &AuditLogV2) -> Option<chrono::DateTime<chrono::Utc>> {
+        entry.action.as_ref().and_then(|action| action.time)
     }
 }
 

@@ -10,6 +10,7 @@ use crate::generated::query::AuditLogsFilters;
 use crate::generated::types::AuditLog;
 use crate::listing::{Fetched, Listing, PerPage};
 use crate::numbered::{self, NumberedPage, Position};
+use crate::raw_entry::pair;
 use crate::recent::id_fingerprint;
 use crate::validate::check_identifier;
 use crate::{Client, Error, NumberedInfo, Request, transport};
@@ -138,7 +139,7 @@ impl Listing for AuditLogs {
                     .page(at.page())
                     .before(at.before())
                     .maybe_per_page(size);
-                transport::call(builder.send()).await
+                transport::call_raw(builder.send()).await
             }
             None => {
                 let builder = filters
@@ -146,17 +147,17 @@ impl Listing for AuditLogs {
                     .page(at.page())
                     .before(at.before())
                     .maybe_per_page(size);
-                transport::call(builder.send()).await
+                transport::call_raw(builder.send()).await
             }
         }
-        .map(|body| {
+        .and_then(|(body, bytes)| {
             let info = body.result_info.unwrap_or_default();
-            NumberedPage {
-                entries: body.result.unwrap_or_default(),
+            Ok(NumberedPage {
+                entries: pair(body.result.unwrap_or_default(), &bytes)?,
                 total_pages: info.total_pages,
                 per_page: info.per_page,
                 total_count: info.total_count,
-            }
+            })
         });
         numbered::answer(&at, outcome)
     }
@@ -175,5 +176,13 @@ impl Listing for AuditLogs {
 
     fn key(entry: &AuditLog) -> Option<u64> {
         entry.id.as_deref().map(id_fingerprint)
+    }
+
+    fn id(entry: &AuditLog) -> Option<String> {
+        entry.id.clone()
+    }
+
+    fn time(entry: &AuditLog) -> Option<chrono::DateTime<chrono::Utc>> {
+        entry.when
     }
 }

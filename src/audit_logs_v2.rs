@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::generated::query::{AccountAuditLogsV2Filters, OrganizationAuditLogsV2Filters};
 use crate::generated::types::{AuditLogV2, AuditLogV2Page, ProductCategory};
 use crate::listing::{CursorListing, Fetched, Limit, Listing};
+use crate::raw_entry::pair;
 use crate::recent::id_fingerprint;
 use crate::validate::{check_identifier, check_segment};
 use crate::walker::Fetch;
@@ -70,7 +71,7 @@ pub trait Owner: Clone + std::fmt::Debug + Send + Sync + 'static {
     fn page(
         request: Arc<Request<AuditLogsV2<Self>>>,
         cursor: Option<String>,
-    ) -> impl Future<Output = Result<AuditLogV2Page, Error>> + Send + 'static;
+    ) -> impl Future<Output = Result<(AuditLogV2Page, bytes::Bytes), Error>> + Send + 'static;
 }
 
 /// Audit Logs v2 of an account or an organization: [`AccountAuditLogsV2`] or
@@ -121,13 +122,24 @@ impl<O: Owner> Listing for AuditLogsV2<O> {
     }
 
     async fn fetch(request: Arc<Request<Self>>, cursor: Option<String>) -> Fetched<Self> {
-        let page = O::page(request, cursor).await?;
+        let (page, bytes) = O::page(request, cursor).await?;
         let next = next_cursor(&page);
-        Ok(Fetch::page(page.result.unwrap_or_default(), next))
+        Ok(Fetch::page(
+            pair(page.result.unwrap_or_default(), &bytes)?,
+            next,
+        ))
     }
 
     fn key(entry: &AuditLogV2) -> Option<u64> {
         entry.id.as_deref().map(id_fingerprint)
+    }
+
+    fn id(entry: &AuditLogV2) -> Option<String> {
+        entry.id.clone()
+    }
+
+    fn time(entry: &AuditLogV2) -> Option<chrono::DateTime<chrono::Utc>> {
+        entry.action.as_ref().and_then(|action| action.time)
     }
 }
 
@@ -205,14 +217,14 @@ impl Owner for OfAccount {
     async fn page(
         request: Arc<Request<AuditLogsV2<Self>>>,
         cursor: Option<String>,
-    ) -> Result<AuditLogV2Page, Error> {
+    ) -> Result<(AuditLogV2Page, bytes::Bytes), Error> {
         let builder = request
             .filters
             .apply_account_audit_logs_v2(request.run.client.generated().account_audit_logs_v2())
             .account_id(request.listing.id.as_str())
             .maybe_limit(request.size)
             .maybe_cursor(cursor);
-        transport::call(builder.send()).await
+        transport::call_raw(builder.send()).await
     }
 }
 
@@ -254,7 +266,7 @@ impl Owner for OfOrganization {
     async fn page(
         request: Arc<Request<AuditLogsV2<Self>>>,
         cursor: Option<String>,
-    ) -> Result<AuditLogV2Page, Error> {
+    ) -> Result<(AuditLogV2Page, bytes::Bytes), Error> {
         let generated = request.run.client.generated();
         let builder = request
             .filters
@@ -262,7 +274,7 @@ impl Owner for OfOrganization {
             .organization_id(request.listing.id.as_str())
             .maybe_limit(request.size)
             .maybe_cursor(cursor);
-        transport::call(builder.send()).await
+        transport::call_raw(builder.send()).await
     }
 }
 

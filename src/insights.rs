@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::generated::query::InsightsAuditLogFilters;
 use crate::generated::types::InsightAuditLog;
 use crate::listing::{CursorListing, Fetched, Listing, PerPage};
+use crate::raw_entry::pair;
 use crate::recent::id_fingerprint;
 use crate::validate::check_identifier;
 use crate::walker::Fetch;
@@ -117,7 +118,7 @@ impl Listing for InsightsAuditLog {
         let generated = request.run.client.generated();
         let (filters, size) = (&request.filters, request.size);
         // The account and zone operations take the same parameters but are different types.
-        let body = match &request.listing.scope {
+        let (body, bytes) = match &request.listing.scope {
             InsightsScope::Account(id) => {
                 let operation = generated.account_insights_audit_log();
                 let builder = filters
@@ -125,7 +126,7 @@ impl Listing for InsightsAuditLog {
                     .account_id(id.as_str())
                     .maybe_per_page(size)
                     .maybe_cursor(cursor);
-                transport::call(builder.send()).await?
+                transport::call_raw(builder.send()).await?
             }
             InsightsScope::Zone(id) => {
                 let operation = generated.zone_insights_audit_log();
@@ -134,18 +135,27 @@ impl Listing for InsightsAuditLog {
                     .zone_id(id.as_str())
                     .maybe_per_page(size)
                     .maybe_cursor(cursor);
-                transport::call(builder.send()).await?
+                transport::call_raw(builder.send()).await?
             }
         };
         let next = body
             .result_info
             .and_then(|info| info.cursor)
             .filter(|c| !c.is_empty());
-        Ok(Fetch::page(body.result.unwrap_or_default(), next.map(Some)))
+        let entries = pair(body.result.unwrap_or_default(), &bytes)?;
+        Ok(Fetch::page(entries, next.map(Some)))
     }
 
     fn key(entry: &InsightAuditLog) -> Option<u64> {
         entry.id.as_ref().map(id_fingerprint)
+    }
+
+    fn id(entry: &InsightAuditLog) -> Option<String> {
+        entry.id.as_ref().map(ToString::to_string)
+    }
+
+    fn time(entry: &InsightAuditLog) -> Option<chrono::DateTime<chrono::Utc>> {
+        entry.changed_at
     }
 }
 

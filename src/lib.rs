@@ -85,6 +85,7 @@ mod numbered;
 mod open_enums;
 mod page;
 mod rate_limit;
+mod raw_entry;
 mod recent;
 mod redact;
 mod request;
@@ -133,6 +134,7 @@ pub use open_enums::{
 };
 pub use page::{Entries, HistoryInfo, NumberedInfo, Page, Pages, ResumeToken};
 pub use rate_limit::RateLimit;
+pub use raw_entry::RawEntry;
 pub use recent::DEFAULT_MAX_PAGES_WITHOUT_PROGRESS;
 pub use request::Request;
 pub use retry::RetryPolicy;

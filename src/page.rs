@@ -113,6 +113,9 @@ pub struct Page<T, I = ()> {
     /// What else the page said, where the listing says more: [`NumberedInfo`] for the v1
     /// audit logs, [`HistoryInfo`] for a resource's history, `()` for every other listing.
     pub info: I,
+    /// How many of `entries` have an ID one of the run's recent pages held with other
+    /// content: a changed version, kept, never dropped (the same entry again is dropped).
+    pub revised: usize,
 }
 
 /// What a page of the v1 audit logs says beyond its entries ([`Page::info`]).
@@ -135,6 +138,16 @@ impl<T, I> Page<T, I> {
     /// Whether this is the last page.
     pub fn is_last(&self) -> bool {
         self.next.is_none()
+    }
+
+    /// The same page with each entry changed by `f`.
+    pub(crate) fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U, I> {
+        Page {
+            entries: self.entries.into_iter().map(f).collect(),
+            next: self.next,
+            info: self.info,
+            revised: self.revised,
+        }
     }
 }
 

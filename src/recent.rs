@@ -1,8 +1,10 @@
-//! What a run remembers of the entries it has yielded: the IDs of its last few pages, so that
-//! an entry the server sends again is yielded once, and a server that sends nothing new page
-//! after page is told apart from one that advances.
+//! What a run remembers of the entries it has yielded: the IDs and content digests of its
+//! last few pages, so that an entry the server sends again is yielded once, a changed
+//! version of one is kept and counted, and a server that sends nothing new page after page
+//! is told apart from one that advances. Memory stays at `window` pages of two 64-bit keys an
+//! entry however long the run.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 
 /// How many pages in a row may bring no entry the run has not seen before the run ends with
@@ -10,30 +12,24 @@ use std::hash::Hash;
 /// sets another number.
 pub const DEFAULT_MAX_PAGES_WITHOUT_PROGRESS: u32 = 5;
 
-/// The keys of the entries of the last `window` pages.
-///
-/// When entries shift between two requests, one at the boundary comes back on the next
-/// page; a server that loops sends the same ones again and again. Either way an entry whose
-/// key one of the last `window` pages held is dropped, and a page with nothing left counts
-/// as no progress. Memory stays at `window` pages of 64-bit keys however long the run.
+/// The entries of a run's last pages, each an ID fingerprint and a digest of its content.
 #[derive(Debug)]
-pub(crate) struct RecentEntries<K> {
-    pages: VecDeque<HashSet<K>>,
+pub(crate) struct RecentEntries {
+    pages: VecDeque<HashMap<u64, u64>>,
     window: usize,
-    /// Pages in a row that brought no new entry.
     stalled: u32,
 }
 
-/// What [`RecentEntries::filter`] made of a page.
+/// What a page brings: its entries less those a recent page held with the same content, how
+/// many of those kept are changed versions of a recent entry, and how many pages in a row
+/// have brought nothing new.
 pub(crate) struct Filtered<T> {
-    /// The entries no recent page held, in the page's order.
     pub(crate) fresh: Vec<T>,
-    /// Pages in a row, this one included, that brought no new entry (0: this one did).
+    pub(crate) revised: usize,
     pub(crate) stalled: u32,
 }
 
-impl<K: Hash + Eq> RecentEntries<K> {
-    /// Remembers the last `window` pages (at least one).
+impl RecentEntries {
     pub(crate) fn new(window: u32) -> Self {
         let window = usize::try_from(window).unwrap_or(usize::MAX).max(1);
         RecentEntries {
@@ -43,17 +39,30 @@ impl<K: Hash + Eq> RecentEntries<K> {
         }
     }
 
-    /// Keeps the entries of `page` that no recent page held, and remembers this page. An
-    /// entry without a key cannot be compared: it is kept, and counts as new.
-    pub(crate) fn filter<T>(&mut self, page: Vec<T>, key: impl Fn(&T) -> Option<K>) -> Filtered<T> {
-        let mut current = HashSet::with_capacity(page.len());
+    /// Drops the entries of `page` that a recent page held with the same content (by
+    /// `key`: ID fingerprint and content digest); an entry with a recent ID but other content
+    /// is kept and counted as revised; entries without a key are kept.
+    pub(crate) fn filter<T>(
+        &mut self,
+        page: Vec<T>,
+        key: impl Fn(&T) -> Option<(u64, u64)>,
+    ) -> Filtered<T> {
+        let mut current = HashMap::with_capacity(page.len());
+        let mut revised = 0;
         let fresh: Vec<T> = page
             .into_iter()
             .filter(|entry| match key(entry) {
-                Some(k) => {
-                    let seen = self.pages.iter().any(|p| p.contains(&k));
-                    current.insert(k);
-                    !seen
+                Some((id, content)) => {
+                    let held = self.pages.iter().rev().find_map(|p| p.get(&id).copied());
+                    current.insert(id, content);
+                    match held {
+                        Some(before) if before == content => false,
+                        Some(_) => {
+                            revised += 1;
+                            true
+                        }
+                        None => true,
+                    }
                 }
                 None => true,
             })
@@ -69,13 +78,12 @@ impl<K: Hash + Eq> RecentEntries<K> {
         self.pages.push_back(current);
         Filtered {
             fresh,
+            revised,
             stalled: self.stalled,
         }
     }
 }
 
-/// A 64-bit fingerprint of an entry ID, so that the run's memory of its recent pages neither copies IDs nor
-/// keeps them. It uses keyed SipHash, so two different IDs meet by chance one time in 2^64.
 pub(crate) fn id_fingerprint(id: &(impl Hash + ?Sized)) -> u64 {
     use std::hash::BuildHasher;
     use std::sync::LazyLock;
@@ -87,9 +95,25 @@ pub(crate) fn id_fingerprint(id: &(impl Hash + ?Sized)) -> u64 {
 mod tests {
     use super::*;
 
-    fn run(recent: &mut RecentEntries<u32>, page: &[u32]) -> (Vec<u32>, u32) {
-        let filtered = recent.filter(page.to_vec(), |n| Some(*n));
+    fn run(recent: &mut RecentEntries, page: &[u32]) -> (Vec<u32>, u32) {
+        let filtered = recent.filter(page.to_vec(), |n| Some((u64::from(*n), 0)));
         (filtered.fresh, filtered.stalled)
+    }
+
+    #[test]
+    fn the_same_id_with_other_content_is_kept_and_counted() {
+        let mut recent = RecentEntries::new(3);
+        let key = |(id, content): &(u64, u64)| Some((*id, *content));
+        let first = recent.filter(vec![(1, 10), (2, 20)], key);
+        assert_eq!((first.fresh.len(), first.revised), (2, 0));
+        // B again unchanged (dropped), A changed (kept, revised), C new.
+        let second = recent.filter(vec![(2, 20), (1, 11), (3, 30)], key);
+        assert_eq!(second.fresh, [(1, 11), (3, 30)]);
+        assert_eq!(second.revised, 1);
+        // The newest version is what a repeat is compared with.
+        let third = recent.filter(vec![(1, 11), (1, 10)], key);
+        assert_eq!(third.fresh, [(1, 10)]);
+        assert_eq!(third.revised, 1);
     }
 
     #[test]
@@ -117,7 +141,7 @@ mod tests {
 
     #[test]
     fn entries_without_a_key_are_kept_and_count_as_new() {
-        let mut recent = RecentEntries::<u32>::new(1);
+        let mut recent = RecentEntries::new(1);
         let filtered = recent.filter(vec![7, 7], |_| None);
         assert_eq!((filtered.fresh, filtered.stalled), (vec![7, 7], 0));
     }

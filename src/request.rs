@@ -3,7 +3,7 @@
 
 use crate::listing::{CursorListing, Limit, Listing, PageSize, PerPage};
 use crate::walker::{Run, first_page, walk};
-use crate::{Client, Entries, Error, Page, Pages, ResumeToken};
+use crate::{Client, Entries, Error, Page, Pages, RawEntry, ResumeToken};
 
 /// A request for one paginated listing, made by a [`Client`] method; `L` says which (see
 /// [`crate::listings`]), and each listing has a name for its request:
@@ -100,17 +100,54 @@ impl<L: Listing> Request<L> {
 
     /// Fetches the first page of a run (where [`resume`](Self::resume) says, if set).
     pub async fn send(&self) -> Result<Page<L::Entry, L::Info>, Error> {
-        first_page(self).await
+        Ok(first_page(self).await?.map(|(entry, _)| entry))
     }
 
     /// Every page, in order.
     pub fn pages(self) -> Pages<L::Entry, L::Info> {
-        walk(self)
+        use futures::TryStreamExt;
+        let pages = walk(self).map_ok(|page| page.map(|(entry, _)| entry));
+        Pages {
+            inner: Box::pin(pages),
+        }
     }
 
     /// Every entry of every page, in order.
     pub fn stream(self) -> Entries<L::Entry> {
         self.pages().entries()
+    }
+
+    /// The first page of a run, each entry as the exact bytes the server sent ([`RawEntry`]).
+    pub async fn send_raw(&self) -> Result<Page<RawEntry, L::Info>, Error> {
+        Ok(first_page(self).await?.map(raw::<L>))
+    }
+
+    /// Every page, each entry as the exact bytes the server sent: what [`pages`](Self::pages)
+    /// gives, with the same order, stop rules, loop guards, resume tokens and pages in flight,
+    /// but every field kept as it came (unknown ones, `null`s, numbers of any size).
+    pub fn pages_raw(self) -> Pages<RawEntry, L::Info> {
+        use futures::TryStreamExt;
+        let pages = walk(self).map_ok(|page| page.map(raw::<L>));
+        Pages {
+            inner: Box::pin(pages),
+        }
+    }
+
+    /// Every entry of every page as the exact bytes the server sent (see
+    /// [`pages_raw`](Self::pages_raw)).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cloudflare_audit_logs::Client) -> Result<(), cloudflare_audit_logs::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let mut entries = client.account_audit_logs("023e105f4ecef8ad9ca31a8372d0c353").stream_raw();
+    /// while let Some(entry) = entries.try_next().await? {
+    ///     println!("{:?} {}", entry.id(), entry.json());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream_raw(self) -> Entries<RawEntry> {
+        self.pages_raw().entries()
     }
 
     /// Checks the caller's input before any request.
@@ -153,4 +190,9 @@ impl<L: CursorListing> Request<L> {
         *self.listing.start() = Some(value.into());
         self
     }
+}
+
+/// A walked entry as a [`RawEntry`]: its bytes, with the ID and time its typed form holds.
+fn raw<L: Listing>((entry, bytes): (L::Entry, bytes::Bytes)) -> RawEntry {
+    RawEntry::new(bytes, L::id(&entry), L::time(&entry))
 }

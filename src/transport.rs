@@ -186,6 +186,13 @@ impl Transport {
 pub(crate) async fn call<T: Envelope>(
     request: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorEnvelope>>>,
 ) -> Result<T, Error> {
+    call_raw(request).await.map(|(body, _)| body)
+}
+
+/// [`call`], and the bytes of the body the answer was decoded from, as the server sent them.
+pub(crate) async fn call_raw<T: Envelope>(
+    request: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorEnvelope>>>,
+) -> Result<(T, Bytes), Error> {
     EXCHANGE
         .scope(RefCell::new(Exchange::default()), async move {
             let outcome = request.await;
@@ -200,7 +207,7 @@ pub(crate) async fn call<T: Envelope>(
             let status = response.status();
             let mut body = response.into_inner();
             if body.succeeded() {
-                Ok(body)
+                Ok((body, exchange.body))
             } else {
                 let errors = body.take_errors();
                 Err(exchange.api_error(status, &exchange.headers, errors))

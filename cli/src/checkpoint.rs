@@ -11,6 +11,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::state::StateError;
 
+/// What [`Checkpoint::admit`] made of an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admitted {
+    /// Not written before.
+    New,
+    /// Written before with other content: written again.
+    Revised,
+    /// Written before, the same: skipped.
+    Repeat,
+}
+
+/// A stable digest of an entry's bytes (the same in every process and version).
+fn digest(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
 /// Everything a rerun needs to go on with no entry lost or written twice.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
@@ -33,6 +52,11 @@ pub struct Checkpoint {
     /// IDs written at or after `high_water - overlap`, with their times: the entries the
     /// next listing may send again.
     pub seen: BTreeMap<String, DateTime<Utc>>,
+    /// A digest of the bytes of each entry in `seen` (FNV-1a, 64 bits, in hex): an entry sent
+    /// again with other content is written again. Checkpoints written before digests were
+    /// kept have none: their entries count as unchanged.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub digests: BTreeMap<String, String>,
     /// Bytes in the output file after the last recorded page.
     pub output_len: u64,
 }
@@ -81,24 +105,61 @@ impl Checkpoint {
         Ok(())
     }
 
-    /// Records an entry as written; returns false when it was written before.
-    pub fn admit(&mut self, id: Option<String>, at: Option<DateTime<Utc>>) -> bool {
-        if let (Some(id), Some(at)) = (id.as_ref(), at) {
+    /// Records an entry as written, by its ID, time and the bytes it came as: whether it is
+    /// new, a changed version of one written before (to be written too), or the same entry
+    /// again (to be skipped).
+    pub fn admit(&mut self, id: Option<&str>, at: Option<DateTime<Utc>>, bytes: &[u8]) -> Admitted {
+        let mut admitted = Admitted::New;
+        if let (Some(id), Some(at)) = (id, at) {
+            let digest = digest(bytes);
             if self.seen.contains_key(id) {
-                return false;
+                match self.digests.get(id) {
+                    Some(before) if *before != digest => admitted = Admitted::Revised,
+                    _ => return Admitted::Repeat,
+                }
             }
-            self.seen.insert(id.clone(), at);
+            self.seen.insert(id.to_owned(), at);
+            self.digests.insert(id.to_owned(), digest);
         }
         if let Some(at) = at {
             self.high_water = Some(self.high_water.map_or(at, |hw| hw.max(at)));
         }
-        true
+        admitted
     }
 
     /// Forgets IDs older than the window the next listing starts from.
     pub fn prune(&mut self, overlap: chrono::Duration) {
         if let Some(floor) = self.high_water.map(|hw| hw - overlap) {
             self.seen.retain(|_, at| *at >= floor);
+            let seen = &self.seen;
+            self.digests.retain(|id, _| seen.contains_key(id));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_back_with_other_bytes_is_written_again_and_the_same_one_is_not() {
+        let at = "2026-01-01T00:00:00Z".parse().ok();
+        let mut state = Checkpoint::new("s".into());
+        assert_eq!(state.admit(Some("a"), at, b"{\"v\":1}"), Admitted::New);
+        assert_eq!(state.admit(Some("a"), at, b"{\"v\":1}"), Admitted::Repeat);
+        assert_eq!(state.admit(Some("a"), at, b"{\"v\":2}"), Admitted::Revised);
+        assert_eq!(state.admit(Some("a"), at, b"{\"v\":2}"), Admitted::Repeat);
+        // The digests survive a save and a load (stable across processes).
+        let saved = serde_json::to_string(&state).unwrap();
+        let mut loaded: Checkpoint = serde_json::from_str(&saved).unwrap();
+        assert_eq!(loaded.admit(Some("a"), at, b"{\"v\":2}"), Admitted::Repeat);
+        // A checkpoint from before digests were kept: its entries count as unchanged.
+        let mut old = loaded.clone();
+        old.digests.clear();
+        assert_eq!(old.admit(Some("a"), at, b"{\"v\":3}"), Admitted::Repeat);
+        // Pruned IDs take their digests with them.
+        loaded.high_water = "2026-02-01T00:00:00Z".parse().ok();
+        loaded.prune(chrono::Duration::minutes(5));
+        assert!(loaded.seen.is_empty() && loaded.digests.is_empty());
     }
 }

@@ -66,7 +66,11 @@ fn audit_log(i: usize) -> Value {
         "oldValue": if changed { json!("medium") } else { Value::Null },
         "owner": {"id": ACCOUNT},
         "resource": {"id": format!("{:032x}", 0xbeef + i), "type": resource},
-        "when": account_time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        "when": account_time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        // The live API sends these too, though upstream's schema does not declare them.
+        "newValueJson": if changed { json!({"level": "high"}) } else { Value::Null },
+        "oldValueJson": if changed { json!({"level": "medium"}) } else { Value::Null },
+        "x_added": FUTURE_MARK
     })
 }
 
@@ -125,6 +129,7 @@ fn audit_log_v2(i: usize, organization: bool) -> Value {
         entry["account"] = json!({"id": ACCOUNT, "name": "Demo account"});
         entry["zone"] = json!({"id": ZONE, "name": "example.com"});
     }
+    entry["actor"]["x_added"] = json!(FUTURE_MARK);
     entry
 }
 
@@ -173,7 +178,8 @@ fn insight(i: usize) -> Value {
         "issue_id": format!("insight-{}", i % 5),
         "previous_value": previous,
         "rationale": if i % 4 == 1 { json!("accepted risk") } else { Value::Null },
-        "zone_id": 8_675_309
+        "zone_id": 8_675_309,
+        "x_added": FUTURE_MARK
     })
 }
 
@@ -212,11 +218,18 @@ fn time_param(query: &[(String, String)], name: &str) -> Option<DateTime<Utc>> {
     }
 }
 
+/// Where an entry holds a field no schema names yet, as Cloudflare may add at any time.
+const FUTURE_MARK: &str = "\u{1}future\u{1}";
+
+/// What the demo sends for it: every JSON kind, a number past 64 bits, a negative zero.
+pub const FUTURE_FIELD: &str = r#"{"n":123456789012345678901234567890,"zero":-0,"none":null,"list":[1,"two",null],"deep":{"ok":true}}"#;
+
 fn respond(status: u16, body: &Value) -> HttpMockResponse {
+    let mark = Value::from(FUTURE_MARK).to_string();
     HttpMockResponse::builder()
         .status(status)
         .header("content-type", "application/json")
-        .body(body.to_string())
+        .body(body.to_string().replace(&mark, FUTURE_FIELD))
         .build()
 }
 

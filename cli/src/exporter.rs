@@ -15,11 +15,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use cloudflare_audit_logs::listings::Listing;
-use cloudflare_audit_logs::{Client, Filters, Pages, Request, TimeBound};
+use cloudflare_audit_logs::{Client, Filters, Pages, RawEntry, Request, TimeBound};
 use futures::TryStreamExt;
 use tokio::sync::Notify;
 
-use crate::checkpoint::Checkpoint;
+use crate::checkpoint::{Admitted, Checkpoint};
 use crate::records::Record;
 use crate::sink::Sink;
 
@@ -101,6 +101,9 @@ pub struct Outcome {
     pub pages: u64,
     pub written: u64,
     pub skipped: u64,
+    /// Entries written again because they came back with other content (counted in
+    /// `written` too).
+    pub revised: u64,
     pub interrupted: bool,
 }
 
@@ -217,14 +220,14 @@ impl Export<'_> {
         filters: &L::Filters,
     ) -> Result<bool, BoxError>
     where
-        L::Entry: Record,
+        L::Entry: Record + serde::de::DeserializeOwned,
     {
         let filters = windowed(filters, &mut self.state, self.settings.lag)?;
         let mut request = request.filters(filters).page_size(self.settings.per_page);
         if let Some(token) = self.state.resume.clone() {
             request = request.resume(token);
         }
-        let mut pages: Pages<L::Entry, L::Info> = request.pages();
+        let mut pages: Pages<RawEntry, L::Info> = request.pages_raw();
         loop {
             if self.shutdown.is_requested() {
                 return Ok(false);
@@ -236,11 +239,15 @@ impl Export<'_> {
             let Some(page) = page else { return Ok(true) };
             let (mut written, mut skipped) = (0, 0);
             for entry in &page.entries {
-                if self.state.admit(entry.id(), entry.at()) {
-                    self.sink.write(entry)?;
-                    written += 1;
-                } else {
-                    skipped += 1;
+                match self.state.admit(entry.id(), entry.time(), entry.as_bytes()) {
+                    Admitted::Repeat => skipped += 1,
+                    admitted => {
+                        self.sink.write::<L::Entry>(entry)?;
+                        written += 1;
+                        if admitted == Admitted::Revised {
+                            self.outcome.revised += 1;
+                        }
+                    }
                 }
             }
             self.outcome.written += written as u64;

@@ -199,8 +199,16 @@ async fn run(args: Args) -> ExitCode {
         match outcome {
             Ok(outcome) => {
                 let message = format!(
-                    "{} entries written{} in {} pages{}",
+                    "{} entries written{}{} in {} pages{}",
                     outcome.written,
+                    if outcome.revised > 0 {
+                        format!(
+                            " ({} of them changed versions of earlier ones)",
+                            outcome.revised
+                        )
+                    } else {
+                        String::new()
+                    },
                     if outcome.skipped > 0 {
                         format!(" ({} already written, skipped)", outcome.skipped)
                     } else {

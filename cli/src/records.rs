@@ -1,4 +1,5 @@
-//! What the exporter needs of an entry: its ID, its time, and its CSV row.
+//! What the exporter needs of an entry: its ID, its time, and its CSV row, with the fields
+//! no column holds.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use cloudflare_audit_logs::{AuditLog, AuditLogV2, InsightAuditLog};
@@ -15,6 +16,51 @@ pub trait Record: Serialize + crate::ocsf::ToOcsf + Send + 'static {
     /// The CSV row, in the order of [`Record::columns`]; nested values flattened, free-form
     /// values as JSON text.
     fn row(&self) -> Vec<String>;
+}
+
+/// The fields of an entry's JSON `text` that none of `columns` (dotted paths) holds, as a JSON
+/// object with every value exactly as sent (`""` when nothing is left): so that a CSV row keeps
+/// everything, whatever fields Cloudflare adds.
+pub fn rest(text: &str, columns: &[&str]) -> String {
+    let paths: Vec<Vec<&str>> = columns.iter().map(|c| c.split('.').collect()).collect();
+    let paths: Vec<&[&str]> = paths.iter().map(Vec::as_slice).collect();
+    match rest_of(text, &paths) {
+        Some(rest) if rest != "{}" => rest,
+        _ => String::new(),
+    }
+}
+
+/// `text` (an object) less the leaves `paths` name; `None` when it is no object.
+fn rest_of(text: &str, paths: &[&[&str]]) -> Option<String> {
+    use serde_json::value::RawValue;
+    let fields: std::collections::BTreeMap<String, &RawValue> = serde_json::from_str(text).ok()?;
+    let mut out = String::from("{");
+    for (key, value) in fields {
+        let below: Vec<&[&str]> = paths
+            .iter()
+            .filter(|p| p.first() == Some(&key.as_str()))
+            .map(|p| &p[1..])
+            .collect();
+        let kept = if below.iter().any(|p| p.is_empty()) {
+            // A column holds this value whole.
+            None
+        } else if below.is_empty() {
+            Some(value.get().to_owned())
+        } else {
+            // Some of its fields have columns: keep the others.
+            rest_of(value.get(), &below).filter(|r| r != "{}")
+        };
+        if let Some(kept) = kept {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(&serde_json::Value::String(key).to_string());
+            out.push(':');
+            out.push_str(&kept);
+        }
+    }
+    out.push('}');
+    Some(out)
 }
 
 fn text(value: Option<&str>) -> String {

@@ -9,6 +9,9 @@ use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use cloudflare_audit_logs::RawEntry;
+use serde::de::DeserializeOwned;
+
 use crate::records::Record;
 use crate::state::StateError;
 
@@ -37,13 +40,6 @@ pub const SOURCE_COLUMNS: [&str; 4] = [
     "source.zone_id",
     "source.organization_id",
 ];
-
-/// One JSON Lines record: where it came from, and the entry as Cloudflare sent it.
-#[derive(serde::Serialize)]
-struct Envelope<'a, R> {
-    source: &'a serde_json::Value,
-    entry: &'a R,
-}
 
 /// Writes entries and knows how much it has written.
 pub struct Sink {
@@ -146,36 +142,44 @@ impl Sink {
         self.origin = Some(origin);
     }
 
-    /// Writes one entry (and the CSV header before the first row of an empty output).
-    pub fn write<R: Record>(&mut self, entry: &R) -> io::Result<()> {
-        let mut line = Vec::with_capacity(512);
+    /// Writes one entry (and the CSV header before the first row of an empty output), from
+    /// the bytes the server sent: in JSON Lines those bytes themselves, verbatim; in OCSF the
+    /// event mapped from the entry as `R`, with those bytes as `raw_data`; in CSV the columns of
+    /// `R`, then `extra`: every field no other column holds, as JSON.
+    pub fn write<R: Record + DeserializeOwned>(&mut self, entry: &RawEntry) -> io::Result<()> {
+        let mut line = Vec::with_capacity(entry.as_bytes().len() + 128);
         let origin = self.origin.as_ref().unwrap_or(&serde_json::Value::Null);
         match self.format {
             Format::Jsonl => {
-                serde_json::to_writer(
-                    &mut line,
-                    &Envelope {
-                        source: origin,
-                        entry,
-                    },
-                )?;
-                line.push(b'\n');
+                line.extend_from_slice(b"{\"source\":");
+                serde_json::to_writer(&mut line, origin)?;
+                line.extend_from_slice(b",\"entry\":");
+                line.extend_from_slice(entry.as_bytes());
+                line.extend_from_slice(b"}\n");
             }
             Format::Ocsf => {
-                serde_json::to_writer(&mut line, &entry.ocsf(origin))?;
+                let typed: R = entry.decode().map_err(io::Error::other)?;
+                let mut event = typed.ocsf(origin);
+                event["raw_data"] = serde_json::Value::String(entry.json().to_owned());
+                serde_json::to_writer(&mut line, &event)?;
                 line.push(b'\n');
             }
             Format::Csv => {
+                let typed: R = entry.decode().map_err(io::Error::other)?;
                 let mut csv = csv::Writer::from_writer(&mut line);
                 if self.len == 0 {
-                    let header = SOURCE_COLUMNS.iter().chain(R::columns());
+                    let header = SOURCE_COLUMNS
+                        .iter()
+                        .chain(R::columns())
+                        .chain(["extra"].iter());
                     csv.write_record(header).map_err(io::Error::other)?;
                 }
                 let source = SOURCE_COLUMNS.iter().map(|column| {
                     let key = column.trim_start_matches("source.");
                     origin[key].as_str().unwrap_or_default().to_owned()
                 });
-                csv.write_record(source.chain(entry.row()))
+                let extra = crate::records::rest(entry.json(), R::columns());
+                csv.write_record(source.chain(typed.row()).chain([extra]))
                     .map_err(io::Error::other)?;
                 csv.flush()?;
             }

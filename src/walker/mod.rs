@@ -26,7 +26,8 @@ pub(crate) use schedule::walk;
 /// What one fetch learned: the entries, where the next page starts (`None`: this was the
 /// last), and the last position the server says exists, when it says.
 pub struct Fetch<T, P, I> {
-    pub(crate) entries: Vec<T>,
+    /// Each entry, typed and as the bytes the server sent.
+    pub(crate) entries: Vec<(T, bytes::Bytes)>,
     pub(crate) next: Option<P>,
     pub(crate) last: Option<P>,
     /// What else the page said ([`Page::info`]).
@@ -39,7 +40,7 @@ pub struct Fetch<T, P, I> {
 
 impl<T, P, I: Default> Fetch<T, P, I> {
     /// A page that holds `entries` and says where the next one starts.
-    pub(crate) fn page(entries: Vec<T>, next: Option<P>) -> Self {
+    pub(crate) fn page(entries: Vec<(T, bytes::Bytes)>, next: Option<P>) -> Self {
         Fetch {
             entries,
             next,
@@ -80,10 +81,11 @@ impl Run {
     }
 }
 
+/// A page as the walker hands it out: each entry typed and as its bytes.
+pub(crate) type WalkedPage<L> = Page<(<L as Listing>::Entry, bytes::Bytes), <L as Listing>::Info>;
+
 /// The first page of a run (what `send` returns).
-pub(crate) async fn first_page<L: Listing>(
-    request: &Request<L>,
-) -> Result<Page<L::Entry, L::Info>, Error> {
+pub(crate) async fn first_page<L: Listing>(request: &Request<L>) -> Result<WalkedPage<L>, Error> {
     let digest = digest(&request.identity());
     let at = start(request, &digest)?;
     let fetched = L::fetch(Arc::new(request.clone()), at).await?;
@@ -95,5 +97,6 @@ pub(crate) async fn first_page<L: Listing>(
         entries: fetched.entries,
         next: fetched.next.as_ref().map(|at| token(request, at, &digest)),
         info: fetched.info,
+        revised: 0,
     })
 }

@@ -5,15 +5,15 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::stream::{self, StreamExt};
+use futures::stream::{self, BoxStream, StreamExt};
 
 use crate::listing::Listing;
 use crate::recent::{RecentEntries, id_fingerprint};
-use crate::{Error, Page, Pages, PaginationError, Request, TimeoutKind};
+use crate::{Error, Page, PaginationError, Request, TimeoutKind};
 
-use super::Fetch;
 use super::resume::{digest, start, token};
 use super::task::Task;
+use super::{Fetch, WalkedPage};
 
 /// Walks a listing from where [`start`] says, keeping up to [`Listing::in_flight`] pages on
 /// their way while the caller consumes earlier ones, and yielding pages strictly in order.
@@ -25,7 +25,9 @@ use super::task::Task;
 /// [`Error::Pagination`] instead of looping or stopping silently. Only a hash of each
 /// position is kept, so memory stays small however long the run; at most `in_flight + 1`
 /// pages are held at once.
-pub(crate) fn walk<L: Listing>(request: Request<L>) -> Pages<L::Entry, L::Info> {
+pub(crate) fn walk<L: Listing>(
+    request: Request<L>,
+) -> BoxStream<'static, Result<WalkedPage<L>, Error>> {
     let digest = digest(&request.identity());
     let (next, error) = match start(&request, &digest) {
         Ok(at) => (Some(at), None),
@@ -56,9 +58,7 @@ pub(crate) fn walk<L: Listing>(request: Request<L>) -> Pages<L::Entry, L::Info> 
             .await
             .map(|page| page.map(|page| (page, state)))
     });
-    Pages {
-        inner: inner.boxed(),
-    }
+    inner.boxed()
 }
 
 /// A fetch under way and the position it fetches.
@@ -83,7 +83,7 @@ struct WalkState<L: Listing> {
     /// Positions launched so far (for `max_pages`).
     committed: u64,
     seen: HashSet<u64>,
-    recent: RecentEntries<u64>,
+    recent: RecentEntries,
     /// When the run must end, and the limit that set it.
     deadline: Option<(tokio::time::Instant, Duration)>,
     /// The digest of the run's filters, for the tokens it hands out.
@@ -92,7 +92,7 @@ struct WalkState<L: Listing> {
 
 impl<L: Listing> WalkState<L> {
     /// The next page in order, `None` at the end.
-    async fn step(&mut self) -> Result<Option<Page<L::Entry, L::Info>>, Error> {
+    async fn step(&mut self) -> Result<Option<WalkedPage<L>>, Error> {
         self.launch()?;
         let Some((at, task)) = self.queue.pop_front() else {
             if let Some(e) = self.error.take() {
@@ -154,7 +154,11 @@ impl<L: Listing> WalkState<L> {
                 }
             }
         }
-        let filtered = self.recent.filter(fetched.entries, L::key);
+        // An entry is known by its ID and a digest of its bytes: the same ID with other
+        // content is kept (and counted), the same entry again is dropped.
+        let filtered = self.recent.filter(fetched.entries, |(entry, bytes)| {
+            L::key(entry).map(|id| (id, id_fingerprint(&bytes[..])))
+        });
         let limit = self.request.run.max_pages_without_progress;
         if filtered.stalled >= limit.max(1) {
             self.queue.clear();
@@ -166,6 +170,7 @@ impl<L: Listing> WalkState<L> {
             entries: filtered.fresh,
             next: next_token,
             info: fetched.info,
+            revised: filtered.revised,
         };
         // Start the next fetches before handing the page over, so they overlap its use.
         if let Err(e) = self.launch() {

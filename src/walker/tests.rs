@@ -86,6 +86,10 @@ impl Listing for Fake {
         }
         listing.finished.lock().unwrap().push(page);
         let (entries, next) = listing.pages.get(&page).cloned().unwrap_or_default();
+        let entries = entries
+            .into_iter()
+            .map(|entry| (entry, bytes::Bytes::from(entry.to_string())))
+            .collect();
         Ok(Fetch::page(entries, next.map(|n| Some(n.to_string()))))
     }
 
@@ -100,10 +104,18 @@ impl Listing for Fake {
     fn key(entry: &u32) -> Option<u64> {
         Some(id_fingerprint(entry))
     }
+
+    fn id(entry: &u32) -> Option<String> {
+        Some(entry.to_string())
+    }
+
+    fn time(_: &u32) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
 }
 
 async fn all(listing: Request<Fake>) -> (Result<Vec<u32>, Error>, Vec<u32>) {
-    let mut entries = walk(listing).entries();
+    let mut entries = listing.stream();
     let mut seen = Vec::new();
     loop {
         match entries.try_next().await {
@@ -273,8 +285,7 @@ fn a_run_is_driven_in_place_where_no_runtime_is_at_hand() {
         true,
     );
     let started = listing.listing.started.clone();
-    let entries: Vec<u32> =
-        futures::executor::block_on(walk(listing).entries().try_collect()).unwrap();
+    let entries: Vec<u32> = futures::executor::block_on(listing.stream().try_collect()).unwrap();
     assert_eq!(entries, [1, 2, 3, 4]);
     assert_eq!(*started.lock().unwrap(), [1, 2, 3]);
 }

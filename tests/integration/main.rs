@@ -11,6 +11,7 @@ mod conformance;
 mod error_mapping;
 mod faults;
 mod insights_pagination;
+mod lossless;
 mod no_progress;
 mod request_wire;
 mod response_decoding;

@@ -58,7 +58,8 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
             "owner.id",
             "oldValue",
             "newValue",
-            "metadata"
+            "metadata",
+            "extra"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -83,6 +84,19 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
     );
     let metadata: serde_json::Value = serde_json::from_str(&rows[0][18]).unwrap();
     assert_eq!(metadata["zone_name"], "example.com");
+    // Fields no column holds are kept in `extra`, exactly as sent, nulls included.
+    let future = demo::FUTURE_FIELD;
+    assert_eq!(
+        change[19],
+        format!(
+            r#"{{"newValueJson":{{"level":"high"}},"oldValueJson":{{"level":"medium"}},"x_added":{future}}}"#
+        )
+    );
+    let unchanged = rows.iter().find(|r| &r[6] != "change_setting").unwrap();
+    assert_eq!(
+        unchanged[19],
+        format!(r#"{{"newValueJson":null,"oldValueJson":null,"x_added":{future}}}"#)
+    );
 
     let mut sink = Sink::memory(Format::Csv);
     exporter::run(
@@ -101,7 +115,7 @@ async fn csv_has_a_header_and_the_flattened_columns_in_order() {
     assert_eq!(
         lines.next(),
         Some(
-            "source.log,source.account_id,source.zone_id,source.organization_id,id,changed_at,changed_by,field_changed,previous_value,current_value,issue_id,zone_id,rationale"
+            "source.log,source.account_id,source.zone_id,source.organization_id,id,changed_at,changed_by,field_changed,previous_value,current_value,issue_id,zone_id,rationale,extra"
         )
     );
     assert_eq!(lines.count(), 12);

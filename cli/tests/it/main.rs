@@ -5,6 +5,7 @@ mod csv;
 mod export;
 mod flags;
 mod fleet;
+mod lossless;
 mod ocsf;
 mod parity;
 mod python;

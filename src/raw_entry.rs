@@ -1,0 +1,138 @@
+//! [`RawEntry`]: an entry as the exact bytes the server sent, with its ID and time read out,
+//! and how a page's body is split into them without decoding the entries.
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use crate::{DecodeError, Error};
+
+/// One entry exactly as Cloudflare sent it: its JSON text byte for byte (every field, known
+/// or not, every number as written, every `null`, the keys in the server's order), with its
+/// ID and time read out. [`Request::stream_raw`](crate::Request::stream_raw) hands these out
+/// with every guarantee of `stream()`.
+///
+/// ```
+/// use cloudflare_audit_logs::{AuditLog, RawEntry};
+///
+/// let text = r#"{"id":"e1","when":"2026-01-01T00:00:00Z","metadata":{"n":123456789012345678901234567890}}"#;
+/// let entry = RawEntry::from_json(text)?;
+/// assert_eq!(entry.json(), text);
+/// assert_eq!(entry.id(), Some("e1"));
+/// let typed: AuditLog = entry.decode()?;
+/// assert_eq!(typed.id.as_deref(), Some("e1"));
+/// # Ok::<(), cloudflare_audit_logs::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawEntry {
+    json: Bytes,
+    id: Option<String>,
+    time: Option<DateTime<Utc>>,
+}
+
+impl RawEntry {
+    pub(crate) fn new(json: Bytes, id: Option<String>, time: Option<DateTime<Utc>>) -> Self {
+        RawEntry { json, id, time }
+    }
+
+    /// An entry from its JSON text (a saved export, a test), reading its `id` and its time
+    /// (`when`, `action.time` or `changed_at`, whichever it has) as the listings do.
+    pub fn from_json(text: &str) -> Result<RawEntry, Error> {
+        #[derive(serde::Deserialize)]
+        struct Action {
+            time: Option<DateTime<Utc>>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Key {
+            id: Option<serde_json::Value>,
+            when: Option<DateTime<Utc>>,
+            changed_at: Option<DateTime<Utc>>,
+            action: Option<Action>,
+        }
+        let key: Key = serde_json::from_str(text).map_err(|e| decode_error(text, e))?;
+        let id = key.id.map(|id| match id {
+            serde_json::Value::String(id) => id,
+            other => other.to_string(),
+        });
+        let time = key
+            .when
+            .or(key.changed_at)
+            .or(key.action.and_then(|a| a.time));
+        Ok(RawEntry::new(
+            Bytes::copy_from_slice(text.as_bytes()),
+            id,
+            time,
+        ))
+    }
+
+    /// The entry's ID, when it has one.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// When the entry happened (`when`, `action.time` or `changed_at`), when it says.
+    pub fn time(&self) -> Option<DateTime<Utc>> {
+        self.time
+    }
+
+    /// The entry's JSON text, exactly as the server sent it.
+    pub fn json(&self) -> &str {
+        // Checked as UTF-8 when the page was split (serde_json's raw values are `str`s).
+        std::str::from_utf8(&self.json).unwrap_or_default()
+    }
+
+    /// The same text as bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.json
+    }
+
+    /// The entry decoded into `T` (the listing's typed entry, or a type of your own).
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.json).map_err(|e| decode_error(self.json(), e))
+    }
+}
+
+fn decode_error(text: &str, source: serde_json::Error) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        status: http::StatusCode::OK,
+        cf_ray: None,
+        snippet: crate::error::snippet(text.as_bytes()),
+        source,
+    }))
+}
+
+/// The entries of a page body (its `result` array), each as the bytes the server sent, in
+/// order. A body without `result` (or `null`) has none.
+pub(crate) fn split(body: &Bytes) -> Result<Vec<Bytes>, Error> {
+    #[derive(serde::Deserialize)]
+    struct Page<'a> {
+        #[serde(borrow)]
+        result: Option<Vec<&'a RawValue>>,
+    }
+    let text = std::str::from_utf8(body).unwrap_or_default();
+    let page: Page<'_> = serde_json::from_slice(body).map_err(|e| decode_error(text, e))?;
+    Ok(page
+        .result
+        .unwrap_or_default()
+        .into_iter()
+        .map(|entry| body.slice_ref(entry.get().as_bytes()))
+        .collect())
+}
+
+/// Each typed entry with its bytes: `entries` decoded from `body`, paired with the entries
+/// [`split`] finds in it. The two readings of one body agree; if they do not, that is an error,
+/// not a silent mismatch.
+pub(crate) fn pair<T>(entries: Vec<T>, body: &Bytes) -> Result<Vec<(T, Bytes)>, Error> {
+    let raw = split(body)?;
+    if raw.len() != entries.len() {
+        let text = std::str::from_utf8(body).unwrap_or_default();
+        let message = format!(
+            "{} typed entries but {} in the body",
+            entries.len(),
+            raw.len()
+        );
+        return Err(decode_error(text, serde::de::Error::custom(message)));
+    }
+    Ok(entries.into_iter().zip(raw).collect())
+}
