@@ -13,11 +13,11 @@ use crate::audit_logs_v2::{MAX_ORGANIZATION_ID, check_window, next_cursor};
 use crate::generated::query::AuditLogHistoryFilters;
 use crate::generated::types::AuditLogV2;
 use crate::listing::{CursorListing, Fetched, Limit, Listing};
-use crate::raw_entry::pair;
+use crate::mode::Mode;
 use crate::recent::id_fingerprint;
 use crate::validate::{check_identifier, check_segment};
 use crate::walker::Fetch;
-use crate::{Client, Error, HistoryInfo, Request, transport};
+use crate::{Client, Error, HistoryInfo, Request};
 
 /// The longest entry ID the client sends (its form is undocumented).
 const MAX_ENTRY_ID: usize = 128;
@@ -123,12 +123,15 @@ impl Listing for AuditLogHistory {
         Ok(request.listing.cursor.clone())
     }
 
-    async fn fetch(request: Arc<Request<Self>>, cursor: Option<String>) -> Fetched<Self> {
+    async fn fetch<M: Mode<Self>>(
+        request: Arc<Request<Self>>,
+        cursor: Option<String>,
+    ) -> Fetched<Self, M> {
         let generated = request.run.client.generated();
         let (filters, entry) = (&request.filters, request.listing.entry_id.as_str());
         // The account and organization operations take the same parameters but are
         // different types.
-        let (page, bytes) = match &request.listing.owner {
+        let (info, entries) = match &request.listing.owner {
             HistoryOwner::Account(id) => {
                 let builder = filters
                     .apply_account_audit_log_history(generated.account_audit_log_history())
@@ -136,7 +139,7 @@ impl Listing for AuditLogHistory {
                     .id(entry)
                     .maybe_limit(request.size)
                     .maybe_cursor(cursor);
-                transport::call_raw(builder.send()).await?
+                M::call(builder.send()).await?
             }
             HistoryOwner::Organization(id) => {
                 let operation = generated.organization_audit_log_history();
@@ -146,19 +149,16 @@ impl Listing for AuditLogHistory {
                     .id(entry)
                     .maybe_limit(request.size)
                     .maybe_cursor(cursor);
-                transport::call_raw(builder.send()).await?
+                M::call(builder.send()).await?
             }
         };
-        let next = next_cursor(&page);
+        let next = next_cursor(info.as_ref());
         let info = HistoryInfo {
-            history_status: page
-                .result_info
-                .as_ref()
-                .and_then(|i| i.history_status.clone()),
+            history_status: info.and_then(|info| info.history_status),
         };
         Ok(Fetch {
             info,
-            ..Fetch::page(pair(page.result.unwrap_or_default(), &bytes)?, next)
+            ..Fetch::page(entries, next)
         })
     }
 

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use crate::generated::query::AuditLogsFilters;
 use crate::generated::types::AuditLog;
 use crate::listing::{Fetched, Listing, PerPage};
+use crate::mode::Mode;
 use crate::numbered::{self, NumberedPage, Position};
-use crate::raw_entry::pair;
 use crate::recent::id_fingerprint;
 use crate::validate::check_identifier;
-use crate::{Client, Error, NumberedInfo, Request, transport};
+use crate::{Client, Error, NumberedInfo, Request};
 
 /// How many pages of the account audit logs are in flight by default (see
 /// [`AuditLogsRequest::concurrency`]).
@@ -127,7 +127,7 @@ impl Listing for AuditLogs {
         Position::first(request.listing.page.unwrap_or(1), request.filters.before)
     }
 
-    async fn fetch(request: Arc<Request<Self>>, at: Position) -> Fetched<Self> {
+    async fn fetch<M: Mode<Self>>(request: Arc<Request<Self>>, at: Position) -> Fetched<Self, M> {
         let generated = request.run.client.generated();
         let (filters, size) = (&request.filters, request.size);
         // The account and user operations take the same parameters but are different types.
@@ -139,7 +139,7 @@ impl Listing for AuditLogs {
                     .page(at.page())
                     .before(at.before())
                     .maybe_per_page(size);
-                transport::call_raw(builder.send()).await
+                M::call(builder.send()).await
             }
             None => {
                 let builder = filters
@@ -147,17 +147,17 @@ impl Listing for AuditLogs {
                     .page(at.page())
                     .before(at.before())
                     .maybe_per_page(size);
-                transport::call_raw(builder.send()).await
+                M::call(builder.send()).await
             }
         }
-        .and_then(|(body, bytes)| {
-            let info = body.result_info.unwrap_or_default();
-            Ok(NumberedPage {
-                entries: pair(body.result.unwrap_or_default(), &bytes)?,
+        .map(|(info, entries)| {
+            let info = info.unwrap_or_default();
+            NumberedPage {
+                entries,
                 total_pages: info.total_pages,
                 per_page: info.per_page,
                 total_count: info.total_count,
-            })
+            }
         });
         numbered::answer(&at, outcome)
     }

@@ -12,9 +12,9 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::generated::query::{AccountAuditLogsV2Filters, OrganizationAuditLogsV2Filters};
-use crate::generated::types::{AuditLogV2, AuditLogV2Page, ProductCategory};
+use crate::generated::types::{AuditLogV2, ProductCategory, V2ResultInfo};
 use crate::listing::{CursorListing, Fetched, Limit, Listing};
-use crate::raw_entry::pair;
+use crate::mode::Mode;
 use crate::recent::id_fingerprint;
 use crate::validate::{check_identifier, check_segment};
 use crate::walker::Fetch;
@@ -24,8 +24,8 @@ use crate::{Client, Error, Filters, Request, TimeBound, transport};
 pub(crate) const MAX_ORGANIZATION_ID: usize = 64;
 
 /// Where the next v2 page starts: `cursors.after`, else `cursor`; missing, null or empty ends.
-pub(crate) fn next_cursor(page: &AuditLogV2Page) -> Option<Option<String>> {
-    let info = page.result_info.as_ref()?;
+pub(crate) fn next_cursor(info: Option<&V2ResultInfo>) -> Option<Option<String>> {
+    let info = info?;
     let cursor = info
         .cursors
         .as_ref()
@@ -67,11 +67,11 @@ pub trait Owner: Clone + std::fmt::Debug + Send + Sync + 'static {
     fn window(since: TimeBound, before: TimeBound) -> Self::Filters;
     /// The window the filters hold.
     fn bounds(filters: &Self::Filters) -> (Option<TimeBound>, Option<TimeBound>);
-    /// Fetches the page at `cursor`.
-    fn page(
+    /// Fetches the page at `cursor`: its `result_info` and its entries, as `M` reads them.
+    fn page<M: Mode<AuditLogsV2<Self>>>(
         request: Arc<Request<AuditLogsV2<Self>>>,
         cursor: Option<String>,
-    ) -> impl Future<Output = Result<(AuditLogV2Page, bytes::Bytes), Error>> + Send + 'static;
+    ) -> impl Future<Output = Result<(Option<V2ResultInfo>, Vec<M::Item>), Error>> + Send + 'static;
 }
 
 /// Audit Logs v2 of an account or an organization: [`AccountAuditLogsV2`] or
@@ -121,13 +121,12 @@ impl<O: Owner> Listing for AuditLogsV2<O> {
         Ok(request.listing.cursor.clone())
     }
 
-    async fn fetch(request: Arc<Request<Self>>, cursor: Option<String>) -> Fetched<Self> {
-        let (page, bytes) = O::page(request, cursor).await?;
-        let next = next_cursor(&page);
-        Ok(Fetch::page(
-            pair(page.result.unwrap_or_default(), &bytes)?,
-            next,
-        ))
+    async fn fetch<M: Mode<Self>>(
+        request: Arc<Request<Self>>,
+        cursor: Option<String>,
+    ) -> Fetched<Self, M> {
+        let (info, entries) = O::page::<M>(request, cursor).await?;
+        Ok(Fetch::page(entries, next_cursor(info.as_ref())))
     }
 
     fn key(entry: &AuditLogV2) -> Option<u64> {
@@ -214,17 +213,17 @@ impl Owner for OfAccount {
         (filters.since, filters.before)
     }
 
-    async fn page(
+    async fn page<M: Mode<AuditLogsV2<Self>>>(
         request: Arc<Request<AuditLogsV2<Self>>>,
         cursor: Option<String>,
-    ) -> Result<(AuditLogV2Page, bytes::Bytes), Error> {
+    ) -> Result<(Option<V2ResultInfo>, Vec<M::Item>), Error> {
         let builder = request
             .filters
             .apply_account_audit_logs_v2(request.run.client.generated().account_audit_logs_v2())
             .account_id(request.listing.id.as_str())
             .maybe_limit(request.size)
             .maybe_cursor(cursor);
-        transport::call_raw(builder.send()).await
+        M::call(builder.send()).await
     }
 }
 
@@ -263,10 +262,10 @@ impl Owner for OfOrganization {
         (filters.since, filters.before)
     }
 
-    async fn page(
+    async fn page<M: Mode<AuditLogsV2<Self>>>(
         request: Arc<Request<AuditLogsV2<Self>>>,
         cursor: Option<String>,
-    ) -> Result<(AuditLogV2Page, bytes::Bytes), Error> {
+    ) -> Result<(Option<V2ResultInfo>, Vec<M::Item>), Error> {
         let generated = request.run.client.generated();
         let builder = request
             .filters
@@ -274,7 +273,7 @@ impl Owner for OfOrganization {
             .organization_id(request.listing.id.as_str())
             .maybe_limit(request.size)
             .maybe_cursor(cursor);
-        transport::call_raw(builder.send()).await
+        M::call(builder.send()).await
     }
 }
 

@@ -4,11 +4,12 @@
 //! error too, and this trait lets the transport tell.
 
 use crate::generated::types::{
-    AuditLogPage, AuditLogV2Page, InsightAuditLogPage, ProductCategoriesPage, ResponseMessage,
+    AuditLog, AuditLogPage, AuditLogV2, AuditLogV2Page, CursorResultInfo, InsightAuditLog,
+    InsightAuditLogPage, PageResultInfo, ProductCategoriesPage, ResponseMessage, V2ResultInfo,
 };
 
 /// A decoded success body that may still report failure.
-pub(crate) trait Envelope {
+pub trait Envelope {
     /// What `success` says.
     fn succeeded(&self) -> bool;
     /// Cloudflare's `errors[]`, taken out.
@@ -37,4 +38,38 @@ envelope!(
     InsightAuditLogPage => |page| page.success,
     AuditLogV2Page => |page| page.success,
     ProductCategoriesPage => |page| page.success,
+);
+
+/// A listing's page type, in the parts a listing reads: `result_info` and `result`, and what
+/// `success` must say when the page is read without decoding its entries.
+pub trait PageParts: Envelope + Send + 'static {
+    /// Its `result_info`.
+    type Info: serde::de::DeserializeOwned + Send + 'static;
+    /// One entry of its `result`.
+    type Entry;
+    /// The page taken apart.
+    fn parts(self) -> (Option<Self::Info>, Vec<Self::Entry>);
+    /// Whether a page whose `success` is this succeeded (as [`Envelope::succeeded`]).
+    fn raw_succeeded(success: Option<bool>) -> bool;
+}
+
+macro_rules! parts {
+    ($($page:ty => $info:ty, $entry:ty, |$success:ident| $succeeded:expr),+ $(,)?) => {$(
+        impl PageParts for $page {
+            type Info = $info;
+            type Entry = $entry;
+            fn parts(self) -> (Option<$info>, Vec<$entry>) {
+                (self.result_info, self.result.unwrap_or_default())
+            }
+            fn raw_succeeded($success: Option<bool>) -> bool {
+                $succeeded
+            }
+        }
+    )+};
+}
+
+parts!(
+    AuditLogPage => PageResultInfo, AuditLog, |success| success != Some(false),
+    InsightAuditLogPage => CursorResultInfo, InsightAuditLog, |success| success == Some(true),
+    AuditLogV2Page => V2ResultInfo, AuditLogV2, |success| success == Some(true),
 );

@@ -29,6 +29,9 @@ pub(crate) struct Exchange {
     pub(crate) timeout: Option<(TimeoutKind, Duration)>,
     /// The client's secrets: whatever an error keeps of the answer is shown without them.
     pub(crate) secrets: Secrets,
+    /// The caller reads a success body itself (raw entries): the generated code is handed a
+    /// bare `{"success":true}` instead of it, so that it decodes nothing.
+    pub(crate) raw_only: bool,
 }
 
 tokio::task_local! {
@@ -45,6 +48,16 @@ pub(crate) fn record(update: impl FnOnce(&mut Exchange)) {
 impl Exchange {
     /// An error answer with the status and `errors[]` given and the rest from the exchange;
     /// a 3xx becomes [`Error::Redirect`] and a 429 [`Error::RateLimited`].
+    /// A success body that does not decode, shown as an undecodable generated call is.
+    pub(crate) fn decode_error(&self, status: StatusCode, source: serde_json::Error) -> Error {
+        Error::Decode(Box::new(DecodeError {
+            status,
+            cf_ray: cf_ray(&self.headers).map(|ray| self.secrets.text(ray)),
+            snippet: snippet(&self.secrets.bytes(&self.body)),
+            source: self.secrets.serde_error(source),
+        }))
+    }
+
     pub(crate) fn api_error(
         &self,
         status: StatusCode,

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use crate::generated::query::InsightsAuditLogFilters;
 use crate::generated::types::InsightAuditLog;
 use crate::listing::{CursorListing, Fetched, Listing, PerPage};
-use crate::raw_entry::pair;
+use crate::mode::Mode;
 use crate::recent::id_fingerprint;
 use crate::validate::check_identifier;
 use crate::walker::Fetch;
-use crate::{Client, Error, Request, transport};
+use crate::{Client, Error, Request};
 
 /// Whose insights audit log: an account's or one zone's. The two are separate endpoints.
 ///
@@ -114,11 +114,14 @@ impl Listing for InsightsAuditLog {
         Ok(request.listing.cursor.clone())
     }
 
-    async fn fetch(request: Arc<Request<Self>>, cursor: Option<String>) -> Fetched<Self> {
+    async fn fetch<M: Mode<Self>>(
+        request: Arc<Request<Self>>,
+        cursor: Option<String>,
+    ) -> Fetched<Self, M> {
         let generated = request.run.client.generated();
         let (filters, size) = (&request.filters, request.size);
         // The account and zone operations take the same parameters but are different types.
-        let (body, bytes) = match &request.listing.scope {
+        let (info, entries) = match &request.listing.scope {
             InsightsScope::Account(id) => {
                 let operation = generated.account_insights_audit_log();
                 let builder = filters
@@ -126,7 +129,7 @@ impl Listing for InsightsAuditLog {
                     .account_id(id.as_str())
                     .maybe_per_page(size)
                     .maybe_cursor(cursor);
-                transport::call_raw(builder.send()).await?
+                M::call(builder.send()).await?
             }
             InsightsScope::Zone(id) => {
                 let operation = generated.zone_insights_audit_log();
@@ -135,14 +138,10 @@ impl Listing for InsightsAuditLog {
                     .zone_id(id.as_str())
                     .maybe_per_page(size)
                     .maybe_cursor(cursor);
-                transport::call_raw(builder.send()).await?
+                M::call(builder.send()).await?
             }
         };
-        let next = body
-            .result_info
-            .and_then(|info| info.cursor)
-            .filter(|c| !c.is_empty());
-        let entries = pair(body.result.unwrap_or_default(), &bytes)?;
+        let next = info.and_then(|info| info.cursor).filter(|c| !c.is_empty());
         Ok(Fetch::page(entries, next.map(Some)))
     }
 

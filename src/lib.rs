@@ -81,6 +81,7 @@ mod exchange;
 mod filter_field;
 mod generated;
 mod listing;
+mod mode;
 mod numbered;
 mod open_enums;
 mod page;

@@ -10,12 +10,13 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::mode::Mode;
 use crate::walker::{Fetch, Resumable};
 use crate::{Error, Request};
 
-/// The outcome of one fetch of listing `L`.
-pub type Fetched<L> =
-    Result<Fetch<<L as Listing>::Entry, <L as Listing>::Position, <L as Listing>::Info>, Error>;
+/// The outcome of one fetch of listing `L`, its entries read as `M` reads them.
+pub type Fetched<L, M> =
+    Result<Fetch<<M as Mode<L>>::Item, <L as Listing>::Position, <L as Listing>::Info>, Error>;
 
 /// One paginated listing: the `L` of [`Request<L>`](crate::Request). Its associated types
 /// say what a page holds, which filters the listing takes and what its pages say beyond
@@ -64,10 +65,10 @@ pub trait Listing: Clone + Debug + Send + Sync + Sized + 'static {
 
     /// Fetches the page at `at`.
     #[doc(hidden)]
-    fn fetch(
+    fn fetch<M: Mode<Self>>(
         request: Arc<Request<Self>>,
         at: Self::Position,
-    ) -> impl Future<Output = Fetched<Self>> + Send + 'static;
+    ) -> impl Future<Output = Fetched<Self, M>> + Send + 'static;
 
     /// The position after `at`, when it can be known before `at` is fetched (page numbers),
     /// and not past `last`. Cursors cannot be predicted: `None`.

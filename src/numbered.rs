@@ -84,7 +84,7 @@ impl Resumable for Position {
 
 /// What a numbered page's answer holds, as the server sent it.
 pub(crate) struct NumberedPage<T> {
-    pub(crate) entries: Vec<(T, bytes::Bytes)>,
+    pub(crate) entries: Vec<T>,
     pub(crate) total_pages: Option<i64>,
     pub(crate) per_page: Option<i64>,
     pub(crate) total_count: Option<i64>,
@@ -118,7 +118,7 @@ pub(crate) fn answer<T>(at: &Position, outcome: Result<NumberedPage<T>, Error>) 
 /// Entries on a page past `total_pages` are an error, not a silent loss.
 fn fetched<T>(
     at: &Position,
-    entries: Vec<(T, bytes::Bytes)>,
+    entries: Vec<T>,
     total_pages: Option<i64>,
     per_page: Option<i64>,
     total_count: Option<i64>,

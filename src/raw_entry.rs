@@ -39,31 +39,7 @@ impl RawEntry {
     /// An entry from its JSON text (a saved export, a test), reading its `id` and its time
     /// (`when`, `action.time` or `changed_at`, whichever it has) as the listings do.
     pub fn from_json(text: &str) -> Result<RawEntry, Error> {
-        #[derive(serde::Deserialize)]
-        struct Action {
-            time: Option<DateTime<Utc>>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Key {
-            id: Option<serde_json::Value>,
-            when: Option<DateTime<Utc>>,
-            changed_at: Option<DateTime<Utc>>,
-            action: Option<Action>,
-        }
-        let key: Key = serde_json::from_str(text).map_err(|e| decode_error(text, e))?;
-        let id = key.id.map(|id| match id {
-            serde_json::Value::String(id) => id,
-            other => other.to_string(),
-        });
-        let time = key
-            .when
-            .or(key.changed_at)
-            .or(key.action.and_then(|a| a.time));
-        Ok(RawEntry::new(
-            Bytes::copy_from_slice(text.as_bytes()),
-            id,
-            time,
-        ))
+        read_entry(Bytes::copy_from_slice(text.as_bytes()))
     }
 
     /// The entry's ID, when it has one.
@@ -135,4 +111,64 @@ pub(crate) fn pair<T>(entries: Vec<T>, body: &Bytes) -> Result<Vec<(T, Bytes)>, 
         return Err(decode_error(text, serde::de::Error::custom(message)));
     }
     Ok(entries.into_iter().zip(raw).collect())
+}
+
+/// A page body read for its raw entries: `success`, `errors`, `result_info` decoded, each
+/// entry of `result` kept as its bytes.
+pub(crate) struct RawPage<I> {
+    pub(crate) success: Option<bool>,
+    pub(crate) errors: Vec<crate::ResponseMessage>,
+    pub(crate) result_info: Option<I>,
+    pub(crate) entries: Vec<Bytes>,
+}
+
+/// Reads a page body without decoding its entries.
+pub(crate) fn read_page<I: DeserializeOwned>(
+    body: &Bytes,
+) -> Result<RawPage<I>, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    struct Page<'a, I> {
+        success: Option<bool>,
+        #[serde(default)]
+        errors: Option<Vec<crate::ResponseMessage>>,
+        result_info: Option<I>,
+        #[serde(borrow)]
+        result: Option<Vec<&'a RawValue>>,
+    }
+    let page: Page<'_, I> = serde_json::from_slice(body)?;
+    Ok(RawPage {
+        success: page.success,
+        errors: page.errors.unwrap_or_default(),
+        result_info: page.result_info,
+        entries: page
+            .result
+            .unwrap_or_default()
+            .into_iter()
+            .map(|entry| body.slice_ref(entry.get().as_bytes()))
+            .collect(),
+    })
+}
+
+/// An entry's bytes as a [`RawEntry`], its ID and time read without decoding the rest.
+pub(crate) fn read_entry(json: Bytes) -> Result<RawEntry, Error> {
+    #[derive(serde::Deserialize)]
+    struct Action {
+        time: Option<DateTime<Utc>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Key<'a> {
+        #[serde(borrow)]
+        id: Option<std::borrow::Cow<'a, str>>,
+        when: Option<DateTime<Utc>>,
+        changed_at: Option<DateTime<Utc>>,
+        action: Option<Action>,
+    }
+    let text = std::str::from_utf8(&json).unwrap_or_default();
+    let key: Key<'_> = serde_json::from_str(text).map_err(|e| decode_error(text, e))?;
+    let time = key
+        .when
+        .or(key.changed_at)
+        .or(key.action.and_then(|a| a.time));
+    let id = key.id.map(std::borrow::Cow::into_owned);
+    Ok(RawEntry::new(json, id, time))
 }

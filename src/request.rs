@@ -2,6 +2,7 @@
 //! filters, the page size, where to start) and it runs it (`send`, `pages`, `stream`).
 
 use crate::listing::{CursorListing, Limit, Listing, PageSize, PerPage};
+use crate::mode::{Raw, Typed};
 use crate::walker::{Run, first_page, walk};
 use crate::{Client, Entries, Error, Page, Pages, RawEntry, ResumeToken};
 
@@ -100,13 +101,13 @@ impl<L: Listing> Request<L> {
 
     /// Fetches the first page of a run (where [`resume`](Self::resume) says, if set).
     pub async fn send(&self) -> Result<Page<L::Entry, L::Info>, Error> {
-        Ok(first_page(self).await?.map(|(entry, _)| entry))
+        Ok(first_page::<L, Typed>(self).await?.map(|(entry, _)| entry))
     }
 
     /// Every page, in order.
     pub fn pages(self) -> Pages<L::Entry, L::Info> {
         use futures::TryStreamExt;
-        let pages = walk(self).map_ok(|page| page.map(|(entry, _)| entry));
+        let pages = walk::<L, Typed>(self).map_ok(|page| page.map(|(entry, _)| entry));
         Pages {
             inner: Box::pin(pages),
         }
@@ -119,17 +120,15 @@ impl<L: Listing> Request<L> {
 
     /// The first page of a run, each entry as the exact bytes the server sent ([`RawEntry`]).
     pub async fn send_raw(&self) -> Result<Page<RawEntry, L::Info>, Error> {
-        Ok(first_page(self).await?.map(raw::<L>))
+        first_page::<L, Raw>(self).await
     }
 
     /// Every page, each entry as the exact bytes the server sent: what [`pages`](Self::pages)
     /// gives, with the same order, stop rules, loop guards, resume tokens and pages in flight,
     /// but every field kept as it came (unknown ones, `null`s, numbers of any size).
     pub fn pages_raw(self) -> Pages<RawEntry, L::Info> {
-        use futures::TryStreamExt;
-        let pages = walk(self).map_ok(|page| page.map(raw::<L>));
         Pages {
-            inner: Box::pin(pages),
+            inner: walk::<L, Raw>(self),
         }
     }
 
@@ -190,9 +189,4 @@ impl<L: CursorListing> Request<L> {
         *self.listing.start() = Some(value.into());
         self
     }
-}
-
-/// A walked entry as a [`RawEntry`]: its bytes, with the ID and time its typed form holds.
-fn raw<L: Listing>((entry, bytes): (L::Entry, bytes::Bytes)) -> RawEntry {
-    RawEntry::new(bytes, L::id(&entry), L::time(&entry))
 }

@@ -216,6 +216,39 @@ pub(crate) async fn call_raw<T: Envelope>(
         .await
 }
 
+/// A success page read without decoding its entries: its `result_info`, and each entry of
+/// its `result` as the bytes the server sent. The generated call decodes nothing of the body
+/// (see [`Exchange::raw_only`]); an error status, a `success: false` and an undecodable body
+/// are the same errors as [`call`]'s.
+pub(crate) async fn call_page<P: crate::envelope::PageParts>(
+    request: impl Future<Output = Result<ResponseValue<P>, progenitor_client::Error<ErrorEnvelope>>>,
+) -> Result<(Option<P::Info>, Vec<Bytes>), Error> {
+    let exchange = Exchange {
+        raw_only: true,
+        ..Exchange::default()
+    };
+    EXCHANGE
+        .scope(RefCell::new(exchange), async move {
+            let outcome = request.await;
+            let exchange = EXCHANGE.with(|cell| cell.take());
+            if let Some(limit) = exchange.oversized {
+                return Err(Error::ResponseTooLarge {
+                    limit,
+                    status: exchange.status.unwrap_or_default(),
+                });
+            }
+            let response = outcome.map_err(|e| exchange.to_error(e))?;
+            let status = response.status();
+            let page = crate::raw_entry::read_page::<P::Info>(&exchange.body)
+                .map_err(|source| exchange.decode_error(status, source))?;
+            if !P::raw_succeeded(page.success) {
+                return Err(exchange.api_error(status, &exchange.headers, page.errors));
+            }
+            Ok((page.result_info, page.entries))
+        })
+        .await
+}
+
 impl ClientHooks<Transport> for generated::Client {
     async fn pre<E>(
         &self,
@@ -292,6 +325,19 @@ impl ClientHooks<Transport> for generated::Client {
                     });
                     // An oversized body is the server's answer, not a passing fault.
                     if answer.oversized || !is_retryable_status(answer.status) {
+                        let raw_only = EXCHANGE
+                            .try_with(|cell| cell.borrow().raw_only)
+                            .unwrap_or(false);
+                        if raw_only && answer.status.is_success() && !answer.oversized {
+                            // The caller decodes the body it was kept for (`call_page`).
+                            let bare = Bytes::from_static(br#"{"success":true}"#);
+                            return Ok(rebuild(
+                                answer.status,
+                                answer.version,
+                                answer.headers,
+                                bare,
+                            ));
+                        }
                         return Ok(answer.into_response());
                     }
                     let wait = match policy.wait_for(&answer.headers, retry) {

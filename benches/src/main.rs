@@ -10,6 +10,7 @@
 //! Subcommands used by the harness itself: `server` (the fixture) and `rss` (a streaming run
 //! that reports its own peak memory).
 
+mod export;
 mod fixture;
 
 use std::io::{BufRead, BufReader};
@@ -467,6 +468,8 @@ fn main() -> Result<()> {
             arg(3).parse().unwrap_or(120),
             if arg(4).is_empty() { "5s" } else { arg(4) },
         ))?,
+        // The export command's JSON Lines throughput against the raw floor.
+        "export" => runtime.block_on(export::table())?,
         // For a profiler: decode the account pages over and over, on this thread.
         "decode" => {
             let log = log_named(arg(1));
@@ -481,6 +484,7 @@ fn main() -> Result<()> {
             runtime.block_on(throughput())?;
             runtime.block_on(near_network())?;
             runtime.block_on(latency())?;
+            runtime.block_on(export::table())?;
             drop(runtime);
             peak_rss()?;
             python_sdk()?;

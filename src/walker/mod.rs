@@ -17,6 +17,7 @@ mod tests;
 use std::sync::Arc;
 
 use crate::listing::Listing;
+use crate::mode::Mode;
 use crate::{Client, Error, Page, Request, ResumeToken};
 
 pub use resume::Resumable;
@@ -26,8 +27,8 @@ pub(crate) use schedule::walk;
 /// What one fetch learned: the entries, where the next page starts (`None`: this was the
 /// last), and the last position the server says exists, when it says.
 pub struct Fetch<T, P, I> {
-    /// Each entry, typed and as the bytes the server sent.
-    pub(crate) entries: Vec<(T, bytes::Bytes)>,
+    /// The entries, as the walk's mode reads them.
+    pub(crate) entries: Vec<T>,
     pub(crate) next: Option<P>,
     pub(crate) last: Option<P>,
     /// What else the page said ([`Page::info`]).
@@ -40,7 +41,7 @@ pub struct Fetch<T, P, I> {
 
 impl<T, P, I: Default> Fetch<T, P, I> {
     /// A page that holds `entries` and says where the next one starts.
-    pub(crate) fn page(entries: Vec<(T, bytes::Bytes)>, next: Option<P>) -> Self {
+    pub(crate) fn page(entries: Vec<T>, next: Option<P>) -> Self {
         Fetch {
             entries,
             next,
@@ -81,14 +82,16 @@ impl Run {
     }
 }
 
-/// A page as the walker hands it out: each entry typed and as its bytes.
-pub(crate) type WalkedPage<L> = Page<(<L as Listing>::Entry, bytes::Bytes), <L as Listing>::Info>;
+/// A page as the walker hands it out: its entries as mode `M` reads them.
+pub(crate) type WalkedPage<L, M> = Page<<M as Mode<L>>::Item, <L as Listing>::Info>;
 
 /// The first page of a run (what `send` returns).
-pub(crate) async fn first_page<L: Listing>(request: &Request<L>) -> Result<WalkedPage<L>, Error> {
+pub(crate) async fn first_page<L: Listing, M: Mode<L>>(
+    request: &Request<L>,
+) -> Result<WalkedPage<L, M>, Error> {
     let digest = digest(&request.identity());
     let at = start(request, &digest)?;
-    let fetched = L::fetch(Arc::new(request.clone()), at).await?;
+    let fetched = L::fetch::<M>(Arc::new(request.clone()), at).await?;
     // The run's first page exists, so a refusal of it is an error.
     if let Some(error) = fetched.refused {
         return Err(error);

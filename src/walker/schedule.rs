@@ -8,6 +8,7 @@ use std::time::Duration;
 use futures::stream::{self, BoxStream, StreamExt};
 
 use crate::listing::Listing;
+use crate::mode::Mode;
 use crate::recent::{RecentEntries, id_fingerprint};
 use crate::{Error, Page, PaginationError, Request, TimeoutKind};
 
@@ -25,9 +26,9 @@ use super::{Fetch, WalkedPage};
 /// [`Error::Pagination`] instead of looping or stopping silently. Only a hash of each
 /// position is kept, so memory stays small however long the run; at most `in_flight + 1`
 /// pages are held at once.
-pub(crate) fn walk<L: Listing>(
+pub(crate) fn walk<L: Listing, M: Mode<L>>(
     request: Request<L>,
-) -> BoxStream<'static, Result<WalkedPage<L>, Error>> {
+) -> BoxStream<'static, Result<WalkedPage<L, M>, Error>> {
     let digest = digest(&request.identity());
     let (next, error) = match start(&request, &digest) {
         Ok(at) => (Some(at), None),
@@ -39,7 +40,7 @@ pub(crate) fn walk<L: Listing>(
         .run_timeout()
         .map(|limit| (tokio::time::Instant::now() + limit, limit));
     let limit = request.run.max_pages_without_progress;
-    let state = WalkState {
+    let state = WalkState::<L, M> {
         deadline,
         digest,
         request: Arc::new(request),
@@ -62,16 +63,16 @@ pub(crate) fn walk<L: Listing>(
 }
 
 /// A fetch under way and the position it fetches.
-type InFlight<L> = (
+type InFlight<L, M> = (
     <L as Listing>::Position,
-    Task<Fetch<<L as Listing>::Entry, <L as Listing>::Position, <L as Listing>::Info>>,
+    Task<Fetch<<M as Mode<L>>::Item, <L as Listing>::Position, <L as Listing>::Info>>,
 );
 
 /// The state of one walk.
-struct WalkState<L: Listing> {
+struct WalkState<L: Listing, M: Mode<L>> {
     request: Arc<Request<L>>,
     /// Fetches under way, in page order.
-    queue: VecDeque<InFlight<L>>,
+    queue: VecDeque<InFlight<L, M>>,
     /// The next position to launch, when known.
     next: Option<L::Position>,
     /// The last position the server says exists.
@@ -90,9 +91,9 @@ struct WalkState<L: Listing> {
     digest: String,
 }
 
-impl<L: Listing> WalkState<L> {
+impl<L: Listing, M: Mode<L>> WalkState<L, M> {
     /// The next page in order, `None` at the end.
-    async fn step(&mut self) -> Result<Option<WalkedPage<L>>, Error> {
+    async fn step(&mut self) -> Result<Option<WalkedPage<L, M>>, Error> {
         self.launch()?;
         let Some((at, task)) = self.queue.pop_front() else {
             if let Some(e) = self.error.take() {
@@ -156,9 +157,7 @@ impl<L: Listing> WalkState<L> {
         }
         // An entry is known by its ID and a digest of its bytes: the same ID with other
         // content is kept (and counted), the same entry again is dropped.
-        let filtered = self.recent.filter(fetched.entries, |(entry, bytes)| {
-            L::key(entry).map(|id| (id, id_fingerprint(&bytes[..])))
-        });
+        let filtered = self.recent.filter(fetched.entries, M::key);
         let limit = self.request.run.max_pages_without_progress;
         if filtered.stalled >= limit.max(1) {
             self.queue.clear();
@@ -203,7 +202,7 @@ impl<L: Listing> WalkState<L> {
             }
             self.committed += 1;
             self.next = self.request.listing.predict(&at, self.last.as_ref());
-            let task = Task::spawn(L::fetch(self.request.clone(), at.clone()));
+            let task = Task::spawn(L::fetch::<M>(self.request.clone(), at.clone()));
             self.queue.push_back((at, task));
         }
         Ok(())

@@ -72,10 +72,10 @@ impl Listing for Fake {
         Ok(None)
     }
 
-    async fn fetch(
+    async fn fetch<M: crate::mode::Mode<Self>>(
         request: Arc<Request<Self>>,
         at: Option<String>,
-    ) -> crate::listing::Fetched<Self> {
+    ) -> crate::listing::Fetched<Self, M> {
         let listing = &request.listing;
         let page = number(&at);
         listing.started.lock().unwrap().push(page);
@@ -90,7 +90,10 @@ impl Listing for Fake {
             .into_iter()
             .map(|entry| (entry, bytes::Bytes::from(entry.to_string())))
             .collect();
-        Ok(Fetch::page(entries, next.map(|n| Some(n.to_string()))))
+        Ok(Fetch::page(
+            M::from_pairs(entries),
+            next.map(|n| Some(n.to_string())),
+        ))
     }
 
     fn predict(&self, at: &Option<String>, _: Option<&Option<String>>) -> Option<Option<String>> {

@@ -107,6 +107,20 @@ async fn check<T: Serialize>(path: &str, raw: Vec<RawEntry>, typed: Vec<T>) -> R
         ));
     }
     for ((value, _), entry) in sent.iter().zip(&typed) {
+        // Numbers no 64-bit type holds, and a negative zero, come back exactly (serde_json
+        // writes an exponent with its sign: `-0.0e0` as `-0.0e+0`, the same number).
+        let text = serde_json::to_string(entry).map_err(|e| e.to_string())?;
+        for exact in [
+            r#""big":123456789012345678901234567890"#,
+            r#""past_u64":18446744073709551616"#,
+            r#""neg_zero":-0"#,
+            r#""n":-0.0e+0"#,
+            r#""m":1.50"#,
+        ] {
+            if !text.contains(exact) {
+                return Err(format!("{path}: the typed entry lost {exact}: {text}"));
+            }
+        }
         let again = serde_json::to_value(entry).map_err(|e| e.to_string())?;
         let mut held = Vec::new();
         leaves(value, String::new(), &mut held);
@@ -242,4 +256,43 @@ async fn an_entry_sent_again_with_other_content_is_kept_and_counted() {
     assert_eq!(seen, ["A", "B", "B changed", "C", "A changed", "D"]);
     let revised: Vec<usize> = pages.iter().map(|page| page.revised).collect();
     assert_eq!(revised, [0, 1, 1]);
+}
+
+#[tokio::test]
+async fn raw_entries_report_what_stream_reports_and_survive_what_it_survives() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let calls = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    // A 429 first, then the page; a `success: false` page for the zone log.
+    let server = Scripted::start(move |request| {
+        if request.path.contains("security-center") {
+            let body = r#"{"success":false,"errors":[{"code":10000,"message":"no"}],"messages":[],"result":[]}"#;
+            return Reply::text(200, "application/json", body);
+        }
+        if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Reply::json(429, &json!({"success": false})).with_header("retry-after", "0");
+        }
+        let info = r#"{"page":1,"per_page":3,"count":3,"total_count":3,"total_pages":1}"#;
+        Reply::text(200, "application/json", &page_body(&listing(&request.path), info))
+    })
+    .await;
+    let client = client_for(server.base_url());
+    let entries: Vec<RawEntry> = client
+        .account_audit_logs(ACCOUNT)
+        .stream_raw()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "retried once");
+    let error = client
+        .insights_audit_log(InsightsScope::Zone(ZONE.into()))
+        .stream_raw()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, cloudflare_audit_logs::Error::Api(api) if api.errors().first().is_some_and(|e| e.code == 10000)),
+        "{error:?}"
+    );
 }

@@ -1,0 +1,93 @@
+//! How a listing's pages are read: into typed entries (each with its bytes), or into
+//! [`RawEntry`]s without decoding the entries at all. The walker runs either the same way.
+
+use std::future::Future;
+
+use bytes::Bytes;
+use progenitor_client::ResponseValue;
+
+use crate::envelope::PageParts;
+use crate::generated::types::ErrorEnvelope;
+use crate::listing::Listing;
+use crate::raw_entry::{pair, read_entry};
+use crate::recent::id_fingerprint;
+use crate::{Error, RawEntry, transport};
+
+/// A generated call of an operation whose success body is `P`.
+pub type Call<P> = Result<ResponseValue<P>, progenitor_client::Error<ErrorEnvelope>>;
+
+/// What a page read gives: its `result_info`, and its entries as the mode reads them.
+pub type Read<I, T> = Result<(Option<I>, Vec<T>), Error>;
+
+/// A way to read pages (typed or raw), and how the walker knows an entry it read.
+pub trait Mode<L: Listing>: Send + Sync + 'static {
+    /// One entry as this mode reads it.
+    type Item: Send + 'static;
+
+    /// Runs one generated call and reads its page: `result_info`, and the entries.
+    fn call<P: PageParts<Entry = L::Entry>>(
+        request: impl Future<Output = Call<P>> + Send,
+    ) -> impl Future<Output = Read<P::Info, Self::Item>> + Send;
+
+    /// The entry's ID fingerprint and a digest of its bytes.
+    fn key(item: &Self::Item) -> Option<(u64, u64)>;
+
+    /// Entries already typed, with their bytes (a listing held in memory).
+    fn from_pairs(entries: Vec<(L::Entry, Bytes)>) -> Vec<Self::Item>;
+}
+
+/// Typed entries, each with the bytes it was decoded from.
+#[derive(Debug)]
+pub struct Typed;
+
+impl<L: Listing> Mode<L> for Typed {
+    type Item = (L::Entry, Bytes);
+
+    async fn call<P: PageParts<Entry = L::Entry>>(
+        request: impl Future<Output = Call<P>> + Send,
+    ) -> Read<P::Info, Self::Item> {
+        let (page, body) = transport::call_raw(request).await?;
+        let (info, entries) = page.parts();
+        Ok((info, pair(entries, &body)?))
+    }
+
+    fn key((entry, bytes): &Self::Item) -> Option<(u64, u64)> {
+        L::key(entry).map(|id| (id, id_fingerprint(&bytes[..])))
+    }
+
+    fn from_pairs(entries: Vec<(L::Entry, Bytes)>) -> Vec<Self::Item> {
+        entries
+    }
+}
+
+/// Entries as the bytes the server sent, their ID and time read out, nothing else decoded.
+#[derive(Debug)]
+pub struct Raw;
+
+impl<L: Listing> Mode<L> for Raw {
+    type Item = RawEntry;
+
+    async fn call<P: PageParts<Entry = L::Entry>>(
+        request: impl Future<Output = Call<P>> + Send,
+    ) -> Read<P::Info, Self::Item> {
+        let (info, entries) = transport::call_page::<P>(request).await?;
+        let entries = entries
+            .into_iter()
+            .map(read_entry)
+            .collect::<Result<_, _>>()?;
+        Ok((info, entries))
+    }
+
+    fn key(entry: &RawEntry) -> Option<(u64, u64)> {
+        entry
+            .id()
+            .map(|id| (id_fingerprint(id), id_fingerprint(entry.as_bytes())))
+    }
+
+    fn from_pairs(entries: Vec<(L::Entry, Bytes)>) -> Vec<Self::Item> {
+        entries
+            .into_iter()
+            .map(|(entry, bytes)| RawEntry::new(bytes, L::id(&entry), L::time(&entry)))
+            .collect()
+    }
+}
