@@ -64,7 +64,10 @@ async fn raw(base: &str, log: Log, per_page: u64) -> Result<usize> {
     let client = client(base)?;
     let (since, before) = (chrono_day(1), chrono_day(2));
     let entries = match log {
-        Log::Account => client.account_audit_logs(ACCOUNT).per_page(per_page).stream_raw(),
+        Log::Account => client
+            .account_audit_logs(ACCOUNT)
+            .per_page(per_page)
+            .stream_raw(),
         Log::Insights => client
             .insights_audit_log(InsightsScope::Zone(ZONE.into()))
             .per_page(per_page)

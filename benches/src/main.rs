@@ -468,6 +468,8 @@ fn main() -> Result<()> {
             arg(3).parse().unwrap_or(120),
             if arg(4).is_empty() { "5s" } else { arg(4) },
         ))?,
+        // The official Python SDK against this crate on the same server.
+        "python" => python_sdk()?,
         // The export command's JSON Lines throughput against the raw floor.
         "export" => runtime.block_on(export::table())?,
         // For a profiler: decode the account pages over and over, on this thread.

@@ -31,11 +31,13 @@ fn digest(bytes: &[u8]) -> String {
         hash ^ (hash >> 29)
     };
     let mut chunks = bytes.chunks_exact(8);
-    let mut hash = chunks.by_ref().fold(0xcbf2_9ce4_8422_2325_u64, |hash, chunk| {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        mix(hash, u64::from_le_bytes(word))
-    });
+    let mut hash = chunks
+        .by_ref()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, chunk| {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            mix(hash, u64::from_le_bytes(word))
+        });
     let mut tail = [0u8; 8];
     tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
     hash = mix(hash, u64::from_le_bytes(tail));
@@ -181,7 +183,10 @@ mod tests {
         // Written into checkpoints: the same value in every version.
         assert_eq!(digest(b""), digest(b""));
         assert_eq!(digest(br#"{"id":"a","v":1}"#), "ce7b0c493b4ff715");
-        assert_ne!(digest(br#"{"id":"a","v":1}"#), digest(br#"{"id":"a","v":2}"#));
+        assert_ne!(
+            digest(br#"{"id":"a","v":1}"#),
+            digest(br#"{"id":"a","v":2}"#)
+        );
         assert_ne!(digest(b"abcdefgh"), digest(b"abcdefgh\0"));
     }
 }
