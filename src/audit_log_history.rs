@@ -14,7 +14,6 @@ use crate::generated::query::AuditLogHistoryFilters;
 use crate::generated::types::AuditLogV2;
 use crate::listing::{CursorListing, Fetched, Limit, Listing};
 use crate::mode::Mode;
-use crate::recent::id_fingerprint;
 use crate::validate::{check_identifier, check_segment};
 use crate::walker::Fetch;
 use crate::{Client, Error, HistoryInfo, Request};
@@ -160,10 +159,6 @@ impl Listing for AuditLogHistory {
             info,
             ..Fetch::page(entries, next)
         })
-    }
-
-    fn key(entry: &AuditLogV2) -> Option<u64> {
-        entry.id.as_deref().map(id_fingerprint)
     }
 
     fn id(entry: &AuditLogV2) -> Option<String> {

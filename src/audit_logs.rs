@@ -11,7 +11,6 @@ use crate::generated::types::AuditLog;
 use crate::listing::{Fetched, Listing, PerPage};
 use crate::mode::Mode;
 use crate::numbered::{self, NumberedPage, Position};
-use crate::recent::id_fingerprint;
 use crate::validate::check_identifier;
 use crate::{Client, Error, NumberedInfo, Request};
 
@@ -172,10 +171,6 @@ impl Listing for AuditLogs {
 
     fn in_flight(&self) -> usize {
         self.concurrency
-    }
-
-    fn key(entry: &AuditLog) -> Option<u64> {
-        entry.id.as_deref().map(id_fingerprint)
     }
 
     fn id(entry: &AuditLog) -> Option<String> {

@@ -15,7 +15,6 @@ use crate::generated::query::{AccountAuditLogsV2Filters, OrganizationAuditLogsV2
 use crate::generated::types::{AuditLogV2, ProductCategory, V2ResultInfo};
 use crate::listing::{CursorListing, Fetched, Limit, Listing};
 use crate::mode::Mode;
-use crate::recent::id_fingerprint;
 use crate::validate::{check_identifier, check_segment};
 use crate::walker::Fetch;
 use crate::{Client, Error, Filters, Request, TimeBound, transport};
@@ -127,10 +126,6 @@ impl<O: Owner> Listing for AuditLogsV2<O> {
     ) -> Fetched<Self, M> {
         let (info, entries) = O::page::<M>(request, cursor).await?;
         Ok(Fetch::page(entries, next_cursor(info.as_ref())))
-    }
-
-    fn key(entry: &AuditLogV2) -> Option<u64> {
-        entry.id.as_deref().map(id_fingerprint)
     }
 
     fn id(entry: &AuditLogV2) -> Option<String> {

@@ -144,6 +144,11 @@ impl Client {
         progenitor_client::ClientInfo::baseurl(&*self.generated)
     }
 
+    /// The transport every call of this client goes through.
+    pub(crate) fn transport(&self) -> &crate::transport::Transport {
+        progenitor_client::ClientInfo::inner(&*self.generated)
+    }
+
     /// The deadline of a whole run of pages, if one is set.
     pub(crate) fn run_timeout(&self) -> Option<Duration> {
         progenitor_client::ClientInfo::inner(&*self.generated).run_timeout()

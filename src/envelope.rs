@@ -40,15 +40,13 @@ envelope!(
     ProductCategoriesPage => |page| page.success,
 );
 
-/// A listing's page type, in the parts a listing reads: `result_info` and `result`, and what
-/// `success` must say when the page is read without decoding its entries.
+/// A listing's page type: what its `result_info` and entries are, and what `success` must
+/// say when the page is read without decoding its entries.
 pub trait PageParts: Envelope + Send + 'static {
     /// Its `result_info`.
     type Info: serde::de::DeserializeOwned + Send + 'static;
     /// One entry of its `result`.
     type Entry;
-    /// The page taken apart.
-    fn parts(self) -> (Option<Self::Info>, Vec<Self::Entry>);
     /// Whether a page whose `success` is this succeeded (as [`Envelope::succeeded`]).
     fn raw_succeeded(success: Option<bool>) -> bool;
 }
@@ -58,9 +56,6 @@ macro_rules! parts {
         impl PageParts for $page {
             type Info = $info;
             type Entry = $entry;
-            fn parts(self) -> (Option<$info>, Vec<$entry>) {
-                (self.result_info, self.result.unwrap_or_default())
-            }
             fn raw_succeeded($success: Option<bool>) -> bool {
                 $succeeded
             }

@@ -10,7 +10,6 @@ use crate::generated::query::InsightsAuditLogFilters;
 use crate::generated::types::InsightAuditLog;
 use crate::listing::{CursorListing, Fetched, Listing, PerPage};
 use crate::mode::Mode;
-use crate::recent::id_fingerprint;
 use crate::validate::check_identifier;
 use crate::walker::Fetch;
 use crate::{Client, Error, Request};
@@ -143,10 +142,6 @@ impl Listing for InsightsAuditLog {
         };
         let next = info.and_then(|info| info.cursor).filter(|c| !c.is_empty());
         Ok(Fetch::page(entries, next.map(Some)))
-    }
-
-    fn key(entry: &InsightAuditLog) -> Option<u64> {
-        entry.id.as_ref().map(id_fingerprint)
     }
 
     fn id(entry: &InsightAuditLog) -> Option<String> {

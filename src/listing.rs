@@ -34,7 +34,7 @@ pub type Fetched<L, M> =
 /// ```
 pub trait Listing: Clone + Debug + Send + Sync + Sized + 'static {
     /// What a page holds.
-    type Entry: Send + 'static;
+    type Entry: serde::de::DeserializeOwned + Send + 'static;
     /// The filters, generated from the spec's query parameters.
     type Filters: crate::Filters;
     /// Where a page starts: a page number or a cursor.
@@ -94,11 +94,6 @@ pub trait Listing: Clone + Debug + Send + Sync + Sized + 'static {
     fn in_flight(&self) -> usize {
         1
     }
-
-    /// A fingerprint of the entry's ID, for dropping an entry a recent page already held
-    /// (see [`crate::recent::id_fingerprint`]).
-    #[doc(hidden)]
-    fn key(entry: &Self::Entry) -> Option<u64>;
 
     /// The entry's ID, as text ([`RawEntry::id`](crate::RawEntry::id)).
     #[doc(hidden)]

@@ -1,5 +1,8 @@
-//! How a listing's pages are read: into typed entries (each with its bytes), or into
-//! [`RawEntry`]s without decoding the entries at all. The walker runs either the same way.
+//! How the walker reads a listing's pages: [`Raw`] reads each page once for its
+//! `result_info` and its entries' bytes, and each entry for its ID and time, decoding nothing
+//! else, so that the next request can leave as soon as the page is in. Typed entries are
+//! decoded from these afterwards ([`Request::pages`](crate::Request::pages)), while the next
+//! page is on its way.
 
 use std::future::Future;
 
@@ -9,7 +12,6 @@ use progenitor_client::ResponseValue;
 use crate::envelope::PageParts;
 use crate::generated::types::ErrorEnvelope;
 use crate::listing::Listing;
-use crate::raw_entry::{pair, read_entry};
 use crate::recent::id_fingerprint;
 use crate::{Error, RawEntry, transport};
 
@@ -36,30 +38,6 @@ pub trait Mode<L: Listing>: Send + Sync + 'static {
     fn from_pairs(entries: Vec<(L::Entry, Bytes)>) -> Vec<Self::Item>;
 }
 
-/// Typed entries, each with the bytes it was decoded from.
-#[derive(Debug)]
-pub struct Typed;
-
-impl<L: Listing> Mode<L> for Typed {
-    type Item = (L::Entry, Bytes);
-
-    async fn call<P: PageParts<Entry = L::Entry>>(
-        request: impl Future<Output = Call<P>> + Send,
-    ) -> Read<P::Info, Self::Item> {
-        let (page, body) = transport::call_raw(request).await?;
-        let (info, entries) = page.parts();
-        Ok((info, pair(entries, &body)?))
-    }
-
-    fn key((entry, bytes): &Self::Item) -> Option<(u64, u64)> {
-        L::key(entry).map(|id| (id, id_fingerprint(&bytes[..])))
-    }
-
-    fn from_pairs(entries: Vec<(L::Entry, Bytes)>) -> Vec<Self::Item> {
-        entries
-    }
-}
-
 /// Entries as the bytes the server sent, their ID and time read out, nothing else decoded.
 #[derive(Debug)]
 pub struct Raw;
@@ -70,12 +48,7 @@ impl<L: Listing> Mode<L> for Raw {
     async fn call<P: PageParts<Entry = L::Entry>>(
         request: impl Future<Output = Call<P>> + Send,
     ) -> Read<P::Info, Self::Item> {
-        let (info, entries) = transport::call_page::<P>(request).await?;
-        let entries = entries
-            .into_iter()
-            .map(read_entry)
-            .collect::<Result<_, _>>()?;
-        Ok((info, entries))
+        transport::call_page::<P>(request).await
     }
 
     fn key(entry: &RawEntry) -> Option<(u64, u64)> {

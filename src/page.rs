@@ -139,16 +139,6 @@ impl<T, I> Page<T, I> {
     pub fn is_last(&self) -> bool {
         self.next.is_none()
     }
-
-    /// The same page with each entry changed by `f`.
-    pub(crate) fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U, I> {
-        Page {
-            entries: self.entries.into_iter().map(f).collect(),
-            next: self.next,
-            info: self.info,
-            revised: self.revised,
-        }
-    }
 }
 
 /// A stream of pages, in order. `Send`, `Unpin` and `'static`: store it, return it, drive it

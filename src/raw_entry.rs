@@ -39,7 +39,7 @@ impl RawEntry {
     /// An entry from its JSON text (a saved export, a test), reading its `id` and its time
     /// (`when`, `action.time` or `changed_at`, whichever it has) as the listings do.
     pub fn from_json(text: &str) -> Result<RawEntry, Error> {
-        read_entry(Bytes::copy_from_slice(text.as_bytes()))
+        read_entry(Bytes::copy_from_slice(text.as_bytes())).map_err(|e| decode_error(text, e))
     }
 
     /// The entry's ID, when it has one.
@@ -76,41 +76,6 @@ fn decode_error(text: &str, source: serde_json::Error) -> Error {
         snippet: crate::error::snippet(text.as_bytes()),
         source,
     }))
-}
-
-/// The entries of a page body (its `result` array), each as the bytes the server sent, in
-/// order. A body without `result` (or `null`) has none.
-pub(crate) fn split(body: &Bytes) -> Result<Vec<Bytes>, Error> {
-    #[derive(serde::Deserialize)]
-    struct Page<'a> {
-        #[serde(borrow)]
-        result: Option<Vec<&'a RawValue>>,
-    }
-    let text = std::str::from_utf8(body).unwrap_or_default();
-    let page: Page<'_> = serde_json::from_slice(body).map_err(|e| decode_error(text, e))?;
-    Ok(page
-        .result
-        .unwrap_or_default()
-        .into_iter()
-        .map(|entry| body.slice_ref(entry.get().as_bytes()))
-        .collect())
-}
-
-/// Each typed entry with its bytes: `entries` decoded from `body`, paired with the entries
-/// [`split`] finds in it. The two readings of one body agree; if they do not, that is an error,
-/// not a silent mismatch.
-pub(crate) fn pair<T>(entries: Vec<T>, body: &Bytes) -> Result<Vec<(T, Bytes)>, Error> {
-    let raw = split(body)?;
-    if raw.len() != entries.len() {
-        let text = std::str::from_utf8(body).unwrap_or_default();
-        let message = format!(
-            "{} typed entries but {} in the body",
-            entries.len(),
-            raw.len()
-        );
-        return Err(decode_error(text, serde::de::Error::custom(message)));
-    }
-    Ok(entries.into_iter().zip(raw).collect())
 }
 
 /// A page body read for its raw entries: `success`, `errors`, `result_info` decoded, each
@@ -150,7 +115,7 @@ pub(crate) fn read_page<I: DeserializeOwned>(
 }
 
 /// An entry's bytes as a [`RawEntry`], its ID and time read without decoding the rest.
-pub(crate) fn read_entry(json: Bytes) -> Result<RawEntry, Error> {
+pub(crate) fn read_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
     #[derive(serde::Deserialize)]
     struct Action {
         time: Option<DateTime<Utc>>,
@@ -163,12 +128,31 @@ pub(crate) fn read_entry(json: Bytes) -> Result<RawEntry, Error> {
         changed_at: Option<DateTime<Utc>>,
         action: Option<Action>,
     }
-    let text = std::str::from_utf8(&json).unwrap_or_default();
-    let key: Key<'_> = serde_json::from_str(text).map_err(|e| decode_error(text, e))?;
+    let key: Key<'_> = serde_json::from_slice(&json)?;
     let time = key
         .when
         .or(key.changed_at)
         .or(key.action.and_then(|a| a.time));
     let id = key.id.map(std::borrow::Cow::into_owned);
     Ok(RawEntry::new(json, id, time))
+}
+
+/// Each entry of a page decoded into `T`, an error showing none of the client's secrets.
+pub(crate) fn decode_all<T: DeserializeOwned>(
+    entries: &[RawEntry],
+    secrets: &crate::redact::Secrets,
+) -> Result<Vec<T>, Error> {
+    entries
+        .iter()
+        .map(|entry| {
+            serde_json::from_slice(entry.as_bytes()).map_err(|source| {
+                Error::Decode(Box::new(DecodeError {
+                    status: http::StatusCode::OK,
+                    cf_ray: None,
+                    snippet: crate::error::snippet(&secrets.bytes(&entry.json)),
+                    source: secrets.serde_error(source),
+                }))
+            })
+        })
+        .collect()
 }

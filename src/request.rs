@@ -2,7 +2,7 @@
 //! filters, the page size, where to start) and it runs it (`send`, `pages`, `stream`).
 
 use crate::listing::{CursorListing, Limit, Listing, PageSize, PerPage};
-use crate::mode::{Raw, Typed};
+use crate::mode::Raw;
 use crate::walker::{Run, first_page, walk};
 use crate::{Client, Entries, Error, Page, Pages, RawEntry, ResumeToken};
 
@@ -101,13 +101,17 @@ impl<L: Listing> Request<L> {
 
     /// Fetches the first page of a run (where [`resume`](Self::resume) says, if set).
     pub async fn send(&self) -> Result<Page<L::Entry, L::Info>, Error> {
-        Ok(first_page::<L, Typed>(self).await?.map(|(entry, _)| entry))
+        let secrets = self.run.client.transport().secrets().clone();
+        decoded::<L>(first_page::<L, Raw>(self).await?, &secrets)
     }
 
     /// Every page, in order.
     pub fn pages(self) -> Pages<L::Entry, L::Info> {
-        use futures::TryStreamExt;
-        let pages = walk::<L, Typed>(self).map_ok(|page| page.map(|(entry, _)| entry));
+        use futures::StreamExt;
+        // Decoded here, in the caller's task, while the next page is already on its way.
+        let secrets = self.run.client.transport().secrets().clone();
+        let pages =
+            walk::<L, Raw>(self).map(move |page| page.and_then(|p| decoded::<L>(p, &secrets)));
         Pages {
             inner: Box::pin(pages),
         }
@@ -189,4 +193,19 @@ impl<L: CursorListing> Request<L> {
         *self.listing.start() = Some(value.into());
         self
     }
+}
+
+/// A page of raw entries decoded into the listing's typed entries: all of them, or the
+/// first error (no page is handed out half decoded), which shows none of the client's secrets.
+fn decoded<L: Listing>(
+    page: Page<RawEntry, L::Info>,
+    secrets: &crate::redact::Secrets,
+) -> Result<Page<L::Entry, L::Info>, Error> {
+    let entries = crate::raw_entry::decode_all(&page.entries, secrets)?;
+    Ok(Page {
+        entries,
+        next: page.next,
+        info: page.info,
+        revised: page.revised,
+    })
 }

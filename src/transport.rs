@@ -170,6 +170,11 @@ impl Transport {
     }
 
     /// A snapshot of the totals.
+    /// The credentials' secret values, for redacting what an error shows.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.secrets
+    }
+
     pub(crate) fn stats(&self) -> ClientStats {
         let c = &self.counters;
         ClientStats {
@@ -186,13 +191,6 @@ impl Transport {
 pub(crate) async fn call<T: Envelope>(
     request: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorEnvelope>>>,
 ) -> Result<T, Error> {
-    call_raw(request).await.map(|(body, _)| body)
-}
-
-/// [`call`], and the bytes of the body the answer was decoded from, as the server sent them.
-pub(crate) async fn call_raw<T: Envelope>(
-    request: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorEnvelope>>>,
-) -> Result<(T, Bytes), Error> {
     EXCHANGE
         .scope(RefCell::new(Exchange::default()), async move {
             let outcome = request.await;
@@ -207,7 +205,7 @@ pub(crate) async fn call_raw<T: Envelope>(
             let status = response.status();
             let mut body = response.into_inner();
             if body.succeeded() {
-                Ok((body, exchange.body))
+                Ok(body)
             } else {
                 let errors = body.take_errors();
                 Err(exchange.api_error(status, &exchange.headers, errors))
@@ -217,12 +215,12 @@ pub(crate) async fn call_raw<T: Envelope>(
 }
 
 /// A success page read without decoding its entries: its `result_info`, and each entry of
-/// its `result` as the bytes the server sent. The generated call decodes nothing of the body
+/// its `result` as the bytes the server sent, with its ID and time. The generated call decodes nothing of the body
 /// (see [`Exchange::raw_only`]); an error status, a `success: false` and an undecodable body
 /// are the same errors as [`call`]'s.
 pub(crate) async fn call_page<P: crate::envelope::PageParts>(
     request: impl Future<Output = Result<ResponseValue<P>, progenitor_client::Error<ErrorEnvelope>>>,
-) -> Result<(Option<P::Info>, Vec<Bytes>), Error> {
+) -> Result<(Option<P::Info>, Vec<crate::RawEntry>), Error> {
     let exchange = Exchange {
         raw_only: true,
         ..Exchange::default()
@@ -244,7 +242,13 @@ pub(crate) async fn call_page<P: crate::envelope::PageParts>(
             if !P::raw_succeeded(page.success) {
                 return Err(exchange.api_error(status, &exchange.headers, page.errors));
             }
-            Ok((page.result_info, page.entries))
+            let entries = page
+                .entries
+                .into_iter()
+                .map(crate::raw_entry::read_entry)
+                .collect::<Result<_, _>>()
+                .map_err(|source| exchange.decode_error(status, source))?;
+            Ok((page.result_info, entries))
         })
         .await
 }

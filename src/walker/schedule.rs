@@ -155,6 +155,12 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
                 }
             }
         }
+        // The next fetches leave before this page's entries are looked at, so that they
+        // overlap that work and the caller's.
+        if let Err(e) = self.launch() {
+            self.queue.clear();
+            self.error = Some(e);
+        }
         // An entry is known by its ID and a digest of its bytes: the same ID with other
         // content is kept (and counted), the same entry again is dropped.
         let filtered = self.recent.filter(fetched.entries, M::key);
@@ -171,11 +177,6 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
             info: fetched.info,
             revised: filtered.revised,
         };
-        // Start the next fetches before handing the page over, so they overlap its use.
-        if let Err(e) = self.launch() {
-            self.queue.clear();
-            self.error = Some(e);
-        }
         Ok(Some(page))
     }
 

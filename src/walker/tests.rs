@@ -9,7 +9,6 @@ use futures::TryStreamExt;
 use super::*;
 use std::time::Duration;
 
-use crate::recent::id_fingerprint;
 use crate::{Credentials, PaginationError};
 
 /// A page: its entries and the page it says comes next.
@@ -102,10 +101,6 @@ impl Listing for Fake {
 
     fn in_flight(&self) -> usize {
         self.in_flight
-    }
-
-    fn key(entry: &u32) -> Option<u64> {
-        Some(id_fingerprint(entry))
     }
 
     fn id(entry: &u32) -> Option<String> {
