@@ -17,7 +17,7 @@ use crate::listing::{CursorListing, Fetched, Limit, Listing};
 use crate::mode::Mode;
 use crate::validate::{check_identifier, check_segment};
 use crate::walker::Fetch;
-use crate::{Client, Error, Filters, Request, TimeBound, transport};
+use crate::{Client, Error, Filters, Request, TimeBound};
 
 /// The longest organization ID the client sends (its form is undocumented).
 pub(crate) const MAX_ORGANIZATION_ID: usize = 64;
@@ -296,7 +296,7 @@ impl ProductCategoriesRequest {
             .generated()
             .account_audit_log_product_categories()
             .account_id(self.account_id.as_str());
-        Ok(transport::call(request.send())
+        Ok(crate::call::call(request.send())
             .await?
             .result
             .unwrap_or_default())

@@ -40,7 +40,7 @@ tokio::task_local! {
 
 /// Updates the exchange of the call under way.
 pub(crate) fn record(update: impl FnOnce(&mut Exchange)) {
-    // Outside `transport::call` (a caller driving the generated client directly) there is
+    // Outside `call::call` (a caller driving the generated client directly) there is
     // nothing to record into, and nothing needs it.
     let _ = EXCHANGE.try_with(|cell| update(&mut cell.borrow_mut()));
 }

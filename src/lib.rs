@@ -72,6 +72,7 @@ mod audit_logs;
 mod audit_logs_v2;
 mod insights;
 
+mod call;
 mod client;
 mod client_builder;
 mod credentials;

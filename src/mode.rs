@@ -7,16 +7,12 @@
 use std::future::Future;
 
 use bytes::Bytes;
-use progenitor_client::ResponseValue;
 
+use crate::call::Call;
 use crate::envelope::PageParts;
-use crate::generated::types::ErrorEnvelope;
 use crate::listing::Listing;
 use crate::recent::id_fingerprint;
-use crate::{Error, RawEntry, transport};
-
-/// A generated call of an operation whose success body is `P`.
-pub type Call<P> = Result<ResponseValue<P>, progenitor_client::Error<ErrorEnvelope>>;
+use crate::{Error, RawEntry};
 
 /// What a page read gives: its `result_info`, and its entries as the mode reads them.
 pub type Read<I, T> = Result<(Option<I>, Vec<T>), Error>;
@@ -48,7 +44,7 @@ impl<L: Listing> Mode<L> for Raw {
     async fn call<P: PageParts<Entry = L::Entry>>(
         request: impl Future<Output = Call<P>> + Send,
     ) -> Read<P::Info, Self::Item> {
-        transport::call_page::<P>(request).await
+        crate::call::call_page::<P>(request).await
     }
 
     fn key(entry: &RawEntry) -> Option<(u64, u64)> {

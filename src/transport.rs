@@ -5,15 +5,12 @@
 //! generator's `api-version` header, reads the whole body before the generated code decodes it,
 //! and records the exchange (status, headers, raw body, attempts) so that errors keep all of it.
 
-use std::cell::RefCell;
-
-use crate::exchange::{EXCHANGE, Exchange, record};
-use std::future::Future;
+use crate::exchange::{EXCHANGE, record};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{StatusCode, Url};
 
@@ -21,13 +18,12 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
-use crate::envelope::Envelope;
-use crate::generated::{self, types::ErrorEnvelope};
+use crate::generated;
 use crate::rate_limit::Limiter;
 use crate::redact::Secrets;
 use crate::retry::{RetryPolicy, Wait, is_retryable_status};
 use crate::retry_event::{RetryEvent, RetryHook};
-use crate::{Error, TimeoutKind, validate};
+use crate::{TimeoutKind, validate};
 
 /// The `User-Agent` this crate sends unless told otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!(
@@ -183,79 +179,6 @@ impl Transport {
             retry_wait: Duration::from_micros(c.waited_micros.load(Ordering::Relaxed)),
         }
     }
-}
-
-/// A generated call of an operation whose success body is `T`.
-type Call<T> = Result<ResponseValue<T>, progenitor_client::Error<ErrorEnvelope>>;
-
-/// Runs one generated call with `exchange` as what the seam records of it, and hands its
-/// answer, with what the seam saw, to `read`; an oversized body or a failed call is an error
-/// first.
-async fn exchange<T, R>(
-    exchange: Exchange,
-    request: impl Future<Output = Call<T>>,
-    read: impl FnOnce(Exchange, ResponseValue<T>) -> Result<R, Error>,
-) -> Result<R, Error> {
-    EXCHANGE
-        .scope(RefCell::new(exchange), async move {
-            let outcome = request.await;
-            let exchange = EXCHANGE.with(|cell| cell.take());
-            if let Some(limit) = exchange.oversized {
-                return Err(Error::ResponseTooLarge {
-                    limit,
-                    status: exchange.status.unwrap_or_default(),
-                });
-            }
-            let response = outcome.map_err(|e| exchange.to_error(e))?;
-            read(exchange, response)
-        })
-        .await
-}
-
-/// Runs one generated call and maps its outcome into this crate's [`Error`]: an error
-/// status, an undecodable body and a `success: false` envelope all become errors that keep
-/// the status, the `cf-ray` header and the raw body.
-pub(crate) async fn call<T: Envelope>(request: impl Future<Output = Call<T>>) -> Result<T, Error> {
-    exchange(Exchange::default(), request, |exchange, response| {
-        let status = response.status();
-        let mut body = response.into_inner();
-        if body.succeeded() {
-            Ok(body)
-        } else {
-            let errors = body.take_errors();
-            Err(exchange.api_error(status, &exchange.headers, errors))
-        }
-    })
-    .await
-}
-
-/// A success page read without decoding its entries: its `result_info`, and each entry of
-/// its `result` as the bytes the server sent, with its ID and time. The generated call
-/// decodes nothing of the body (see [`Exchange::raw_only`]); an error status, a
-/// `success: false` and an undecodable body are the same errors as [`call`]'s.
-pub(crate) async fn call_page<P: crate::envelope::PageParts>(
-    request: impl Future<Output = Call<P>>,
-) -> Result<(Option<P::Info>, Vec<crate::RawEntry>), Error> {
-    let raw_only = Exchange {
-        raw_only: true,
-        ..Exchange::default()
-    };
-    exchange(raw_only, request, |exchange, response| {
-        let status = response.status();
-        let page = crate::raw_entry::read_page::<P::Info>(&exchange.body)
-            .map_err(|source| exchange.decode_error(status, source))?;
-        if !P::raw_succeeded(page.success) {
-            return Err(exchange.api_error(status, &exchange.headers, page.errors));
-        }
-        let entries = page
-            .entries
-            .into_iter()
-            .map(crate::raw_entry::read_entry)
-            .collect::<Result<_, _>>()
-            .map_err(|source| exchange.decode_error(status, source))?;
-        Ok((page.result_info, entries))
-    })
-    .await
 }
 
 impl ClientHooks<Transport> for generated::Client {
