@@ -41,12 +41,17 @@ pub const SOURCE_COLUMNS: [&str; 4] = [
     "source.organization_id",
 ];
 
+/// The start of a JSON Lines record before a source is named.
+const NO_SOURCE: &[u8] = br#"{"source":null,"entry":"#;
+
 /// Writes entries and knows how much it has written.
 pub struct Sink {
     out: Out,
     format: Format,
     /// The source every record names (see [`Sink::set_origin`]).
     origin: Option<serde_json::Value>,
+    /// The start of every JSON Lines record, `{"source":<origin>,"entry":`, written once.
+    prefix: Vec<u8>,
     /// Bytes in the output so far.
     len: u64,
 }
@@ -73,6 +78,7 @@ impl Sink {
             out: Out::Stdout(BufWriter::new(io::stdout())),
             format,
             origin: None,
+            prefix: NO_SOURCE.to_vec(),
             len: 0,
         }
     }
@@ -83,6 +89,7 @@ impl Sink {
             out: Out::Memory(Vec::new()),
             format,
             origin: None,
+            prefix: NO_SOURCE.to_vec(),
             len: 0,
         }
     }
@@ -107,6 +114,7 @@ impl Sink {
             out: Out::File(BufWriter::new(file), path.to_owned()),
             format,
             origin: None,
+            prefix: NO_SOURCE.to_vec(),
             len: keep,
         })
     }
@@ -139,6 +147,7 @@ impl Sink {
     /// Names the source of every record written from now on: in JSON Lines each record is
     /// `{"source": {...}, "entry": {...}}`; in CSV the source's columns come first.
     pub fn set_origin(&mut self, origin: serde_json::Value) {
+        self.prefix = format!(r#"{{"source":{origin},"entry":"#).into_bytes();
         self.origin = Some(origin);
     }
 
@@ -151,9 +160,7 @@ impl Sink {
         let origin = self.origin.as_ref().unwrap_or(&serde_json::Value::Null);
         match self.format {
             Format::Jsonl => {
-                line.extend_from_slice(b"{\"source\":");
-                serde_json::to_writer(&mut line, origin)?;
-                line.extend_from_slice(b",\"entry\":");
+                line.extend_from_slice(&self.prefix);
                 line.extend_from_slice(entry.as_bytes());
                 line.extend_from_slice(b"}\n");
             }
