@@ -160,14 +160,6 @@ impl Listing for AuditLogHistory {
             ..Fetch::page(entries, next)
         })
     }
-
-    fn id(entry: &AuditLogV2) -> Option<String> {
-        entry.id.clone()
-    }
-
-    fn time(entry: &AuditLogV2) -> Option<chrono::DateTime<chrono::Utc>> {
-        entry.action.as_ref().and_then(|action| action.time)
-    }
 }
 
 impl CursorListing for AuditLogHistory {

@@ -172,12 +172,4 @@ impl Listing for AuditLogs {
     fn in_flight(&self) -> usize {
         self.concurrency
     }
-
-    fn id(entry: &AuditLog) -> Option<String> {
-        entry.id.clone()
-    }
-
-    fn time(entry: &AuditLog) -> Option<chrono::DateTime<chrono::Utc>> {
-        entry.when
-    }
 }

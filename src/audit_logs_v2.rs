@@ -127,14 +127,6 @@ impl<O: Owner> Listing for AuditLogsV2<O> {
         let (info, entries) = O::page::<M>(request, cursor).await?;
         Ok(Fetch::page(entries, next_cursor(info.as_ref())))
     }
-
-    fn id(entry: &AuditLogV2) -> Option<String> {
-        entry.id.clone()
-    }
-
-    fn time(entry: &AuditLogV2) -> Option<chrono::DateTime<chrono::Utc>> {
-        entry.action.as_ref().and_then(|action| action.time)
-    }
 }
 
 impl<O: Owner> CursorListing for AuditLogsV2<O> {

@@ -143,14 +143,6 @@ impl Listing for InsightsAuditLog {
         let next = info.and_then(|info| info.cursor).filter(|c| !c.is_empty());
         Ok(Fetch::page(entries, next.map(Some)))
     }
-
-    fn id(entry: &InsightAuditLog) -> Option<String> {
-        entry.id.as_ref().map(ToString::to_string)
-    }
-
-    fn time(entry: &InsightAuditLog) -> Option<chrono::DateTime<chrono::Utc>> {
-        entry.changed_at
-    }
 }
 
 impl CursorListing for InsightsAuditLog {

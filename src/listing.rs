@@ -94,14 +94,6 @@ pub trait Listing: Clone + Debug + Send + Sync + Sized + 'static {
     fn in_flight(&self) -> usize {
         1
     }
-
-    /// The entry's ID, as text ([`RawEntry::id`](crate::RawEntry::id)).
-    #[doc(hidden)]
-    fn id(entry: &Self::Entry) -> Option<String>;
-
-    /// When the entry happened ([`RawEntry::time`](crate::RawEntry::time)).
-    #[doc(hidden)]
-    fn time(entry: &Self::Entry) -> Option<chrono::DateTime<chrono::Utc>>;
 }
 
 /// A listing whose pages start at an opaque cursor the server hands out.

@@ -6,8 +6,6 @@
 
 use std::future::Future;
 
-use bytes::Bytes;
-
 use crate::call::Call;
 use crate::envelope::PageParts;
 use crate::listing::Listing;
@@ -30,8 +28,8 @@ pub trait Mode<L: Listing>: Send + Sync + 'static {
     /// The entry's ID fingerprint and a digest of its bytes.
     fn key(item: &Self::Item) -> Option<(u64, u64)>;
 
-    /// Entries already typed, with their bytes (a listing held in memory).
-    fn from_pairs(entries: Vec<(L::Entry, Bytes)>) -> Vec<Self::Item>;
+    /// Entries already read (a listing held in memory).
+    fn from_raw(entries: Vec<RawEntry>) -> Vec<Self::Item>;
 }
 
 /// Entries as the bytes the server sent, their ID and time read out, nothing else decoded.
@@ -53,10 +51,7 @@ impl<L: Listing> Mode<L> for Raw {
             .map(|id| (id_fingerprint(id), id_fingerprint(entry.as_bytes())))
     }
 
-    fn from_pairs(entries: Vec<(L::Entry, Bytes)>) -> Vec<Self::Item> {
+    fn from_raw(entries: Vec<RawEntry>) -> Vec<Self::Item> {
         entries
-            .into_iter()
-            .map(|(entry, bytes)| RawEntry::new(bytes, L::id(&entry), L::time(&entry)))
-            .collect()
     }
 }

@@ -87,10 +87,13 @@ impl Listing for Fake {
         let (entries, next) = listing.pages.get(&page).cloned().unwrap_or_default();
         let entries = entries
             .into_iter()
-            .map(|entry| (entry, bytes::Bytes::from(entry.to_string())))
+            .map(|entry| {
+                let text = entry.to_string();
+                crate::RawEntry::new(bytes::Bytes::from(text.clone()), Some(text), None)
+            })
             .collect();
         Ok(Fetch::page(
-            M::from_pairs(entries),
+            M::from_raw(entries),
             next.map(|n| Some(n.to_string())),
         ))
     }
@@ -101,14 +104,6 @@ impl Listing for Fake {
 
     fn in_flight(&self) -> usize {
         self.in_flight
-    }
-
-    fn id(entry: &u32) -> Option<String> {
-        Some(entry.to_string())
-    }
-
-    fn time(_: &u32) -> Option<chrono::DateTime<chrono::Utc>> {
-        None
     }
 }
 
