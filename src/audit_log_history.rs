@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::audit_logs_v2::{MAX_ORGANIZATION_ID, check_window, next_cursor};
+use crate::audit_logs_v2::{MAX_ORGANIZATION_ID, check_window, guess_cursor, next_cursor};
 use crate::generated::query::AuditLogHistoryFilters;
 use crate::generated::types::AuditLogV2;
 use crate::listing::{CursorListing, Fetched, Limit, Listing};
@@ -120,6 +120,10 @@ impl Listing for AuditLogHistory {
 
     fn first(request: &Request<Self>) -> Result<Option<String>, Error> {
         Ok(request.listing.cursor.clone())
+    }
+
+    fn guess(result_info: &[u8]) -> Option<Option<String>> {
+        guess_cursor(result_info)
     }
 
     async fn fetch<M: Mode<Self>>(

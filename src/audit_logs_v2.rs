@@ -34,6 +34,11 @@ pub(crate) fn next_cursor(info: Option<&V2ResultInfo>) -> Option<Option<String>>
     Some(Some(cursor))
 }
 
+/// The next cursor, guessed from the text of a page's `result_info` ([`Listing::guess`]).
+pub(crate) fn guess_cursor(result_info: &[u8]) -> Option<Option<String>> {
+    next_cursor(serde_json::from_slice(result_info).ok().as_ref())
+}
+
 /// Refuses a window whose `since` is later than its `before` (swapped arguments), and one
 /// that lacks either (both are required by the API).
 pub(crate) fn check_window(
@@ -118,6 +123,10 @@ impl<O: Owner> Listing for AuditLogsV2<O> {
 
     fn first(request: &Request<Self>) -> Result<Option<String>, Error> {
         Ok(request.listing.cursor.clone())
+    }
+
+    fn guess(result_info: &[u8]) -> Option<Option<String>> {
+        guess_cursor(result_info)
     }
 
     async fn fetch<M: Mode<Self>>(

@@ -69,6 +69,9 @@ pub(crate) async fn call_page<P: crate::envelope::PageParts>(
     };
     exchange(raw_only, request, |exchange, response| {
         let status = response.status();
+        // Where the next page starts, for the walker to send its request while this page
+        // is read (a guess the read below confirms or overrules).
+        crate::peek::offer(&exchange.body);
         let page = crate::raw_entry::read_page::<P::Info>(&exchange.body)
             .map_err(|source| exchange.decode_error(status, source))?;
         if !P::raw_succeeded(page.success) {

@@ -113,6 +113,10 @@ impl Listing for InsightsAuditLog {
         Ok(request.listing.cursor.clone())
     }
 
+    fn guess(result_info: &[u8]) -> Option<Option<String>> {
+        next_cursor(serde_json::from_slice(result_info).ok())
+    }
+
     async fn fetch<M: Mode<Self>>(
         request: Arc<Request<Self>>,
         cursor: Option<String>,
@@ -140,9 +144,15 @@ impl Listing for InsightsAuditLog {
                 M::call(builder.send()).await?
             }
         };
-        let next = info.and_then(|info| info.cursor).filter(|c| !c.is_empty());
-        Ok(Fetch::page(entries, next.map(Some)))
+        Ok(Fetch::page(entries, next_cursor(info)))
     }
+}
+
+/// Where the page after one with this `result_info` starts: its non-empty `cursor`.
+fn next_cursor(info: Option<crate::CursorResultInfo>) -> Option<Option<String>> {
+    info.and_then(|info| info.cursor)
+        .filter(|c| !c.is_empty())
+        .map(Some)
 }
 
 impl CursorListing for InsightsAuditLog {

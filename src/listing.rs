@@ -81,6 +81,14 @@ pub trait Listing: Clone + Debug + Send + Sync + Sized + 'static {
         None
     }
 
+    /// Where the next page starts, guessed from the text of a page's `result_info` before
+    /// the page is read (see [`crate::peek`]); `None`: no guess (page numbers are predicted
+    /// instead).
+    #[doc(hidden)]
+    fn guess(_result_info: &[u8]) -> Option<Self::Position> {
+        None
+    }
+
     /// Whether an earlier answer proved that `at` exists: it is not past `last`, the last
     /// position the server reported. Listings that never report one prove nothing.
     #[doc(hidden)]

@@ -65,7 +65,7 @@ impl RawEntry {
 
     /// The entry decoded into `T` (the listing's typed entry, or a type of your own).
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(&self.json).map_err(|e| decode_error(self.json(), e))
+        parse(&self.json).map_err(|e| decode_error(self.json(), e))
     }
 }
 
@@ -76,6 +76,18 @@ fn decode_error(text: &str, source: serde_json::Error) -> Error {
         snippet: crate::error::snippet(text.as_bytes()),
         source,
     }))
+}
+
+/// `bytes` parsed as JSON. Text checked as UTF-8 in one pass parses faster than bytes whose
+/// every string serde_json checks on its own; bytes that are not UTF-8 get serde_json's own
+/// error, with its position.
+pub(crate) fn parse<'a, T: serde::Deserialize<'a>>(
+    bytes: &'a [u8],
+) -> Result<T, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    }
 }
 
 /// A page body read for its raw entries: `success`, `errors`, `result_info` decoded, each
@@ -100,7 +112,7 @@ pub(crate) fn read_page<I: DeserializeOwned>(
         #[serde(borrow)]
         result: Option<Vec<&'a RawValue>>,
     }
-    let page: Page<'_, I> = serde_json::from_slice(body)?;
+    let page: Page<'_, I> = parse(body)?;
     Ok(RawPage {
         success: page.success,
         errors: page.errors.unwrap_or_default(),
@@ -128,7 +140,7 @@ pub(crate) fn read_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
         changed_at: Option<DateTime<Utc>>,
         action: Option<Action>,
     }
-    let key: Key<'_> = serde_json::from_slice(&json)?;
+    let key: Key<'_> = parse(&json)?;
     let time = key
         .when
         .or(key.changed_at)
@@ -145,7 +157,7 @@ pub(crate) fn decode_all<T: DeserializeOwned>(
     entries
         .iter()
         .map(|entry| {
-            serde_json::from_slice(entry.as_bytes()).map_err(|source| {
+            parse(entry.as_bytes()).map_err(|source| {
                 Error::Decode(Box::new(DecodeError {
                     status: http::StatusCode::OK,
                     cf_ray: None,

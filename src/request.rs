@@ -108,10 +108,16 @@ impl<L: Listing> Request<L> {
     /// Every page, in order.
     pub fn pages(self) -> Pages<L::Entry, L::Info> {
         use futures::StreamExt;
-        // Decoded here, in the caller's task, while the next page is already on its way.
+        // Each page is decoded off the task that drives the requests (on a blocking thread),
+        // while the walker sends the next request and the caller works through the page
+        // before; pages still come out in order.
         let secrets = self.run.client.transport().secrets().clone();
-        let pages =
-            walk::<L, Raw>(self).map(move |page| page.and_then(|p| decoded::<L>(p, &secrets)));
+        let pages = walk::<L, Raw>(self)
+            .map(move |page| {
+                let secrets = secrets.clone();
+                crate::walker::Task::blocking(move || page.and_then(|p| decoded::<L>(p, &secrets)))
+            })
+            .buffered(DECODING_AHEAD);
         Pages {
             inner: Box::pin(pages),
         }
@@ -194,6 +200,9 @@ impl<L: CursorListing> Request<L> {
         self
     }
 }
+
+/// Pages decoded at once ahead of the caller: the one the caller waits for and the next.
+const DECODING_AHEAD: usize = 2;
 
 /// A page of raw entries decoded into the listing's typed entries: all of them, or the
 /// first error (no page is handed out half decoded), which shows none of the client's secrets.

@@ -23,6 +23,7 @@ use crate::{Client, Error, Page, Request, ResumeToken};
 pub use resume::Resumable;
 use resume::{digest, start, token};
 pub(crate) use schedule::walk;
+pub(crate) use task::Task;
 
 /// What one fetch learned: the entries, where the next page starts (`None`: this was the
 /// last), and the last position the server says exists, when it says.

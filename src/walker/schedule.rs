@@ -12,6 +12,8 @@ use crate::mode::Mode;
 use crate::recent::{RecentEntries, id_fingerprint};
 use crate::{Error, Page, PaginationError, Request, TimeoutKind};
 
+use crate::peek::Early;
+
 use super::resume::{digest, start, token};
 use super::task::Task;
 use super::{Fetch, WalkedPage};
@@ -62,10 +64,12 @@ pub(crate) fn walk<L: Listing, M: Mode<L>>(
     inner.boxed()
 }
 
-/// A fetch under way and the position it fetches.
+/// A fetch under way, the position it fetches, and where its page's `result_info` may
+/// arrive before the page is read ([`crate::peek`]).
 type InFlight<L, M> = (
     <L as Listing>::Position,
     Task<Fetch<<M as Mode<L>>::Item, <L as Listing>::Position, <L as Listing>::Info>>,
+    Early,
 );
 
 /// The state of one walk.
@@ -95,7 +99,7 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
     /// The next page in order, `None` at the end.
     async fn step(&mut self) -> Result<Option<WalkedPage<L, M>>, Error> {
         self.launch()?;
-        let Some((at, task)) = self.queue.pop_front() else {
+        let Some((at, task, early)) = self.queue.pop_front() else {
             if let Some(e) = self.error.take() {
                 return Err(e);
             }
@@ -105,8 +109,10 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
                 _ => Ok(None),
             };
         };
-        let fetched = match self.deadline {
-            Some((at, limit)) => tokio::time::timeout_at(at, task).await.map_err(|_| {
+        let deadline = self.deadline;
+        let arrival = self.arrival(task, early);
+        let fetched = match deadline {
+            Some((at, limit)) => tokio::time::timeout_at(at, arrival).await.map_err(|_| {
                 self.queue.clear();
                 Error::Timeout {
                     kind: TimeoutKind::Run,
@@ -114,7 +120,7 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
                     attempts: 0,
                 }
             })??,
-            None => task.await?,
+            None => arrival.await?,
         };
         if let Some(error) = fetched.refused {
             let proven = self.last.as_ref().is_some_and(|last| L::proven(&at, last));
@@ -146,11 +152,15 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
                 let predicted = self
                     .queue
                     .front()
-                    .map(|(at, _)| at.clone())
+                    .map(|(at, ..)| at.clone())
                     .or_else(|| self.next.clone());
                 if predicted.as_ref() != Some(&next) {
-                    // Not what was fetched ahead (or nothing was): follow the server.
-                    self.queue.clear();
+                    // Not what was fetched ahead (or nothing was): follow the server. The
+                    // pages fetched ahead were never read, so their positions are not spent.
+                    for (at, ..) in self.queue.drain(..) {
+                        self.seen.remove(&id_fingerprint(&at));
+                        self.committed -= 1;
+                    }
                     self.next = Some(next);
                 }
             }
@@ -180,6 +190,34 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
         Ok(Some(page))
     }
 
+    /// The front fetch's outcome. When nothing else is under way and its page's
+    /// `result_info` can be found before the page is read, the next page's request leaves on
+    /// that guess at once; `step` checks the guess against the page once it is read.
+    async fn arrival(
+        &mut self,
+        mut task: Task<Fetch<M::Item, L::Position, L::Info>>,
+        early: Early,
+    ) -> Result<Fetch<M::Item, L::Position, L::Info>, Error> {
+        use futures::future::{Either, select};
+        if !self.queue.is_empty() || self.next.is_some() {
+            return task.await;
+        }
+        match select(&mut task, early.0).await {
+            Either::Left((fetched, _)) => fetched,
+            Either::Right((info, _)) => {
+                if let Some(guess) = info.ok().and_then(|info| L::guess(&info)) {
+                    self.next = Some(guess);
+                    if self.launch().is_err() {
+                        // A position this run fetched before: the page itself says what
+                        // follows, and `step` reports it then.
+                        self.next = None;
+                    }
+                }
+                task.await
+            }
+        }
+    }
+
     /// Launches fetches up to the allowed number in flight (and never past `max_pages`).
     fn launch(&mut self) -> Result<(), Error> {
         let limit = if self.started {
@@ -203,8 +241,9 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
             }
             self.committed += 1;
             self.next = self.request.listing.predict(&at, self.last.as_ref());
-            let task = Task::spawn(L::fetch::<M>(self.request.clone(), at.clone()));
-            self.queue.push_back((at, task));
+            let (fetch, early) =
+                crate::peek::scoped(L::fetch::<M>(self.request.clone(), at.clone()));
+            self.queue.push_back((at, Task::spawn(fetch), early));
         }
         Ok(())
     }

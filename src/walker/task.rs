@@ -1,4 +1,5 @@
-//! A fetch running on its own task where a Tokio runtime is at hand, or in place.
+//! Work running on its own task (a fetch) or thread (a page's decoding) where a Tokio
+//! runtime is at hand, or in place.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,12 +12,21 @@ use crate::Error;
 
 /// A fetch running on its own task where a Tokio runtime is at hand (so it progresses while
 /// the caller is busy), or in place otherwise. Dropping it cancels the fetch.
-pub(super) enum Task<T> {
+pub(crate) enum Task<T> {
     Spawned(tokio::task::JoinHandle<Result<T, Error>>),
     Inline(BoxFuture<'static, Result<T, Error>>),
 }
 
 impl<T: Send + 'static> Task<T> {
+    /// `work` on the runtime's blocking threads, off the task that awaits it (in place
+    /// where no runtime is at hand).
+    pub(crate) fn blocking(work: impl FnOnce() -> Result<T, Error> + Send + 'static) -> Self {
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => Task::Spawned(runtime.spawn_blocking(work)),
+            Err(_) => Task::Inline(futures::future::lazy(move |_| work()).boxed()),
+        }
+    }
+
     pub(super) fn spawn(fetch: impl Future<Output = Result<T, Error>> + Send + 'static) -> Self {
         use tracing::Instrument;
         match tokio::runtime::Handle::try_current() {

@@ -8,6 +8,7 @@ mod account_prefetch;
 mod audit_logs_v2;
 mod client_config;
 mod conformance;
+mod early_cursor;
 mod error_mapping;
 mod faults;
 mod insights_pagination;
