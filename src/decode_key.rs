@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use crate::{AuditLog, AuditLogV2};
 

@@ -63,6 +63,7 @@ pub(crate) fn result_info(body: &Bytes) -> Option<Bytes> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

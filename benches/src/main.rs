@@ -10,6 +10,7 @@
 //! Subcommands used by the harness itself: `server` (the fixture) and `rss` (a streaming run
 //! that reports its own peak memory).
 
+mod decode;
 mod export;
 mod fixture;
 
@@ -131,26 +132,6 @@ async fn floor(base: &str, log: Log, entries: usize, per_page: usize) -> Result<
     Ok(bytes)
 }
 
-/// Decodes every body into the generated page type, on this thread.
-fn decode(bodies: &[bytes::Bytes], log: Log) -> Result<usize> {
-    use cloudflare_audit_logs::{AuditLogPage, AuditLogV2Page, InsightAuditLogPage};
-    let mut n = 0;
-    for body in bodies {
-        n += match log {
-            Log::Insights => serde_json::from_slice::<InsightAuditLogPage>(body)?
-                .result
-                .map_or(0, |r| r.len()),
-            Log::V2 => serde_json::from_slice::<AuditLogV2Page>(body)?
-                .result
-                .map_or(0, |r| r.len()),
-            Log::Account => serde_json::from_slice::<AuditLogPage>(body)?
-                .result
-                .map_or(0, |r| r.len()),
-        };
-    }
-    Ok(n)
-}
-
 /// Every entry through the crate's typed stream.
 async fn typed(base: &str, log: Log, per_page: usize, concurrency: usize) -> Result<usize> {
     let client = client(base)?;
@@ -220,65 +201,6 @@ where
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-async fn throughput() -> Result<()> {
-    let (entries, per_page) = (100_000, 1000);
-    let server = Server::start(entries, 0, true)?;
-    println!(
-        "### Full typed iteration against the raw floor ({entries} entries, {per_page} per page, no added latency)\n"
-    );
-    println!("| endpoint | raw floor | typed iteration | ratio |\n|---|---|---|---|");
-    for log in [Log::Account, Log::Insights, Log::V2] {
-        let base = server.base.clone();
-        let raw = median(|| floor(&base, log, entries, per_page)).await?;
-        let pages = fetch_raw(&base, log, entries, per_page).await?;
-        let decoding = median(|| std::future::ready(decode(&pages, log))).await?;
-        let halves = pages.split_at(pages.len() / 2);
-        let two = median(|| {
-            std::future::ready(std::thread::scope(|scope| {
-                let a = scope.spawn(|| decode(halves.0, log).map_err(|e| e.to_string()));
-                let b = decode(halves.1, log).map_err(|e| e.to_string());
-                Ok::<usize, Box<dyn std::error::Error>>(a.join().map_err(|_| "panic")?? + b?)
-            }))
-        })
-        .await?;
-
-        let name = match log {
-            Log::Insights => "insights (cursor, 1 ahead)",
-            Log::V2 => "v2 (cursors.after, 1 ahead)",
-            Log::Account => "account (pages, 4 in flight)",
-        };
-        let count = typed(&base, log, per_page, 4).await?;
-        assert_eq!(count, entries, "every entry arrived");
-        let full = median(|| typed(&base, log, per_page, 4)).await?;
-        println!(
-            "| {name} | {} | {} | {:.2}× |",
-            ms(raw),
-            ms(full),
-            full.as_secs_f64() / raw.as_secs_f64()
-        );
-        // Decoding speed per core: the pages' bytes over the time one thread takes.
-        let bytes: usize = pages.iter().map(|page| page.len()).sum();
-        for (what, took, cores) in [("one thread", decoding, 1.0), ("two threads", two, 2.0)] {
-            let ratio = took.as_secs_f64() / raw.as_secs_f64();
-            let per_core = bytes as f64 / took.as_secs_f64() / cores / 1e6;
-            println!(
-                "| … decoding alone, {what} ({per_core:.0} MB/s a core) | | {} | {ratio:.2}× |",
-                ms(took)
-            );
-        }
-        if log == Log::Account {
-            let one = median(|| typed(&base, log, per_page, 1)).await?;
-            println!(
-                "| account (pages, 1 ahead) | {} | {} | {:.2}× |",
-                ms(raw),
-                ms(one),
-                one.as_secs_f64() / raw.as_secs_f64()
-            );
-        }
-    }
-    Ok(())
 }
 
 /// With a realistic round trip, the network hides decoding: the raw floor fetched one page
@@ -472,23 +394,31 @@ fn main() -> Result<()> {
             if arg(4).is_empty() { "5s" } else { arg(4) },
         ))?,
         // Typed iteration and decoding alone against the raw floor, on loopback.
-        "throughput" => runtime.block_on(throughput())?,
+        "throughput" => runtime.block_on(decode::throughput())?,
         // The official Python SDK against this crate on the same server.
         "python" => python_sdk()?,
+        // For a profiler: bench typed LOG LATENCY_MS PAGES_IN_FLIGHT, one typed run.
+        "typed" => runtime.block_on(async {
+            let server = Server::start(100_000, arg(2).parse()?, true)?;
+            let started = Instant::now();
+            typed(&server.base, log_named(arg(1)), 1000, arg(3).parse()?).await?;
+            println!("{}", ms(started.elapsed()));
+            Ok::<(), Box<dyn std::error::Error>>(())
+        })?,
+        // Typed iteration against the floor with 20 ms per request.
+        "network" => runtime.block_on(near_network())?,
         // The export command's JSON Lines throughput against the raw floor.
         "export" => runtime.block_on(export::table())?,
         // For a profiler: decode the account pages over and over, on this thread.
-        "decode" => {
-            let log = log_named(arg(1));
-            let server = Server::start(100_000, 0, true)?;
-            let pages = runtime.block_on(fetch_raw(&server.base, log, 100_000, 1000))?;
-            for _ in 0..arg(2).parse::<usize>().unwrap_or(10) {
-                decode(&pages, log)?;
-            }
-        }
+        // bench decode [LOG ROUNDS]: decode that log's entries over and over, on this thread
+        // (for a profiler), then print the rate.
+        "decode" => runtime.block_on(decode::profile(
+            log_named(arg(1)),
+            arg(2).parse().unwrap_or(10),
+        ))?,
         "" => {
             println!("## cloudflare-audit-logs benchmark\n");
-            runtime.block_on(throughput())?;
+            runtime.block_on(decode::throughput())?;
             runtime.block_on(near_network())?;
             runtime.block_on(latency())?;
             runtime.block_on(export::table())?;
