@@ -101,12 +101,23 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
-    /// Write to this file instead of standard output.
+    /// Logpush records (`--format logpush`): how their time is written, as Logpush's
+    /// `timestamp_format` (nanoseconds, seconds, or the RFC 3339 text sent).
+    #[arg(long, value_enum, default_value_t = crate::logpush::Timestamps::Unixnano)]
+    pub timestamps: crate::logpush::Timestamps,
+    /// Write to this file instead of standard output; or to an object store as gzip NDJSON
+    /// batches laid out as Logpush's (`s3://BUCKET/PREFIX/`, `gs://`, `az://`, `file://`;
+    /// a literal {DATE} becomes each batch's day). A store output needs --checkpoint.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Record progress here after each page; a rerun goes on from it.
+    /// Record progress here after each page; a rerun goes on from it. An object store URL
+    /// (`s3://BUCKET/KEY`) keeps it in the store, shared by replicas under a lease.
     #[arg(long)]
     pub checkpoint: Option<PathBuf>,
+    /// A checkpoint in an object store: how long this process holds the source between
+    /// writes (renewed with each checkpoint); another replica takes over once it runs out.
+    #[arg(long, default_value = units::defaults::LEASE, value_parser = units::parse_duration)]
+    pub lease: Duration,
     /// Keep polling for new entries until interrupted.
     #[arg(long)]
     pub follow: bool,

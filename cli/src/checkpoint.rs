@@ -24,7 +24,7 @@ pub enum Admitted {
 
 /// A stable digest of an entry's bytes (the same in every process and version): eight
 /// bytes at a time, each word mixed in by multiply and xor-shift, then the length.
-fn digest(bytes: &[u8]) -> String {
+pub fn digest(bytes: &[u8]) -> String {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mix = |hash: u64, word: u64| {
         let hash = (hash ^ word).wrapping_mul(K);
@@ -74,6 +74,22 @@ pub struct Checkpoint {
     pub digests: BTreeMap<String, String>,
     /// Bytes in the output file after the last recorded page.
     pub output_len: u64,
+    /// Object store output: the name of the batch being written from this checkpoint's
+    /// position. Recorded before the batch is written, so that after a crash the same
+    /// batch is written again under the same name, never beside itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<String>,
+    /// A checkpoint in an object store: which process exports this source, and until when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease: Option<Lease>,
+}
+
+/// Who holds a source, and until when: renewed with each checkpoint it writes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    /// The holding process: its host, process ID and a random part.
+    pub holder: String,
+    pub until: DateTime<Utc>,
 }
 
 impl Checkpoint {

@@ -9,7 +9,9 @@
 //!
 //! [defaults]
 //! per_page = 1000
-//! format = "jsonl"     # or "csv", "ocsf"
+//! format = "jsonl"     # or "csv", "ocsf", "logpush"
+//! timestamps = "unixnano"  # Logpush records' time: or "unix", "rfc3339"
+//! lease = "30s"        # a checkpoint in an object store: how long a replica holds it
 //! interval = "60s"     # follow mode: time between polls
 //! overlap = "5m"
 //! lag = "2m"           # each listing ends this long before now
@@ -18,7 +20,8 @@
 //! name = "prod-v2"
 //! log = "v2"           # account | user | insights | v2
 //! account = "023e105f4ecef8ad9ca31a8372d0c353"
-//! out = "prod-v2.jsonl"
+//! out = "prod-v2.jsonl" # or an object store: "s3://bucket/audit/{DATE}/"
+//! # checkpoint = "s3://bucket/state/prod-v2.json"  # shared by replicas (see the README)
 //! [source.filters]
 //! action_type = ["create", "delete"]
 //! actor_context_not = ["dash"]
@@ -74,6 +77,8 @@ pub struct Defaults {
     pub interval: String,
     pub overlap: String,
     pub lag: String,
+    pub timestamps: String,
+    pub lease: String,
 }
 
 impl Default for Defaults {
@@ -84,6 +89,8 @@ impl Default for Defaults {
             interval: defaults::INTERVAL.into(),
             overlap: defaults::OVERLAP.into(),
             lag: defaults::LAG.into(),
+            timestamps: "unixnano".into(),
+            lease: defaults::LEASE.into(),
         }
     }
 }
@@ -103,6 +110,8 @@ pub struct SourceConfig {
     /// Default: the output's path with `.checkpoint.json` added.
     pub checkpoint: Option<PathBuf>,
     pub format: Option<String>,
+    pub timestamps: Option<String>,
+    pub lease: Option<String>,
 }
 
 /// A source ready to run.
@@ -113,6 +122,8 @@ pub struct Planned {
     pub out: PathBuf,
     pub checkpoint: PathBuf,
     pub format: Format,
+    pub timestamps: crate::logpush::Timestamps,
+    pub lease: Duration,
 }
 
 /// Everything a run needs from the file.
@@ -175,9 +186,21 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
         if !names.insert(s.name.clone()) {
             return Err(format!("two sources are named {:?}", s.name));
         }
-        let out = base.join(&s.out);
+        // An object store URL is taken as it is; a path from the file's directory.
+        let place = |p: &Path| match crate::bucket::is_url(p) {
+            true => p.to_owned(),
+            false => base.join(p),
+        };
+        let out = place(&s.out);
         let checkpoint = match &s.checkpoint {
-            Some(c) => base.join(c),
+            Some(c) => place(c),
+            None if crate::bucket::is_url(&out) => {
+                return Err(format!(
+                    "source {:?}: an object store `out` needs a `checkpoint` (a path, or an \
+                     object store URL outside the output's prefix)",
+                    s.name
+                ));
+            }
             None => {
                 let mut c = out.clone().into_os_string();
                 c.push(".checkpoint.json");
@@ -198,10 +221,21 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
         let format = s.format.as_deref().unwrap_or(&d.format);
         let format = <Format as clap::ValueEnum>::from_str(format, false).map_err(|_| {
             format!(
-                "source {:?}: format {format:?} is not jsonl, csv or ocsf",
+                "source {:?}: format {format:?} is not jsonl, csv, ocsf or logpush",
                 s.name
             )
         })?;
+        let timestamps = s.timestamps.as_deref().unwrap_or(&d.timestamps);
+        let timestamps = <crate::logpush::Timestamps as clap::ValueEnum>::from_str(
+            timestamps, false,
+        )
+        .map_err(|_| {
+            format!(
+                "source {:?}: timestamps {timestamps:?} is not unixnano, unix or rfc3339",
+                s.name
+            )
+        })?;
+        let lease = parse_duration(s.lease.as_deref().unwrap_or(&d.lease))?;
         let source = source(s).map_err(|e| format!("source {:?}: {e}", s.name))?;
         sources.push(Planned {
             name: s.name.clone(),
@@ -209,6 +243,8 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
             out,
             checkpoint,
             format,
+            timestamps,
+            lease,
         });
     }
     Ok(Plan {
@@ -335,6 +371,25 @@ mod tests {
     }
 
     #[test]
+    fn object_store_outputs_and_checkpoints_are_taken_as_given() {
+        let text = EXAMPLE
+            .replace("out = \"zone.csv\"", "out = \"s3://audit/zone/{DATE}/\"")
+            .replace("\"state/zone.json\"", "\"s3://audit/state/zone.json\"")
+            .replace(
+                "format = \"csv\"",
+                "format = \"logpush\"\n        timestamps = \"rfc3339\"\n        lease = \"1m\"",
+            );
+        let plan = parse(&text, Path::new("/srv/export")).unwrap();
+        let zone = &plan.sources[1];
+        assert_eq!(zone.out, Path::new("s3://audit/zone/{DATE}/"));
+        assert_eq!(zone.checkpoint, Path::new("s3://audit/state/zone.json"));
+        assert_eq!(zone.format, Format::Logpush);
+        assert_eq!(zone.timestamps, crate::logpush::Timestamps::Rfc3339);
+        assert_eq!(zone.lease, Duration::from_secs(60));
+        assert_eq!(plan.sources[0].lease, Duration::from_secs(30));
+    }
+
+    #[test]
     fn mistakes_are_named() {
         for (edit, words) in [
             (
@@ -349,7 +404,15 @@ mod tests {
             (("per = \"5s\"", "per = \"5 s\""), "the unit must be"),
             (
                 ("format = \"csv\"", "format = \"xml\""),
-                "not jsonl, csv or ocsf",
+                "not jsonl, csv, ocsf or logpush",
+            ),
+            (
+                ("format = \"csv\"", "timestamps = \"ms\""),
+                "not unixnano, unix or rfc3339",
+            ),
+            (
+                ("out = \"v2.jsonl\"", "out = \"s3://b/v2/\""),
+                "needs a `checkpoint`",
             ),
         ] {
             let text = EXAMPLE.replacen(edit.0, edit.1, 1);

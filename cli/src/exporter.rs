@@ -137,27 +137,33 @@ pub async fn run(
         observer,
         outcome: Outcome::default(),
     };
-    loop {
-        let done = match export.listing(client, source).await {
-            Err(e) if source.log() == Log::V2 => Err(v2_hint(e, &export.state)),
-            done => done,
-        }?;
-        if !done {
-            export.outcome.interrupted = true;
-            return Ok(export.outcome);
-        }
-        // The listing is complete (its last page's checkpoint already says so).
-        finish_listing(&mut export.state, export.overlap);
-        save(&export.state, settings)?;
-        let Some(interval) = settings.follow else {
-            return Ok(export.outcome);
-        };
-        export.observer.idle(interval);
-        tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
-            _ = shutdown.wait() => {
-                export.outcome.interrupted = true;
-                return Ok(export.outcome);
+    let outcome = export.run(client, source).await;
+    crate::delivery::release(export.sink).await;
+    outcome
+}
+
+impl Export<'_> {
+    /// Listings until done, or, following, until shutdown.
+    async fn run(&mut self, client: &Client, source: &Source) -> Result<Outcome, BoxError> {
+        loop {
+            let done = match self.listing(client, source).await {
+                Err(e) if source.log() == Log::V2 => Err(v2_hint(e, &self.state)),
+                done => done,
+            }?;
+            if !done {
+                self.outcome.interrupted = true;
+                return Ok(std::mem::take(&mut self.outcome));
+            }
+            // The listing is complete (its last page's checkpoint already says so).
+            finish_listing(&mut self.state, self.overlap);
+            crate::delivery::save(self.sink, &mut self.state, self.settings).await?;
+            let Some(interval) = self.settings.follow else {
+                return Ok(std::mem::take(&mut self.outcome));
+            };
+            self.observer.idle(interval);
+            if crate::delivery::idle(self.sink, interval, self.shutdown).await? {
+                self.outcome.interrupted = true;
+                return Ok(std::mem::take(&mut self.outcome));
             }
         }
     }
@@ -232,17 +238,28 @@ impl Export<'_> {
             if self.shutdown.is_requested() {
                 return Ok(false);
             }
-            let page = tokio::select! {
-                page = pages.try_next() => page?,
-                _ = self.shutdown.wait() => return Ok(false),
+            let page = loop {
+                // A checkpoint in a store keeps its lease while the page is on its way.
+                let renew_at = crate::delivery::renewal_due(self.sink);
+                tokio::select! {
+                    page = pages.try_next() => break page?,
+                    _ = self.shutdown.wait() => return Ok(false),
+                    _ = crate::delivery::sleep_until(renew_at) => {
+                        crate::delivery::renew(self.sink).await?;
+                    }
+                }
             };
             let Some(page) = page else { return Ok(true) };
+            // A batch is written from the position before its page (see `delivery`).
+            let before = self.sink.is_batches().then(|| self.state.clone());
+            let mut span = crate::delivery::Span::default();
             let (mut written, mut skipped) = (0, 0);
             for entry in &page.entries {
                 match self.state.admit(entry.id(), entry.time(), entry.as_bytes()) {
                     Admitted::Repeat => skipped += 1,
                     admitted => {
                         self.sink.write::<L::Entry>(entry)?;
+                        span.add(entry.time());
                         written += 1;
                         if admitted == Admitted::Revised {
                             self.outcome.revised += 1;
@@ -253,9 +270,7 @@ impl Export<'_> {
             self.outcome.written += written as u64;
             self.outcome.skipped += skipped as u64;
             // Data first, then the checkpoint that points past it.
-            self.sink.flush()?;
             let state = &mut self.state;
-            state.output_len = self.sink.bytes_written();
             state.resume = page.next;
             state.prune(self.overlap);
             let last = state.resume.is_none();
@@ -265,7 +280,7 @@ impl Export<'_> {
                 // again.
                 finish_listing(state, self.overlap);
             }
-            save(state, self.settings)?;
+            crate::delivery::commit(self.sink, before, state, span, self.settings).await?;
             self.outcome.pages += 1;
             self.observer.page(written, skipped);
             if last {
@@ -382,13 +397,6 @@ fn window_end(state: &mut Checkpoint, lag: Duration) -> DateTime<Utc> {
     *state
         .window_before
         .get_or_insert_with(|| (Utc::now() - lag).trunc_subsecs(0))
-}
-
-fn save(state: &Checkpoint, settings: &Settings) -> Result<(), BoxError> {
-    if let Some(path) = &settings.checkpoint {
-        state.save(path)?;
-    }
-    Ok(())
 }
 
 /// Marks the listing under way as complete: the next one starts `overlap` before the

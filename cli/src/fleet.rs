@@ -243,6 +243,8 @@ async fn one(
         checkpoint: Some(planned.checkpoint.clone()),
         format: planned.format,
         wait_for_lock: settings.wait_for_lock,
+        timestamps: planned.timestamps,
+        lease: planned.lease,
     };
     // Held to the end of this function: its locks go with it.
     let mut opened = match state::open(&planned.source, &destination, shutdown).await {

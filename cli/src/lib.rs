@@ -4,16 +4,20 @@
 #![forbid(unsafe_code)]
 
 pub mod args;
+pub mod bucket;
 pub mod checkpoint;
 pub mod config;
 pub mod console;
+pub mod delivery;
 pub mod demo;
 pub mod exporter;
 pub mod fleet;
 pub mod lock;
+pub mod logpush;
 pub mod logs;
 pub mod ocsf;
 pub mod records;
+pub mod shared_state;
 pub mod sink;
 pub mod source;
 pub mod state;

@@ -1,6 +1,6 @@
-//! Exports Cloudflare audit logs as JSON Lines, CSV or OCSF events: once, on a schedule (with
-//! a checkpoint), or following the logs as they grow; one source from flags, or many from a
-//! config file under one rate budget.
+//! Exports Cloudflare audit logs as JSON Lines, CSV, OCSF events or Logpush records, to a
+//! file or an object store: once, on a schedule (with a checkpoint), or following the logs as
+//! they grow; one source from flags, or many from a config file under one rate budget.
 //!
 //! ```text
 //! cloudflare-audit-export --demo                                  # no account needed
@@ -8,6 +8,8 @@
 //! CLOUDFLARE_API_TOKEN=... cloudflare-audit-export --insights --zone ZONE_ID --format csv
 //! cloudflare-audit-export --demo --log account --checkpoint state.json --out logs.jsonl
 //! cloudflare-audit-export --demo --log insights --follow --interval 5s
+//! cloudflare-audit-export --demo --log account --format logpush \
+//!     --out 's3://audit/account/{DATE}/' --checkpoint s3://audit/state/account.json
 //! CLOUDFLARE_API_TOKEN=... cloudflare-audit-export --config fleet.toml --metrics audit.prom
 //! ```
 //!
@@ -145,6 +147,8 @@ async fn run(args: Args) -> ExitCode {
         checkpoint: args.checkpoint.clone(),
         format: args.format,
         wait_for_lock: args.wait_for_lock,
+        timestamps: args.timestamps,
+        lease: args.lease,
     };
     let mut opened = match state::open(&sources[0], &destination, &shutdown).await {
         Ok(opened) => opened,

@@ -16,6 +16,8 @@ pub trait Record: Serialize + crate::ocsf::ToOcsf + Send + 'static {
     /// The CSV row, in the order of [`Record::columns`]; nested values flattened, free-form
     /// values as JSON text.
     fn row(&self) -> Vec<String>;
+    /// The fields of its Logpush record ([`crate::logpush`]).
+    fn logpush() -> &'static [crate::logpush::Field];
 }
 
 /// The fields of an entry's JSON `text` that none of `columns` (dotted paths) holds, as a JSON
@@ -80,6 +82,10 @@ fn json(value: Option<&impl Serialize>) -> String {
 }
 
 impl Record for AuditLog {
+    fn logpush() -> &'static [crate::logpush::Field] {
+        crate::logpush::AUDIT_LOGS
+    }
+
     fn id(&self) -> Option<String> {
         self.id.clone()
     }
@@ -139,6 +145,10 @@ impl Record for AuditLog {
 }
 
 impl Record for InsightAuditLog {
+    fn logpush() -> &'static [crate::logpush::Field] {
+        crate::logpush::INSIGHTS
+    }
+
     fn id(&self) -> Option<String> {
         self.id.map(|id| id.to_string())
     }
@@ -180,6 +190,10 @@ impl Record for InsightAuditLog {
 }
 
 impl Record for AuditLogV2 {
+    fn logpush() -> &'static [crate::logpush::Field] {
+        crate::logpush::AUDIT_LOGS_V2
+    }
+
     fn id(&self) -> Option<String> {
         self.id.clone()
     }

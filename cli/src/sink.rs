@@ -1,4 +1,5 @@
-//! Where entries go: JSON Lines, CSV or OCSF events, to standard output or a file.
+//! Where entries go: JSON Lines, CSV, OCSF events or Logpush records, to standard output, a
+//! file, or batches for an object store.
 //!
 //! A file sink knows how many bytes it holds. The checkpoint records that length after each
 //! page, and a resumed run cuts the file back to it, so a page written but not yet recorded
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use cloudflare_audit_logs::RawEntry;
 use serde::de::DeserializeOwned;
 
+use crate::logpush::Timestamps;
 use crate::records::Record;
 use crate::state::StateError;
 
@@ -25,12 +27,17 @@ pub enum Format {
     /// One OCSF API Activity event a line (OCSF 1.5.0, `cloud` profile), the entry kept as
     /// `raw_data`.
     Ocsf,
+    /// One Logpush record a line: Logpush's field names for the audit-log datasets, the
+    /// time as `--timestamps` says, everything else in `Extra` (see the README).
+    Logpush,
 }
 
 enum Out {
     Stdout(BufWriter<io::Stdout>),
     File(BufWriter<File>, PathBuf),
     Memory(Vec<u8>),
+    /// The records of the batch under way, for an object store ([`crate::bucket`]).
+    Batch(Vec<u8>),
 }
 
 /// The source columns that open every CSV row, in this order.
@@ -54,6 +61,10 @@ pub struct Sink {
     prefix: Vec<u8>,
     /// Bytes in the output so far.
     len: u64,
+    /// How Logpush records write their time.
+    timestamps: Timestamps,
+    /// Where a batch sink's batches and checkpoint go.
+    remote: Option<crate::delivery::Remote>,
 }
 
 impl std::fmt::Debug for Sink {
@@ -62,6 +73,7 @@ impl std::fmt::Debug for Sink {
             Out::Stdout(_) => "standard output".to_owned(),
             Out::File(_, path) => path.display().to_string(),
             Out::Memory(_) => "memory".to_owned(),
+            Out::Batch(_) => "an object store".to_owned(),
         };
         f.debug_struct("Sink")
             .field("to", &to)
@@ -80,6 +92,8 @@ impl Sink {
             origin: None,
             prefix: NO_SOURCE.to_vec(),
             len: 0,
+            timestamps: Timestamps::default(),
+            remote: None,
         }
     }
 
@@ -91,6 +105,8 @@ impl Sink {
             origin: None,
             prefix: NO_SOURCE.to_vec(),
             len: 0,
+            timestamps: Timestamps::default(),
+            remote: None,
         }
     }
 
@@ -116,7 +132,46 @@ impl Sink {
             origin: None,
             prefix: NO_SOURCE.to_vec(),
             len: keep,
+            timestamps: Timestamps::default(),
+            remote: None,
         })
+    }
+
+    /// Collects each page's records as one batch for the object store of `remote`, which
+    /// [`Sink::take_batch`] hands over whole.
+    pub fn batches(format: Format, remote: crate::delivery::Remote) -> Sink {
+        Sink {
+            out: Out::Batch(Vec::new()),
+            remote: Some(remote),
+            ..Sink::memory(format)
+        }
+    }
+
+    /// Where a batch sink's batches and checkpoint go.
+    pub fn remote_mut(&mut self) -> Option<&mut crate::delivery::Remote> {
+        self.remote.as_mut()
+    }
+
+    /// Sets how Logpush records write their time (default: [`Timestamps::Unixnano`]).
+    pub fn set_timestamps(&mut self, timestamps: Timestamps) {
+        self.timestamps = timestamps;
+    }
+
+    /// Whether this sink collects batches for an object store.
+    pub fn is_batches(&self) -> bool {
+        matches!(self.out, Out::Batch(_))
+    }
+
+    /// The records of the batch under way, leaving the next batch empty (a CSV batch
+    /// starts with its header, as each object is a file of its own).
+    pub fn take_batch(&mut self) -> Vec<u8> {
+        match &mut self.out {
+            Out::Batch(records) => {
+                self.len = 0;
+                std::mem::take(records)
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// Bytes in the output so far (standard output counts what this run wrote).
@@ -138,7 +193,7 @@ impl Sink {
                 .write_all(bytes)
                 .map_err(|e| named(e, "writing to", Path::new("standard output")))?,
             Out::File(w, path) => w.write_all(bytes).map_err(|e| named(e, "writing", path))?,
-            Out::Memory(w) => w.extend_from_slice(bytes),
+            Out::Memory(w) | Out::Batch(w) => w.extend_from_slice(bytes),
         }
         self.len += bytes.len() as u64;
         Ok(())
@@ -170,6 +225,11 @@ impl Sink {
                 event["raw_data"] = serde_json::Value::String(entry.json().to_owned());
                 serde_json::to_writer(&mut line, &event)?;
                 line.push(b'\n');
+            }
+            Format::Logpush => {
+                let record = crate::logpush::record(R::logpush(), entry.json(), self.timestamps)
+                    .map_err(io::Error::other)?;
+                line.extend_from_slice(&record);
             }
             Format::Csv => {
                 let typed: R = entry.decode().map_err(io::Error::other)?;
@@ -205,7 +265,7 @@ impl Sink {
                 .flush()
                 .and_then(|()| w.get_ref().sync_data())
                 .map_err(|e| named(e, "writing", path)),
-            Out::Memory(_) => Ok(()),
+            Out::Memory(_) | Out::Batch(_) => Ok(()),
         }
     }
 }

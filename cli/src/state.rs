@@ -29,6 +29,17 @@ pub enum StateError {
     CheckpointWithoutFile,
     /// Shutdown was requested while waiting for a lock.
     Interrupted,
+    /// Another process wrote the checkpoint in the store since this one did: it holds the
+    /// source now.
+    LeaseLost { checkpoint: String },
+    /// An operation on an object store failed.
+    Store {
+        op: &'static str,
+        url: String,
+        message: String,
+    },
+    /// An object store output or checkpoint that cannot go with the rest of the flags.
+    Unsupported(String),
     /// An operation on a file failed.
     Io {
         op: &'static str,
@@ -81,6 +92,13 @@ impl std::fmt::Display for StateError {
                  recorded, and standard output cannot say how many of them its reader took",
             ),
             StateError::Interrupted => f.write_str("interrupted while waiting for a lock"),
+            StateError::LeaseLost { checkpoint } => write!(
+                f,
+                "another replica wrote {checkpoint} since this one did (its lease ran out): that \
+                 replica exports the source now; this one stopped before writing again"
+            ),
+            StateError::Store { op, url, message } => write!(f, "{op} {url}: {message}"),
+            StateError::Unsupported(message) => f.write_str(message),
             StateError::Io { op, path, source } => {
                 write!(f, "{op} {}: {source}", path.display())
             }
@@ -106,6 +124,11 @@ pub struct Destination {
     pub format: Format,
     /// Wait for another process's lock instead of failing at once.
     pub wait_for_lock: bool,
+    /// How Logpush records write their time.
+    pub timestamps: crate::logpush::Timestamps,
+    /// How long a checkpoint in an object store is held at a time (see
+    /// [`SharedState`](crate::shared_state::SharedState)).
+    pub lease: std::time::Duration,
 }
 
 /// An export's output and checkpoint, checked, locked and ready.
@@ -122,6 +145,20 @@ pub async fn open(
     to: &Destination,
     shutdown: &Shutdown,
 ) -> Result<Opened, StateError> {
+    let mut opened = open_any(source, to, shutdown).await?;
+    opened.sink.set_timestamps(to.timestamps);
+    Ok(opened)
+}
+
+async fn open_any(
+    source: &Source,
+    to: &Destination,
+    shutdown: &Shutdown,
+) -> Result<Opened, StateError> {
+    let in_store = |path: &Option<PathBuf>| path.as_deref().is_some_and(crate::bucket::is_url);
+    if in_store(&to.out) || in_store(&to.checkpoint) {
+        return open_store(source, to, shutdown).await;
+    }
     let mut locks = Vec::new();
     let Some(out) = &to.out else {
         if to.checkpoint.is_some() {
@@ -183,6 +220,73 @@ pub async fn open(
     Ok(Opened {
         sink,
         checkpoint,
+        _locks: locks,
+    })
+}
+
+/// Opens an object store output, with its checkpoint in the store (taking its lease) or in a
+/// file (locked). Both are required: without a checkpoint a rerun would write every batch
+/// again.
+async fn open_store(
+    source: &Source,
+    to: &Destination,
+    shutdown: &Shutdown,
+) -> Result<Opened, StateError> {
+    use crate::bucket::{self, Bucket};
+    let text = |path: &Path| path.to_string_lossy().into_owned();
+    let out = match &to.out {
+        Some(out) if bucket::is_url(out) => text(out),
+        _ => {
+            return Err(StateError::Unsupported(
+                "a checkpoint in an object store keeps the state of an export into that store: \
+                 give --out an object store URL too (s3://, gs://, az://, file://)"
+                    .into(),
+            ));
+        }
+    };
+    let Some(checkpoint) = &to.checkpoint else {
+        return Err(StateError::Unsupported(
+            "--out to an object store needs --checkpoint (a file, or an object store URL): \
+             without one, a rerun would write every batch again"
+                .into(),
+        ));
+    };
+    let store_error = |url: &str, message: String| StateError::Store {
+        op: "opening",
+        url: url.to_owned(),
+        message,
+    };
+    let bucket = Bucket {
+        location: bucket::locate(&out).map_err(|m| store_error(&out, m))?,
+    };
+    let fresh = Checkpoint::new(source.fingerprint());
+    let mut locks = Vec::new();
+    let (state, shared) = if bucket::is_url(checkpoint) {
+        let url = text(checkpoint);
+        if url.starts_with("file://") {
+            return Err(StateError::Unsupported(format!(
+                "{url}: a local file has no conditional writes to share; give the checkpoint \
+                 as a path (it is locked while the export runs)"
+            )));
+        }
+        let location = bucket::locate(&url).map_err(|m| store_error(&url, m))?;
+        let mut shared = crate::shared_state::SharedState::new(location, to.lease);
+        (shared.acquire(fresh, shutdown).await?, Some(shared))
+    } else {
+        locks.push(lock::lock_checkpoint(checkpoint, to.wait_for_lock, shutdown).await?);
+        let saved = Checkpoint::load(checkpoint)?.unwrap_or(fresh);
+        if saved.source != source.fingerprint() {
+            return Err(StateError::Foreign {
+                checkpoint: checkpoint.clone(),
+                recorded: saved.source,
+            });
+        }
+        (saved, None)
+    };
+    let remote = crate::delivery::Remote { bucket, shared };
+    Ok(Opened {
+        sink: Sink::batches(to.format, remote),
+        checkpoint: state,
         _locks: locks,
     })
 }

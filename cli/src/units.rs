@@ -59,6 +59,8 @@ pub mod defaults {
     pub const OVERLAP: &str = "5m";
     /// How far behind now each listing ends.
     pub const LAG: &str = "0s";
+    /// How long a checkpoint in an object store is held at a time, renewed with each write.
+    pub const LEASE: &str = "30s";
 
     /// [`OVERLAP`] as a duration.
     pub fn overlap() -> std::time::Duration {

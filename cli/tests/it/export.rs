@@ -130,6 +130,8 @@ pub(crate) async fn export(
         checkpoint: settings.checkpoint.clone(),
         format: Format::Jsonl,
         wait_for_lock: false,
+        timestamps: Default::default(),
+        lease: Duration::from_secs(30),
     };
     let mut opened = state::open(source, &destination, shutdown).await.unwrap();
     let checkpoint = std::mem::take(&mut opened.checkpoint);
@@ -243,6 +245,8 @@ async fn a_scheduled_rerun_appends_only_new_entries() {
         checkpoint: settings.checkpoint.clone(),
         format: Format::Jsonl,
         wait_for_lock: false,
+        timestamps: Default::default(),
+        lease: Duration::from_secs(30),
     };
     let refused = state::open(&other, &destination, &none).await.unwrap_err();
     assert!(refused.to_string().contains("another export"), "{refused}");

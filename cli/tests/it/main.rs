@@ -1,11 +1,14 @@
 //! The command's tests, in one binary: exports against the bundled demo server, and parity
 //! with the official Python SDK on it.
 
+mod bucket;
 mod csv;
 mod export;
 mod flags;
 mod fleet;
+mod logpush;
 mod lossless;
+mod moto;
 mod ocsf;
 mod parity;
 mod python;
