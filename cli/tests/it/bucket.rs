@@ -317,3 +317,69 @@ async fn a_batch_announced_before_a_crash_is_written_again_under_its_name() {
         .collect();
     assert_eq!((ids.len(), records.len()), (250, 250));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_following_replica_keeps_its_lease_between_polls_and_gives_it_up_on_exit() {
+    let bucket = moto().bucket("follow").await;
+    let common = [
+        "--demo",
+        "--log",
+        "insights",
+        "-q",
+        "--out",
+        "s3://follow/logs/",
+        "--checkpoint",
+        "s3://follow/state.json",
+        "--lease",
+        "1s",
+    ];
+    let following = [&common[..], &["--follow", "--interval", "30s"]].concat();
+    let mut first = command(&following).spawn().unwrap();
+    let started = Instant::now();
+    // The first listing is done: the checkpoint has no resume token left.
+    loop {
+        let saved = bucket.try_get("state.json").await;
+        let saved: Option<Checkpoint> = saved.and_then(|b| serde_json::from_slice(&b).ok());
+        if saved.is_some_and(|c| c.resume.is_none() && c.high_water.is_some()) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the first export finished"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let objects = bucket.keys("logs").await.len();
+    // While the first waits for its next poll, its lease (1 s) is renewed: a second replica
+    // keeps waiting well past it.
+    let mut second = command(&common).spawn().unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(second.try_wait().unwrap().is_none(), "the second one waits");
+    // Stopped, the first gives its lease up, and the second takes over at once, with
+    // nothing left to write.
+    let term = Command::new("kill")
+        .args(["-TERM", &first.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    assert_eq!(first.wait().unwrap().code(), Some(130));
+    let stopped = Instant::now();
+    let done = tokio::task::spawn_blocking(move || second.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(
+        stopped.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        stopped.elapsed()
+    );
+    assert_eq!(
+        bucket.keys("logs").await.len(),
+        objects,
+        "nothing written twice"
+    );
+}
