@@ -396,15 +396,22 @@ fn optional(ty: &syn::Type) -> syn::Type {
 
 /// Progenitor's name for a parameter: lower snake case, other characters as `_`.
 fn field_name(wire: &str) -> String {
-    wire.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    // Progenitor's snake case: `emailOp` → `email_op`, `action_type.not` → `action_type_not`.
+    let mut out = String::with_capacity(wire.len() + 4);
+    let mut previous: Option<char> = None;
+    for c in wire.chars() {
+        if c.is_ascii_uppercase()
+            && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+        {
+            out.push('_');
+        }
+        out.push(match c.is_ascii_alphanumeric() {
+            true => c.to_ascii_lowercase(),
+            false => '_',
+        });
+        previous = Some(c);
+    }
+    out
 }
 
 /// Progenitor's builder name for an operation ID: `account_audit_logs` → `AccountAuditLogs`.

@@ -10,7 +10,7 @@ use crate::generated::query::AuditLogsFilters;
 use crate::generated::types::AuditLog;
 use crate::listing::{Fetched, Listing, PerPage};
 use crate::mode::Mode;
-use crate::numbered::{self, NumberedPage, Position};
+use crate::numbered::{self, Position};
 use crate::validate::check_identifier;
 use crate::{Client, Error, NumberedInfo, Request};
 
@@ -138,7 +138,7 @@ impl Listing for AuditLogs {
                     .page(at.page())
                     .before(at.before())
                     .maybe_per_page(size);
-                M::call(builder.send()).await
+                numbered::call::<Self, M, _>(builder.send()).await
             }
             None => {
                 let builder = filters
@@ -146,18 +146,9 @@ impl Listing for AuditLogs {
                     .page(at.page())
                     .before(at.before())
                     .maybe_per_page(size);
-                M::call(builder.send()).await
+                numbered::call::<Self, M, _>(builder.send()).await
             }
-        }
-        .map(|(info, entries)| {
-            let info = info.unwrap_or_default();
-            NumberedPage {
-                entries,
-                total_pages: info.total_pages,
-                per_page: info.per_page,
-                total_count: info.total_count,
-            }
-        });
+        };
         numbered::answer(&at, outcome)
     }
 

@@ -127,6 +127,35 @@ impl Client {
         InsightsAuditLogRequest::insights(self.clone(), scope)
     }
 
+    /// The audit log of one Security Center insight (its `issue_id`) of an account or a zone:
+    /// the insights log's filters, cursor and entries, narrowed to that insight.
+    pub fn insight_audit_log(
+        &self,
+        scope: InsightsScope,
+        issue_id: impl Into<String>,
+    ) -> InsightsAuditLogRequest {
+        InsightsAuditLogRequest::of_insight(self.clone(), scope, issue_id.into())
+    }
+
+    /// The Access authentication logs of an account (every login to an Access application,
+    /// allowed or not), with page-number pagination.
+    pub fn access_authentication_logs(
+        &self,
+        account_id: impl Into<String>,
+    ) -> crate::AccessAuthenticationLogsRequest {
+        crate::AccessAuthenticationLogsRequest::access(self.clone(), account_id.into())
+    }
+
+    /// The Access SCIM update logs of an account for the identity provider `idp_id` (more by
+    /// [`idp_id`](crate::AccessScimUpdateLogsRequest::idp_id)), with page-number pagination.
+    pub fn access_scim_update_logs(
+        &self,
+        account_id: impl Into<String>,
+        idp_id: impl Into<String>,
+    ) -> crate::AccessScimUpdateLogsRequest {
+        crate::AccessScimUpdateLogsRequest::scim(self.clone(), account_id.into(), idp_id.into())
+    }
+
     /// The generated client, for anything this wrapper does not cover. Its calls go through
     /// the same credentials and execution seam.
     pub fn generated(&self) -> &crate::raw::Client {

@@ -4,8 +4,9 @@
 //! error too, and this trait lets the transport tell.
 
 use crate::generated::types::{
-    AuditLog, AuditLogPage, AuditLogV2, AuditLogV2Page, CursorResultInfo, InsightAuditLog,
-    InsightAuditLogPage, PageResultInfo, ProductCategoriesPage, ResponseMessage, V2ResultInfo,
+    AccessRequest, AccessRequestPage, AuditLog, AuditLogPage, AuditLogV2, AuditLogV2Page,
+    CursorResultInfo, InsightAuditLog, InsightAuditLogPage, PageResultInfo, ProductCategoriesPage,
+    ResponseMessage, ScimUpdate, ScimUpdatePage, V2ResultInfo,
 };
 
 /// A decoded success body that may still report failure.
@@ -38,6 +39,10 @@ envelope!(
     InsightAuditLogPage => |page| page.success,
     AuditLogV2Page => |page| page.success,
     ProductCategoriesPage => |page| page.success,
+    // The Access logs' envelope is read as the SDK reads it (`result`); only `success: false`
+    // is a failure.
+    AccessRequestPage => |page| page.success != Some(false),
+    ScimUpdatePage => |page| page.success != Some(false),
 );
 
 /// A listing's page type: what its `result_info` and entries are, and what `success` must
@@ -67,4 +72,6 @@ parts!(
     AuditLogPage => PageResultInfo, AuditLog, |success| success != Some(false),
     InsightAuditLogPage => CursorResultInfo, InsightAuditLog, |success| success == Some(true),
     AuditLogV2Page => V2ResultInfo, AuditLogV2, |success| success == Some(true),
+    AccessRequestPage => PageResultInfo, AccessRequest, |success| success != Some(false),
+    ScimUpdatePage => PageResultInfo, ScimUpdate, |success| success != Some(false),
 );

@@ -10,7 +10,7 @@ use crate::generated::query::InsightsAuditLogFilters;
 use crate::generated::types::InsightAuditLog;
 use crate::listing::{CursorListing, Fetched, Listing, PerPage};
 use crate::mode::Mode;
-use crate::validate::check_identifier;
+use crate::validate::{check_identifier, check_segment};
 use crate::walker::Fetch;
 use crate::{Client, Error, Request};
 
@@ -68,6 +68,8 @@ pub type InsightsAuditLogRequest = Request<InsightsAuditLog>;
 #[derive(Clone, Debug)]
 pub struct InsightsAuditLog {
     scope: InsightsScope,
+    /// One insight's log ([`Client::insight_audit_log`]), or `None` for every insight's.
+    issue_id: Option<String>,
     cursor: Option<String>,
 }
 
@@ -75,9 +77,16 @@ impl InsightsAuditLogRequest {
     pub(crate) fn insights(client: Client, scope: InsightsScope) -> Self {
         let listing = InsightsAuditLog {
             scope,
+            issue_id: None,
             cursor: None,
         };
         Request::new(client, listing, InsightsAuditLogFilters::default())
+    }
+
+    pub(crate) fn of_insight(client: Client, scope: InsightsScope, issue_id: String) -> Self {
+        let mut request = Self::insights(client, scope);
+        request.listing.issue_id = Some(issue_id);
+        request
     }
 }
 
@@ -89,7 +98,10 @@ impl Listing for InsightsAuditLog {
     type Size = PerPage;
 
     fn name(&self) -> &'static str {
-        "insights_audit_log"
+        match self.issue_id {
+            Some(_) => "insight_audit_log",
+            None => "insights_audit_log",
+        }
     }
 
     fn identity(&self) -> serde_json::Map<String, serde_json::Value> {
@@ -99,13 +111,20 @@ impl Listing for InsightsAuditLog {
         };
         let mut identity = serde_json::Map::new();
         identity.insert(scope.into(), id.clone().into());
+        if let Some(issue) = &self.issue_id {
+            identity.insert("issue_id".into(), issue.clone().into());
+        }
         identity
     }
 
     fn check(request: &Request<Self>) -> Result<(), Error> {
         match &request.listing.scope {
-            InsightsScope::Account(id) => check_identifier("account_id", id),
-            InsightsScope::Zone(id) => check_identifier("zone_id", id),
+            InsightsScope::Account(id) => check_identifier("account_id", id)?,
+            InsightsScope::Zone(id) => check_identifier("zone_id", id)?,
+        }
+        match &request.listing.issue_id {
+            Some(issue) => check_segment("issue_id", issue, 128),
+            None => Ok(()),
         }
     }
 
@@ -123,9 +142,11 @@ impl Listing for InsightsAuditLog {
     ) -> Fetched<Self, M> {
         let generated = request.run.client.generated();
         let (filters, size) = (&request.filters, request.size);
-        // The account and zone operations take the same parameters but are different types.
-        let (info, entries) = match &request.listing.scope {
-            InsightsScope::Account(id) => {
+        // The four operations (every insight's log or one's, of an account or a zone) take
+        // the same parameters but are different types.
+        let listing = &request.listing;
+        let (info, entries) = match (&listing.scope, listing.issue_id.as_deref()) {
+            (InsightsScope::Account(id), None) => {
                 let operation = generated.account_insights_audit_log();
                 let builder = filters
                     .apply_account_insights_audit_log(operation)
@@ -134,11 +155,31 @@ impl Listing for InsightsAuditLog {
                     .maybe_cursor(cursor);
                 M::call(builder.send()).await?
             }
-            InsightsScope::Zone(id) => {
+            (InsightsScope::Zone(id), None) => {
                 let operation = generated.zone_insights_audit_log();
                 let builder = filters
                     .apply_zone_insights_audit_log(operation)
                     .zone_id(id.as_str())
+                    .maybe_per_page(size)
+                    .maybe_cursor(cursor);
+                M::call(builder.send()).await?
+            }
+            (InsightsScope::Account(id), Some(issue)) => {
+                let operation = generated.account_insight_audit_log();
+                let builder = filters
+                    .apply_account_insight_audit_log(operation)
+                    .account_id(id.as_str())
+                    .issue_id(issue)
+                    .maybe_per_page(size)
+                    .maybe_cursor(cursor);
+                M::call(builder.send()).await?
+            }
+            (InsightsScope::Zone(id), Some(issue)) => {
+                let operation = generated.zone_insight_audit_log();
+                let builder = filters
+                    .apply_zone_insight_audit_log(operation)
+                    .zone_id(id.as_str())
+                    .issue_id(issue)
                     .maybe_per_page(size)
                     .maybe_cursor(cursor);
                 M::call(builder.send()).await?

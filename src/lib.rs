@@ -67,6 +67,8 @@
 
 // The listings: the v1 account and user logs (one file), Audit Logs v2 with its history and
 // product categories, and the insights log, over the shared machinery.
+mod access_authentication_logs;
+mod access_scim_update_logs;
 mod audit_log_history;
 mod audit_logs;
 mod audit_logs_v2;
@@ -100,6 +102,8 @@ mod transport;
 mod validate;
 mod walker;
 
+pub use access_authentication_logs::AccessAuthenticationLogsRequest;
+pub use access_scim_update_logs::AccessScimUpdateLogsRequest;
 pub use audit_log_history::AuditLogHistoryRequest;
 pub use audit_logs::{AuditLogsRequest, DEFAULT_CONCURRENCY};
 pub use audit_logs_v2::{
@@ -116,8 +120,13 @@ pub use error::{
 };
 pub use filter_field::{FilterField, FilterValue, Filters};
 pub use generated::query::{
-    AccountAuditLogsV2Filters, AuditLogHistoryFilters, AuditLogsFilters, InsightsAuditLogFilters,
+    AccessAuthenticationLogsFilters, AccessScimUpdateLogsFilters, AccountAuditLogsV2Filters,
+    AuditLogHistoryFilters, AuditLogsFilters, InsightsAuditLogFilters,
     OrganizationAuditLogsV2Filters,
+};
+pub use generated::types::{
+    AccessEmailOp, AccessOp, AccessRequest, ScimRequestMethod, ScimResourceType, ScimStatus,
+    ScimUpdate,
 };
 pub use generated::types::{
     AuditLog, AuditLogAction, AuditLogActor, AuditLogOwner, AuditLogResource, AuditLogV2,
@@ -126,6 +135,7 @@ pub use generated::types::{
     Order, Product, ProductCategory, ResponseMessage,
 };
 // What the generated client's calls take and return, beyond the entries.
+pub use generated::types::{AccessRequestPage, IssueId, ScimUpdatePage};
 pub use generated::types::{
     AuditLogEntryId, AuditLogPage, AuditLogV2Page, CursorResultInfo, ErrorEnvelope, Identifier,
     InsightAuditLogPage, OrganizationIdentifier, PageResultInfo, ProductCategoriesPage,
@@ -153,6 +163,8 @@ pub use validate::MAX_PER_PAGE;
 pub mod listings {
     pub use crate::listing::Listing;
 
+    pub use crate::access_authentication_logs::AccessAuthenticationLogs;
+    pub use crate::access_scim_update_logs::AccessScimUpdateLogs;
     pub use crate::audit_log_history::AuditLogHistory;
     pub use crate::audit_logs::AuditLogs;
     pub use crate::audit_logs_v2::{

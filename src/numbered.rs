@@ -90,6 +90,25 @@ pub(crate) struct NumberedPage<T> {
     pub(crate) total_count: Option<i64>,
 }
 
+/// Runs one generated call of a numbered listing `L` and reads its page as `M` reads it.
+pub(crate) async fn call<L, M, P>(
+    request: impl std::future::Future<Output = crate::call::Call<P>> + Send,
+) -> Result<NumberedPage<M::Item>, Error>
+where
+    L: crate::listing::Listing,
+    M: crate::mode::Mode<L>,
+    P: crate::envelope::PageParts<Entry = L::Entry, Info = crate::PageResultInfo>,
+{
+    let (info, entries) = M::call(request).await?;
+    let info = info.unwrap_or_default();
+    Ok(NumberedPage {
+        entries,
+        total_pages: info.total_pages,
+        per_page: info.per_page,
+        total_count: info.total_count,
+    })
+}
+
 /// Reads one numbered page's answer. One integration reports that the account audit logs
 /// answer a page past the end with HTTP 400 rather than an empty page (unconfirmed; the
 /// official SDKs stop only on an empty page). So a 400 for a page other than the first is

@@ -36,18 +36,20 @@ impl RawEntry {
         RawEntry { json, id, time }
     }
 
-    /// An entry from its JSON text (a saved export, a test), reading its `id` and its time
-    /// (`when`, `action.time` or `changed_at`, whichever it has) as the listings do.
+    /// An entry from its JSON text (a saved export, a test), reading its ID and its time as
+    /// the listings do (see [`id`](Self::id) and [`time`](Self::time)).
     pub fn from_json(text: &str) -> Result<RawEntry, Error> {
         read_entry(Bytes::copy_from_slice(text.as_bytes())).map_err(|e| decode_error(text, e))
     }
 
-    /// The entry's ID, when it has one.
+    /// The entry's ID, when it has one: its `id`, or for an Access authentication event (which
+    /// has none) its `ray_id`. SCIM update logs have neither.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// When the entry happened (`when`, `action.time` or `changed_at`), when it says.
+    /// When the entry happened (`when`, `changed_at`, `action.time`, `created_at` or
+    /// `logged_at`, whichever it has), when it says.
     pub fn time(&self) -> Option<DateTime<Utc>> {
         self.time
     }
@@ -129,24 +131,82 @@ pub(crate) fn read_page<I: DeserializeOwned>(
 /// An entry's bytes as a [`RawEntry`], its ID and time read without decoding the rest.
 pub(crate) fn read_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
     #[derive(serde::Deserialize)]
-    struct Action {
-        time: Option<DateTime<Utc>>,
-    }
-    #[derive(serde::Deserialize)]
     struct Key<'a> {
         #[serde(borrow)]
         id: Option<std::borrow::Cow<'a, str>>,
+        /// The Access authentication logs have no `id`; each event is one request's.
+        #[serde(borrow)]
+        ray_id: Option<std::borrow::Cow<'a, str>>,
         when: Option<DateTime<Utc>>,
         changed_at: Option<DateTime<Utc>>,
-        action: Option<Action>,
+        created_at: Option<DateTime<Utc>>,
+        logged_at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        action: ActionTime,
     }
     let key: Key<'_> = parse(&json)?;
     let time = key
         .when
         .or(key.changed_at)
-        .or(key.action.and_then(|a| a.time));
-    let id = key.id.map(std::borrow::Cow::into_owned);
+        .or(key.action.0)
+        .or(key.created_at)
+        .or(key.logged_at);
+    let id = key.id.or(key.ray_id).map(std::borrow::Cow::into_owned);
     Ok(RawEntry::new(json, id, time))
+}
+
+/// The `time` of an entry's `action` object (Audit Logs v2); nothing for an `action` that is
+/// no object (the Access logs' `action` is a word).
+#[derive(Default)]
+struct ActionTime(Option<DateTime<Utc>>);
+
+impl<'de> serde::Deserialize<'de> for ActionTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, Visitor};
+        struct Time;
+        impl<'de> Visitor<'de> for Time {
+            type Value = ActionTime;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an action")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ActionTime, A::Error> {
+                let mut time = None;
+                while let Some(key) = map.next_key::<crate::decode_key::Key<'de>>()? {
+                    match key.as_str() {
+                        "time" => time = map.next_value()?,
+                        _ => map.next_value::<IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ActionTime(time))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<ActionTime, E> {
+                Ok(ActionTime(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<ActionTime, E> {
+                Ok(ActionTime(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<ActionTime, E> {
+                Ok(ActionTime(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<ActionTime, E> {
+                Ok(ActionTime(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<ActionTime, E> {
+                Ok(ActionTime(None))
+            }
+            fn visit_unit<E>(self) -> Result<ActionTime, E> {
+                Ok(ActionTime(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ActionTime, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ActionTime(None))
+            }
+        }
+        deserializer.deserialize_any(Time)
+    }
 }
 
 /// Each entry of a page decoded into `T`, an error showing none of the client's secrets.

@@ -20,6 +20,7 @@ fn source(log: Log) -> Source {
         },
         Log::Insights => Source::Insights {
             scope: InsightsScope::Zone(ZONE.into()),
+            issue: None,
             filters: InsightsAuditLogFilters::default(),
         },
         Log::V2 => {

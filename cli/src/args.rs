@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use cloudflare_audit_logs::{
-    AccountAuditLogsV2Filters, AuditLogsFilters, Direction, FieldChanged, FilterValue,
-    InsightsAuditLogFilters, InsightsScope, Order,
+    AccessAuthenticationLogsFilters, AccessScimUpdateLogsFilters, AccountAuditLogsV2Filters,
+    AuditLogsFilters, Direction, FieldChanged, FilterValue, InsightsAuditLogFilters, InsightsScope,
+    Order,
 };
 
 use crate::demo;
@@ -19,7 +20,7 @@ use crate::units;
 #[derive(Parser, Debug)]
 #[command(
     name = "export",
-    about = "Export Cloudflare audit logs as JSON Lines, CSV or OCSF events"
+    about = "Export Cloudflare audit logs as JSON Lines, CSV, OCSF events or Logpush records"
 )]
 pub struct Args {
     /// Run against a bundled local server with sample data (no credentials needed).
@@ -48,6 +49,20 @@ pub struct Args {
     /// Export Audit Logs v2 (of --account or --organization); filter with the --v2-* flags.
     #[arg(long, conflicts_with = "insights")]
     pub v2: bool,
+    /// With --insights: the audit log of this one insight (its issue ID).
+    #[arg(long, requires = "insights")]
+    pub issue: Option<String>,
+    /// Export the Access authentication logs of --account (every login to an Access
+    /// application, allowed or not).
+    #[arg(long, conflicts_with_all = ["insights", "user", "v2", "scim"])]
+    pub access: bool,
+    /// Export the Access SCIM update logs of --account, for the identity providers of --idp.
+    #[arg(long, conflicts_with_all = ["insights", "user", "v2"])]
+    pub scim: bool,
+    /// With --scim: an identity provider (with SCIM enabled) whose updates to export
+    /// (repeatable; the demo has its own).
+    #[arg(long, requires = "scim")]
+    pub idp: Vec<String>,
     /// The organization ID (Audit Logs v2 only; with --demo, picks its organization).
     #[arg(long, conflicts_with = "account")]
     pub organization: Option<String>,
@@ -272,7 +287,27 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
     };
     let insights_log = |scope: InsightsScope| Source::Insights {
         scope,
+        issue: args.issue.clone(),
         filters: insights.clone(),
+    };
+    let access_log = |id: &str| Source::Access {
+        account_id: id.to_owned(),
+        filters: AccessAuthenticationLogsFilters {
+            direction: sort_order(args.direction),
+            since: args.since,
+            until: args.before,
+            ..Default::default()
+        },
+    };
+    let scim_log = |id: &str, idps: Vec<String>| Source::Scim {
+        account_id: id.to_owned(),
+        filters: AccessScimUpdateLogsFilters {
+            idp_id: Some(idps),
+            direction: sort_order(args.direction),
+            since: args.since,
+            until: args.before,
+            ..Default::default()
+        },
     };
     let v2_account = |id: &str| -> Result<Source, String> {
         Ok(Source::V2Account {
@@ -295,6 +330,8 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
             (None, true, ..) => Some(Log::Insights),
             (None, _, true, _) => Some(Log::User),
             (None, _, _, true) => Some(Log::V2),
+            _ if args.access => Some(Log::Access),
+            _ if args.scim => Some(Log::Scim),
             _ => None,
         };
         if log.is_none() && (args.checkpoint.is_some() || args.follow || args.format == Format::Csv)
@@ -309,6 +346,8 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
             (Log::User, false),
             (Log::V2, false),
             (Log::V2, true),
+            (Log::Access, false),
+            (Log::Scim, false),
         ];
         return all
             .into_iter()
@@ -323,11 +362,29 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
                 Log::User => Ok(user_log()),
                 Log::V2 if of_organization => v2_organization(demo::ORGANIZATION),
                 Log::V2 => v2_account(demo::ACCOUNT),
+                Log::Access => Ok(access_log(demo::ACCOUNT)),
+                Log::Scim => Ok(scim_log(
+                    demo::ACCOUNT,
+                    match args.idp.is_empty() {
+                        true => demo::IDPS.iter().map(|s| s.to_string()).collect(),
+                        false => args.idp.clone(),
+                    },
+                )),
             })
             .collect();
     }
     if !args.v2 && !args.v2_filters.is_empty() {
         return Err("the --v2-* filters need --v2".into());
+    }
+    match (args.access, args.scim, &args.account, &args.idp.is_empty()) {
+        (true, _, Some(account), _) => return Ok(vec![access_log(account)]),
+        (_, true, Some(account), false) => return Ok(vec![scim_log(account, args.idp.clone())]),
+        (false, false, ..) => {}
+        _ => {
+            return Err(
+                "--access takes --account ID; --scim takes --account ID and --idp ID".into(),
+            );
+        }
     }
     match (args.insights, args.user, args.v2, &args.account, &args.zone, &args.organization) {
         (false, false, false, Some(account), None, None) => Ok(vec![account_log(account)]),
@@ -336,6 +393,6 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
         (false, true, false, None, None, None) => Ok(vec![user_log()]),
         (false, false, true, Some(account), None, None) => Ok(vec![v2_account(account)?]),
         (false, false, true, None, None, Some(organization)) => Ok(vec![v2_organization(organization)?]),
-        _ => Err("say what to export: --demo; --account ID; --insights with --account ID or --zone ID; --user; or --v2 with --account ID or --organization ID".into()),
+        _ => Err("say what to export: --demo; --account ID; --insights with --account ID or --zone ID (and --issue ID for one insight); --user; --v2 with --account ID or --organization ID; --access or --scim --idp ID with --account ID".into()),
     }
 }

@@ -45,6 +45,12 @@ pub fn digest(bytes: &[u8]) -> String {
     format!("{hash:016x}")
 }
 
+/// The key of an entry that has no ID, by which the checkpoint knows it: a digest of its
+/// bytes (an entry sent again with other bytes counts as another entry).
+pub fn content_id(bytes: &[u8]) -> String {
+    format!("digest:{}", digest(bytes))
+}
+
 /// Everything a rerun needs to go on with no entry lost or written twice.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {

@@ -18,7 +18,9 @@
 //!
 //! [[source]]
 //! name = "prod-v2"
-//! log = "v2"           # account | user | insights | v2
+//! log = "v2"           # account | user | insights | v2 | access | scim
+//! # issue = "ISSUE_ID"   # insights: one insight's log
+//! # idp = ["IDP_ID"]     # scim: the identity providers
 //! account = "023e105f4ecef8ad9ca31a8372d0c353"
 //! out = "prod-v2.jsonl" # or an object store: "s3://bucket/audit/{DATE}/"
 //! # checkpoint = "s3://bucket/state/prod-v2.json"  # shared by replicas (see the README)
@@ -112,6 +114,11 @@ pub struct SourceConfig {
     pub format: Option<String>,
     pub timestamps: Option<String>,
     pub lease: Option<String>,
+    /// `log = "insights"`: one insight's log (its issue ID).
+    pub issue: Option<String>,
+    /// `log = "scim"`: the identity providers whose updates to export.
+    #[serde(default)]
+    pub idp: Vec<String>,
 }
 
 /// A source ready to run.
@@ -277,12 +284,35 @@ fn source(s: &SourceConfig) -> Result<Source, String> {
         },
         (Log::Insights, (Some(account), None, None)) => Source::Insights {
             scope: InsightsScope::Account(account.clone()),
+            issue: s.issue.clone(),
             filters: filters(s)?,
         },
         (Log::Insights, (None, Some(zone), None)) => Source::Insights {
             scope: InsightsScope::Zone(zone.clone()),
+            issue: s.issue.clone(),
             filters: filters(s)?,
         },
+        (Log::Access, (Some(account), None, None)) => Source::Access {
+            account_id: account.clone(),
+            filters: filters(s)?,
+        },
+        (Log::Scim, (Some(account), None, None)) => {
+            let mut filters: cloudflare_audit_logs::AccessScimUpdateLogsFilters = filters(s)?;
+            let mut idps = filters.idp_id.take().unwrap_or_default();
+            idps.extend(s.idp.iter().cloned());
+            if idps.is_empty() {
+                return Err(
+                    "log \"scim\" needs `idp = [\"IDP_ID\"]`: the identity providers whose \
+                     updates to export"
+                        .into(),
+                );
+            }
+            filters.idp_id = Some(idps);
+            Source::Scim {
+                account_id: account.clone(),
+                filters,
+            }
+        }
         (Log::V2, (Some(account), None, None)) => Source::V2Account {
             account_id: account.clone(),
             filters: filters(s)?,
@@ -295,7 +325,7 @@ fn source(s: &SourceConfig) -> Result<Source, String> {
             return Err(format!(
                 "log {:?} does not take these owners: account takes `account`; user takes \
                  none; insights takes `account` or `zone`; v2 takes `account` or \
-                 `organization`",
+                 `organization`; access and scim take `account`",
                 log.key()
             ));
         }
@@ -368,6 +398,54 @@ mod tests {
             Path::new("/srv/export/state/zone.json")
         );
         assert_eq!(plan.sources[1].format, Format::Csv);
+    }
+
+    #[test]
+    fn access_scim_and_one_insights_log_are_sources_too() {
+        let text = r#"
+            [[source]]
+            name = "logins"
+            log = "access"
+            account = "023e105f4ecef8ad9ca31a8372d0c353"
+            out = "access.jsonl"
+            filters = { email = "@example.com", email_op = "contains" }
+
+            [[source]]
+            name = "scim"
+            log = "scim"
+            account = "023e105f4ecef8ad9ca31a8372d0c353"
+            idp = ["okta"]
+            out = "scim.jsonl"
+            filters = { idp_id = ["azure"], status = ["FAILURE"] }
+
+            [[source]]
+            name = "one insight"
+            log = "insights"
+            zone = "9a7806061c88ada191ed06f989cc3dac"
+            issue = "insight-1"
+            out = "insight.jsonl"
+        "#;
+        let plan = parse(text, Path::new(".")).unwrap();
+        let Source::Access { filters, .. } = &plan.sources[0].source else {
+            panic!("{:?}", plan.sources[0])
+        };
+        assert_eq!(filters.email.as_deref(), Some("@example.com"));
+        let Source::Scim { filters, .. } = &plan.sources[1].source else {
+            panic!("{:?}", plan.sources[1])
+        };
+        assert_eq!(filters.idp_id, Some(vec!["azure".into(), "okta".into()]));
+        let Source::Insights { issue, .. } = &plan.sources[2].source else {
+            panic!("{:?}", plan.sources[2])
+        };
+        assert_eq!(issue.as_deref(), Some("insight-1"));
+        let no_idp = text
+            .replace("idp = [\"okta\"]", "")
+            .replace("idp_id = [\"azure\"], ", "");
+        assert!(
+            parse(&no_idp, Path::new("."))
+                .unwrap_err()
+                .contains("needs `idp")
+        );
     }
 
     #[test]

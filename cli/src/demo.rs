@@ -1,7 +1,8 @@
 //! A local stand-in for Cloudflare with realistic sample data for every log, so the export
 //! runs with no account: numbered pages with `result_info` for the account and user audit logs,
-//! cursor pages for a zone's insights log, `result_info.cursors.after` pages for the Audit
-//! Logs v2 of an account and an organization; `since`/`before`/order and some filters
+//! cursor pages for a zone's insights log (and each insight's, [`crate::demo_access`]),
+//! `result_info.cursors.after` pages for the Audit Logs v2 of an account and an organization,
+//! numbered pages of Access authentication and SCIM update logs; `since`/`before`/order and some filters
 //! honoured (`action.type`, `actor.email`, `field_changed`, `changed_by`, and for v2
 //! `action_type`, `action_result`, `actor_email`, `actor_context`, `resource_product` with
 //! their `.not` twins); v2 refuses a window without `since`/`before` or older than its
@@ -18,6 +19,7 @@ use serde_json::{Value, json};
 pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 pub const ZONE: &str = "9a7806061c88ada191ed06f989cc3dac";
 pub const ORGANIZATION: &str = "d1e2f3a4b5c6";
+pub use crate::demo_access::IDPS;
 
 /// Audit Logs v2 facts the demo varies: action, result, actor context and product.
 const V2_ACTIONS: [&str; 3] = ["create", "update", "delete"];
@@ -37,7 +39,7 @@ const ACTORS: [(&str, &str, &str); 3] = [
     ("automation@cloudflare.com", "Cloudflare", "192.0.2.1"),
 ];
 
-fn start_time() -> DateTime<Utc> {
+pub(crate) fn start_time() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
         .single()
         .unwrap_or_default()
@@ -48,7 +50,7 @@ fn account_time(i: usize) -> DateTime<Utc> {
     start_time() + Duration::seconds((i as i64 / 10 * 10 + i as i64 % 10 / 9) * 97)
 }
 
-fn insight_time(i: usize) -> DateTime<Utc> {
+pub(crate) fn insight_time(i: usize) -> DateTime<Utc> {
     start_time() + Duration::seconds(i as i64 * 131)
 }
 
@@ -162,7 +164,7 @@ fn insight_facts(i: usize) -> (&'static str, &'static str) {
     (field, by)
 }
 
-fn insight(i: usize) -> Value {
+pub(crate) fn insight(i: usize) -> Value {
     let (field, by) = insight_facts(i);
     let (previous, current) = if field == "status" {
         (json!("active"), json!("resolved"))
@@ -201,14 +203,14 @@ pub struct Demo {
     logs: Arc<Mutex<Logs>>,
 }
 
-fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
     query
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
 }
 
-fn time_param(query: &[(String, String)], name: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn time_param(query: &[(String, String)], name: &str) -> Option<DateTime<Utc>> {
     let text = param(query, name)?;
     match text.parse::<cloudflare_audit_logs::TimeBound>().ok()? {
         cloudflare_audit_logs::TimeBound::DateTime(t) => Some(t),
@@ -219,12 +221,12 @@ fn time_param(query: &[(String, String)], name: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Where an entry holds a field no schema names yet, as Cloudflare may add at any time.
-const FUTURE_MARK: &str = "\u{1}future\u{1}";
+pub(crate) const FUTURE_MARK: &str = "\u{1}future\u{1}";
 
 /// What the demo sends for it: every JSON kind, a number past 64 bits, a negative zero.
 pub const FUTURE_FIELD: &str = r#"{"n":123456789012345678901234567890,"zero":-0,"none":null,"list":[1,"two",null],"deep":{"ok":true}}"#;
 
-fn respond(status: u16, body: &Value) -> HttpMockResponse {
+pub(crate) fn respond(status: u16, body: &Value) -> HttpMockResponse {
     let mark = Value::from(FUTURE_MARK).to_string();
     HttpMockResponse::builder()
         .status(status)
@@ -253,7 +255,7 @@ fn select(
     picked
 }
 
-fn envelope(result: Vec<Value>, info: Value) -> Value {
+pub(crate) fn envelope(result: Vec<Value>, info: Value) -> Value {
     json!({"success": true, "errors": [], "messages": [], "result": result, "result_info": info})
 }
 
@@ -389,6 +391,11 @@ impl Demo {
             })
             .await;
 
+        let state = logs.clone();
+        crate::demo_access::mount(&server, move || {
+            state.lock().map(|l| l.insights).unwrap_or(0)
+        })
+        .await;
         Demo { server, logs }
     }
 

@@ -193,8 +193,32 @@ impl Export<'_> {
                 self.drain(request, filters).await
             }
             Source::User { filters } => self.drain(client.user_audit_logs(), filters).await,
-            Source::Insights { scope, filters } => {
-                let request = client.insights_audit_log(scope.clone());
+            Source::Insights {
+                scope,
+                issue,
+                filters,
+            } => {
+                let request = match issue {
+                    Some(issue) => client.insight_audit_log(scope.clone(), issue.as_str()),
+                    None => client.insights_audit_log(scope.clone()),
+                };
+                self.drain(request, filters).await
+            }
+            Source::Access {
+                account_id,
+                filters,
+            } => {
+                let request = client.access_authentication_logs(account_id.as_str());
+                self.drain(request, filters).await
+            }
+            Source::Scim {
+                account_id,
+                filters,
+            } => {
+                // The identity providers are in the filters, which replace the request's.
+                let first = filters.idp_id.iter().flatten().next().cloned();
+                let request =
+                    client.access_scim_update_logs(account_id.as_str(), first.unwrap_or_default());
                 self.drain(request, filters).await
             }
             Source::V2Account {
@@ -255,7 +279,13 @@ impl Export<'_> {
             let mut span = crate::delivery::Span::default();
             let (mut written, mut skipped) = (0, 0);
             for entry in &page.entries {
-                match self.state.admit(entry.id(), entry.time(), entry.as_bytes()) {
+                // An entry with no ID (a SCIM update) is known by its content.
+                let digest = entry
+                    .id()
+                    .is_none()
+                    .then(|| crate::checkpoint::content_id(entry.as_bytes()));
+                let id = entry.id().or(digest.as_deref());
+                match self.state.admit(id, entry.time(), entry.as_bytes()) {
                     Admitted::Repeat => skipped += 1,
                     admitted => {
                         self.sink.write::<L::Entry>(entry)?;
@@ -315,10 +345,14 @@ fn windowed<F: Filters>(filters: &F, state: &mut Checkpoint, lag: Duration) -> R
             set("since", serde_json::json!(TimeBound::from(since)));
         }
         if !lag.is_zero() {
-            set(
-                "before",
-                serde_json::json!(TimeBound::from(window_end(state, lag))),
-            );
+            // The upper bound is `before`, or `until` for the Access logs.
+            let upper = ["before", "until"]
+                .into_iter()
+                .find(|name| has(name).is_some());
+            let end = serde_json::json!(TimeBound::from(window_end(state, lag)));
+            if let Some(upper) = upper {
+                set(upper, end);
+            }
         }
     }
     if state.cycle_since.is_some() {

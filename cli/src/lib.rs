@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod access_records;
 pub mod args;
 pub mod bucket;
 pub mod checkpoint;
@@ -10,12 +11,14 @@ pub mod config;
 pub mod console;
 pub mod delivery;
 pub mod demo;
+pub mod demo_access;
 pub mod exporter;
 pub mod fleet;
 pub mod lock;
 pub mod logpush;
 pub mod logs;
 pub mod ocsf;
+pub mod ocsf_iam;
 pub mod records;
 pub mod shared_state;
 pub mod sink;

@@ -14,6 +14,10 @@ pub enum Log {
     Insights,
     /// Audit Logs v2 of an account or an organization (`v2`).
     V2,
+    /// The Access authentication logs of an account (`access`).
+    Access,
+    /// The Access SCIM update logs of an account (`scim`).
+    Scim,
 }
 
 impl Log {
@@ -24,6 +28,8 @@ impl Log {
             Log::User => "user",
             Log::Insights => "insights",
             Log::V2 => "v2",
+            Log::Access => "access",
+            Log::Scim => "scim",
         }
     }
 

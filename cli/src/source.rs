@@ -2,8 +2,8 @@
 //! how records and checkpoints name it.
 
 use cloudflare_audit_logs::{
-    AccountAuditLogsV2Filters, AuditLogsFilters, InsightsAuditLogFilters, InsightsScope,
-    OrganizationAuditLogsV2Filters,
+    AccessAuthenticationLogsFilters, AccessScimUpdateLogsFilters, AccountAuditLogsV2Filters,
+    AuditLogsFilters, InsightsAuditLogFilters, InsightsScope, OrganizationAuditLogsV2Filters,
 };
 
 use crate::logs::Log;
@@ -17,8 +17,10 @@ pub enum Source {
         account_id: String,
         filters: AuditLogsFilters,
     },
+    /// The insights log of an account or zone, or with `issue` the log of one insight.
     Insights {
         scope: InsightsScope,
+        issue: Option<String>,
         filters: InsightsAuditLogFilters,
     },
     /// The v1 log of the user the credentials belong to.
@@ -33,6 +35,16 @@ pub enum Source {
         organization_id: String,
         filters: OrganizationAuditLogsV2Filters,
     },
+    /// An account's Access authentication logs.
+    Access {
+        account_id: String,
+        filters: AccessAuthenticationLogsFilters,
+    },
+    /// An account's Access SCIM update logs (the identity providers are in the filters).
+    Scim {
+        account_id: String,
+        filters: AccessScimUpdateLogsFilters,
+    },
 }
 
 /// How long Audit Logs v2 keep entries (18 months since general availability).
@@ -45,13 +57,22 @@ impl Source {
         use serde_json::json;
         let log = self.log().key();
         match self {
-            Source::Account { account_id, .. } | Source::V2Account { account_id, .. } => {
+            Source::Account { account_id, .. }
+            | Source::V2Account { account_id, .. }
+            | Source::Access { account_id, .. }
+            | Source::Scim { account_id, .. } => {
                 json!({"log": log, "account_id": account_id})
             }
-            Source::Insights { scope, .. } => match scope {
-                InsightsScope::Account(id) => json!({"log": log, "account_id": id}),
-                InsightsScope::Zone(id) => json!({"log": log, "zone_id": id}),
-            },
+            Source::Insights { scope, issue, .. } => {
+                let mut origin = match scope {
+                    InsightsScope::Account(id) => json!({"log": log, "account_id": id}),
+                    InsightsScope::Zone(id) => json!({"log": log, "zone_id": id}),
+                };
+                if let Some(issue) = issue {
+                    origin["issue_id"] = json!(issue);
+                }
+                origin
+            }
             Source::User { .. } => json!({"log": log}),
             Source::V2Organization {
                 organization_id, ..
@@ -66,6 +87,8 @@ impl Source {
             Source::User { .. } => Log::User,
             Source::Insights { .. } => Log::Insights,
             Source::V2Account { .. } | Source::V2Organization { .. } => Log::V2,
+            Source::Access { .. } => Log::Access,
+            Source::Scim { .. } => Log::Scim,
         }
     }
 
@@ -79,6 +102,8 @@ impl Source {
             Source::Insights { filters, .. } => serde_json::json!(filters),
             Source::V2Account { filters, .. } => serde_json::json!(filters),
             Source::V2Organization { filters, .. } => serde_json::json!(filters),
+            Source::Access { filters, .. } => serde_json::json!(filters),
+            Source::Scim { filters, .. } => serde_json::json!(filters),
         };
         let mut described = self.origin();
         described["filters"] = filters;
@@ -89,10 +114,13 @@ impl Source {
     pub fn name(&self) -> &'static str {
         match self {
             Source::Account { .. } => "account audit logs",
-            Source::Insights { .. } => "insights audit log",
+            Source::Insights { issue: None, .. } => "insights audit log",
+            Source::Insights { .. } => "insight audit log",
             Source::User { .. } => "user audit logs",
             Source::V2Account { .. } => "account audit logs v2",
             Source::V2Organization { .. } => "organization audit logs v2",
+            Source::Access { .. } => "access authentication logs",
+            Source::Scim { .. } => "access scim update logs",
         }
     }
 }

@@ -1,7 +1,9 @@
 """Lists one log through the official Python SDK and prints the entry IDs, one a line.
 
 Usage: python3 list_ids.py BASE_URL LOG OWNER_ID 'JSON keyword arguments'
-LOG: account, insights, user (OWNER_ID unused), v2-account or v2-organization.
+LOG: account, insights, insight (the kwargs hold issue_id), user (OWNER_ID unused),
+v2-account, v2-organization, access or scim. An Access event is known by its Ray ID, a SCIM
+update by its cf_resource_id.
 """
 import json
 import sys
@@ -14,6 +16,16 @@ if endpoint == "account":
     entries = client.audit_logs.list(account_id=owner, **kwargs)
 elif endpoint == "insights":
     entries = client.security_center.insights.audit_logs.list(zone_id=owner, **kwargs)
+elif endpoint == "insight":
+    issue = kwargs.pop("issue_id")
+    entries = client.security_center.insights.audit_logs.list_by_insight(
+        issue, zone_id=owner, **kwargs
+    )
+elif endpoint == "access":
+    # Not paged by the SDK: one page's events.
+    entries = client.zero_trust.access.logs.access_requests.list(account_id=owner, **kwargs) or []
+elif endpoint == "scim":
+    entries = client.zero_trust.access.logs.scim.updates.list(account_id=owner, **kwargs)
 elif endpoint == "user":
     entries = client.user.audit_logs.list(**kwargs)
 elif endpoint == "v2-account":
@@ -23,4 +35,9 @@ elif endpoint == "v2-organization":
 else:
     raise SystemExit(f"unknown log {endpoint}")
 for entry in entries:
-    print(entry.id)
+    if endpoint == "access":
+        print(entry.rayid)
+    elif endpoint == "scim":
+        print(entry.cf_resource_id)
+    else:
+        print(entry.id)

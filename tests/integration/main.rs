@@ -3,6 +3,7 @@
 
 mod common;
 
+mod access_logs;
 mod account_pagination;
 mod account_prefetch;
 mod audit_logs_v2;

@@ -39,7 +39,25 @@ pub(crate) fn account() -> Source {
 pub(crate) fn insights() -> Source {
     Source::Insights {
         scope: InsightsScope::Zone(demo::ZONE.into()),
+        issue: None,
         filters: InsightsAuditLogFilters::default(),
+    }
+}
+
+pub(crate) fn access() -> Source {
+    Source::Access {
+        account_id: demo::ACCOUNT.into(),
+        filters: Default::default(),
+    }
+}
+
+pub(crate) fn scim() -> Source {
+    Source::Scim {
+        account_id: demo::ACCOUNT.into(),
+        filters: cloudflare_audit_logs::AccessScimUpdateLogsFilters {
+            idp_id: Some(demo::IDPS.iter().map(|s| s.to_string()).collect()),
+            ..Default::default()
+        },
     }
 }
 

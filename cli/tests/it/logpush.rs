@@ -141,9 +141,35 @@ fn v2_and_insights_records_take_logpush_names() {
             .iter()
             .all(|(e, r)| r["OrganizationID"] == e["organization"]["id"])
     );
+    let one = ["--insights", "--issue", "insight-3"];
+    let pairs = check(&one, logpush::INSIGHTS, &["changed_at"]);
+    assert!(pairs.iter().all(|(e, _)| e["issue_id"] == "insight-3"));
     let pairs = check(&["--log", "insights"], logpush::INSIGHTS, &["changed_at"]);
     for (entry, record) in &pairs {
         assert_eq!(record["IssueID"], entry["issue_id"]);
         assert_eq!(record["FieldChanged"], entry["field_changed"]);
+    }
+}
+
+#[test]
+fn access_records_take_the_access_requests_dataset_fields() {
+    let pairs = check(
+        &["--log", "access"],
+        logpush::ACCESS_REQUESTS,
+        &["created_at"],
+    );
+    for (entry, record) in &pairs {
+        assert_eq!(record["RayID"], entry["ray_id"]);
+        assert_eq!(record["Email"], entry["user_email"]);
+        assert_eq!(record["AppUUID"], entry["app_uid"]);
+        assert_eq!(record["Allowed"], entry["allowed"]);
+        assert_eq!(record[EXTRA]["x_added"], entry["x_added"]);
+    }
+    let pairs = check(&["--log", "scim"], logpush::SCIM_UPDATES, &["logged_at"]);
+    for (entry, record) in &pairs {
+        assert_eq!(record["CfResourceID"], entry["cf_resource_id"]);
+        // The SCIM body stays the JSON text it is.
+        assert_eq!(record["RequestBody"], entry["request_body"]);
+        assert!(record["RequestBody"].is_string());
     }
 }

@@ -1,5 +1,7 @@
-//! `--format ocsf`: every record of every log is an OCSF 1.5.0 API Activity event, checked
-//! against the JSON Schema of that class as OCSF publishes it (vendored in `cli/ocsf/`).
+//! `--format ocsf`: every record of every audit log is an OCSF 1.5.0 API Activity event, every
+//! Access authentication event an Authentication event and every SCIM update an Account Change
+//! event, each checked against the JSON Schema of its class as OCSF publishes it (vendored in
+//! `cli/ocsf/`).
 
 use std::sync::Arc;
 
@@ -26,6 +28,7 @@ fn sources() -> Vec<Source> {
         },
         Source::Insights {
             scope: InsightsScope::Zone(demo::ZONE.into()),
+            issue: None,
             filters: InsightsAuditLogFilters::default(),
         },
         Source::V2Account {
@@ -148,4 +151,95 @@ async fn the_mapping_keeps_what_a_siem_searches_on() {
         assert_eq!(event["cloud"]["account"]["uid"], demo::ACCOUNT);
         assert_eq!(event["metadata"]["uid"], entry["id"]);
     }
+}
+
+const AUTHENTICATION: &str = include_str!("../../ocsf/authentication-1.5.0-cloud.schema.json");
+const ACCOUNT_CHANGE: &str = include_str!("../../ocsf/account_change-1.5.0-cloud.schema.json");
+
+/// The events of `source`, each checked against `schema`.
+async fn valid_events(client: &Client, source: &Source, schema: &str) -> Vec<Value> {
+    let schema: Value = serde_json::from_str(schema).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut sink = Sink::memory(Format::Ocsf);
+    exporter::run(
+        client,
+        source,
+        &Settings::once(50, None),
+        &mut sink,
+        Checkpoint::new(source.fingerprint()),
+        &Arc::new(Shutdown::default()),
+        &mut exporter::Quiet,
+    )
+    .await
+    .unwrap();
+    let text = String::from_utf8(sink.contents().unwrap().to_vec()).unwrap();
+    let events: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!events.is_empty(), "{}", source.name());
+    for event in &events {
+        let errors: Vec<String> = validator
+            .iter_errors(event)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}: {errors:#?}\n{event:#}",
+            source.name()
+        );
+        assert_eq!(event["unmapped"]["source"], source.origin());
+    }
+    events
+}
+
+#[tokio::test]
+async fn access_events_are_ocsf_authentication_and_scim_updates_account_change() {
+    let demo = Demo::start(0, 0).await;
+    let client = Client::builder()
+        .credentials(Credentials::api_token("demo"))
+        .base_url(demo.base_url())
+        .build()
+        .unwrap();
+    let access = crate::export::access();
+    let events = valid_events(&client, &access, AUTHENTICATION).await;
+    for event in &events {
+        let entry: Value = serde_json::from_str(event["raw_data"].as_str().unwrap()).unwrap();
+        assert_eq!(event["class_uid"], 3002);
+        assert_eq!(
+            event["type_uid"],
+            event["activity_id"].as_u64().unwrap() + 300_200
+        );
+        let logon = entry["action"] == "login";
+        assert_eq!(event["activity_id"], if logon { 1 } else { 2 });
+        assert_eq!(
+            event["status_id"],
+            if entry["allowed"] == true { 1 } else { 2 }
+        );
+        assert_eq!(event["user"]["email_addr"], entry["user_email"]);
+        assert_eq!(event["src_endpoint"]["ip"], entry["ip_address"]);
+        assert_eq!(event["service"]["uid"], entry["app_uid"]);
+        assert_eq!(event["metadata"]["uid"], entry["ray_id"]);
+        let saml = entry["connection"] == "saml";
+        assert_eq!(event["auth_protocol_id"], if saml { 5 } else { 99 });
+    }
+    let scim = crate::export::scim();
+    let events = valid_events(&client, &scim, ACCOUNT_CHANGE).await;
+    for event in &events {
+        let entry: Value = serde_json::from_str(event["raw_data"].as_str().unwrap()).unwrap();
+        assert_eq!(event["class_uid"], 3001);
+        let activity = match entry["request_method"].as_str().unwrap() {
+            "POST" => 1,
+            "DELETE" => 6,
+            _ => 99,
+        };
+        assert_eq!(event["activity_id"], activity);
+        assert_eq!(
+            event["status_id"],
+            if entry["status"] == "SUCCESS" { 1 } else { 2 }
+        );
+        assert_eq!(event["user"]["uid"], entry["cf_resource_id"]);
+        assert_eq!(event["unmapped"]["scim"]["idp_id"], entry["idp_id"]);
+    }
+    assert!(events.iter().any(|e| e["status_detail"].is_string()));
 }

@@ -255,3 +255,73 @@ async fn the_same_entries_for_the_user_log_and_audit_logs_v2() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_entries_for_an_insight_and_the_access_logs() {
+    use cloudflare_audit_logs::ScimStatus;
+    let demo = demo::Demo::start(0, 101).await;
+    let client = client(&demo);
+
+    // One insight's log, paged by cursor on both sides.
+    let kwargs = json!({"issue_id": "insight-2", "per_page": 7});
+    let theirs = python_ids(demo.base_url(), "insight", demo::ZONE, kwargs).await;
+    let ours: Vec<String> = client
+        .insight_audit_log(InsightsScope::Zone(demo::ZONE.into()), "insight-2")
+        .per_page(7)
+        .stream()
+        .map_ok(|e| e.id.map(|id| id.to_string()).unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(ours.len() > 7, "several pages: {}", ours.len());
+    assert_eq!(ours, theirs, "one insight's audit log");
+
+    // SCIM updates: the SDK asks for page + 1 until a page is empty; this crate stops at
+    // `total_pages`. The same updates, in the same order.
+    let kwargs =
+        json!({"idp_id": ["okta-demo", "azure-demo"], "per_page": 20, "status": ["SUCCESS"]});
+    let theirs = python_ids(demo.base_url(), "scim", demo::ACCOUNT, kwargs).await;
+    let ours: Vec<String> = client
+        .access_scim_update_logs(demo::ACCOUNT, "okta-demo")
+        .idp_id("azure-demo")
+        .per_page(20)
+        .status(ScimStatus::Success)
+        .stream()
+        .map_ok(|e| e.cf_resource_id.unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(ours.len() > 20, "several pages: {}", ours.len());
+    assert_eq!(ours, theirs, "SCIM update logs");
+
+    // Access authentication logs: the SDK returns one page and does not page; this crate
+    // pages to the end, so its pages of 50 hold what the SDK's one page of 1000 holds.
+    let all = python_ids(
+        demo.base_url(),
+        "access",
+        demo::ACCOUNT,
+        json!({"per_page": 1000}),
+    )
+    .await;
+    let one_page = python_ids(
+        demo.base_url(),
+        "access",
+        demo::ACCOUNT,
+        json!({"per_page": 50}),
+    )
+    .await;
+    assert_eq!(one_page.len(), 50, "the SDK stops after one page");
+    let ours: Vec<String> = client
+        .access_authentication_logs(demo::ACCOUNT)
+        .per_page(50)
+        .stream()
+        .map_ok(|e| e.ray_id.unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        ours.len(),
+        cloudflare_audit_logs_cli::demo_access::ACCESS_EVENTS
+    );
+    assert_eq!(ours, all, "Access authentication logs");
+}
