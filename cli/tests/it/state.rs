@@ -339,3 +339,36 @@ fn failures_name_the_file_and_leave_no_temporary_file() {
         "no temporary file is left"
     );
 }
+
+#[test]
+fn following_the_access_logs_writes_each_event_once_with_or_without_an_id() {
+    use cloudflare_audit_logs_cli::demo_access::{ACCESS_EVENTS, SCIM_UPDATES};
+    for (log, total) in [("access", ACCESS_EVENTS), ("scim", SCIM_UPDATES)] {
+        let dir = scratch(&format!("follow-{log}"));
+        let args = [
+            "--demo",
+            "--log",
+            log,
+            "--follow",
+            "--interval",
+            "1s",
+            "--out",
+            "o.jsonl",
+            "--checkpoint",
+            "cp.json",
+        ];
+        let mut child = command(&dir, &args).spawn().unwrap();
+        // Several polls: each lists again from the overlap before the latest event.
+        std::thread::sleep(Duration::from_millis(3500));
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(child.wait().unwrap().code(), Some(130));
+        let text = std::fs::read_to_string(dir.join("o.jsonl")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let unique: HashSet<&str> = lines.iter().copied().collect();
+        assert_eq!((lines.len(), unique.len()), (total, total), "{log}");
+    }
+}
