@@ -331,7 +331,7 @@ async fn a_following_replica_keeps_its_lease_between_polls_and_gives_it_up_on_ex
         "--checkpoint",
         "s3://follow/state.json",
         "--lease",
-        "1s",
+        "2s",
     ];
     let following = [&common[..], &["--follow", "--interval", "30s"]].concat();
     let mut first = command(&following).spawn().unwrap();
@@ -350,10 +350,10 @@ async fn a_following_replica_keeps_its_lease_between_polls_and_gives_it_up_on_ex
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let objects = bucket.keys("logs").await.len();
-    // While the first waits for its next poll, its lease (1 s) is renewed: a second replica
+    // While the first waits for its next poll, its lease (2 s) is renewed: a second replica
     // keeps waiting well past it.
     let mut second = command(&common).spawn().unwrap();
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
     assert!(second.try_wait().unwrap().is_none(), "the second one waits");
     // Stopped, the first gives its lease up, and the second takes over at once, with
     // nothing left to write.

@@ -73,3 +73,45 @@ fn filter_flags_reach_the_server_and_numbers_are_checked() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("takes whole numbers"), "{stderr}");
 }
+
+#[test]
+fn the_access_and_insight_flags_name_their_owners() {
+    // Refused before anything is sent, saying what is missing (exit code 2).
+    for (args, words) in [
+        (&["--access"][..], "--access takes --account ID"),
+        (
+            &["--scim", "--account", "023e105f4ecef8ad9ca31a8372d0c353"][..],
+            "--idp ID",
+        ),
+    ] {
+        let output = command(args);
+        let text = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
+        assert!(text.contains(words), "{args:?}: {text}");
+    }
+    // clap refuses an --issue without --insights and an --idp without --scim.
+    for args in [
+        &["--issue", "x", "--account", "a"][..],
+        &["--idp", "x", "--access"][..],
+    ] {
+        assert_eq!(command(args).status.code(), Some(2), "{args:?}");
+    }
+    // Against the demo: one insight's entries only, and the SCIM updates of one IdP only.
+    let output = command(&["--demo", "--insights", "--issue", "insight-4", "-q"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.lines().count() > 10);
+    for line in text.lines() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["entry"]["issue_id"], "insight-4");
+        assert_eq!(record["source"]["issue_id"], "insight-4");
+    }
+    let output = command(&["--demo", "--scim", "--idp", "okta-demo", "-q"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.lines().count() > 10);
+    for line in text.lines() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["entry"]["idp_id"], "okta-demo");
+    }
+}
