@@ -2,33 +2,33 @@
 use super::*;
 
 const EXAMPLE: &str = r#"
-    [budget]
-    requests = 120
-    per = "5s"
+        [budget]
+        requests = 120
+        per = "5s"
 
-    [defaults]
-    per_page = 50
-    lag = "2m"
+        [defaults]
+        per_page = 50
+        lag = "2m"
 
-    [[source]]
-    name = "v2"
-    log = "v2"
-    account = "023e105f4ecef8ad9ca31a8372d0c353"
-    out = "v2.jsonl"
-    [source.filters]
-    action_type = ["create", "delete"]
-    not_actor_context = ["dash"]
-    raw_status_code = [403]
+        [[source]]
+        name = "v2"
+        log = "v2"
+        account = "023e105f4ecef8ad9ca31a8372d0c353"
+        out = "v2.jsonl"
+        [source.filters]
+        action_type = ["create", "delete"]
+        not_actor_context = ["dash"]
+        raw_status_code = [403]
 
-    [[source]]
-    name = "zone"
-    log = "insights"
-    zone = "9a7806061c88ada191ed06f989cc3dac"
-    out = "zone.csv"
-    format = "csv"
-    checkpoint = "state/zone.json"
-    filters = { field_changed = "status" }
-"#;
+        [[source]]
+        name = "zone"
+        log = "insights"
+        zone = "9a7806061c88ada191ed06f989cc3dac"
+        out = "zone.csv"
+        format = "csv"
+        checkpoint = "state/zone.json"
+        filters = { field_changed = "status" }
+    "#;
 
 #[test]
 fn a_config_reads_into_the_librarys_own_filter_types() {
@@ -68,28 +68,28 @@ fn a_config_reads_into_the_librarys_own_filter_types() {
 #[test]
 fn access_scim_and_one_insights_log_are_sources_too() {
     let text = r#"
-        [[source]]
-        name = "logins"
-        log = "access"
-        account = "023e105f4ecef8ad9ca31a8372d0c353"
-        out = "access.jsonl"
-        filters = { email = "@example.com", email_op = "contains" }
+            [[source]]
+            name = "logins"
+            log = "access"
+            account = "023e105f4ecef8ad9ca31a8372d0c353"
+            out = "access.jsonl"
+            filters = { email = "@example.com", email_op = "contains" }
 
-        [[source]]
-        name = "scim"
-        log = "scim"
-        account = "023e105f4ecef8ad9ca31a8372d0c353"
-        idp = ["okta"]
-        out = "scim.jsonl"
-        filters = { idp_id = ["azure"], status = ["FAILURE"] }
+            [[source]]
+            name = "scim"
+            log = "scim"
+            account = "023e105f4ecef8ad9ca31a8372d0c353"
+            idp = ["okta"]
+            out = "scim.jsonl"
+            filters = { idp_id = ["azure"], status = ["FAILURE"] }
 
-        [[source]]
-        name = "one insight"
-        log = "insights"
-        zone = "9a7806061c88ada191ed06f989cc3dac"
-        issue = "insight-1"
-        out = "insight.jsonl"
-    "#;
+            [[source]]
+            name = "one insight"
+            log = "insights"
+            zone = "9a7806061c88ada191ed06f989cc3dac"
+            issue = "insight-1"
+            out = "insight.jsonl"
+        "#;
     let plan = parse(text, Path::new(".")).unwrap();
     let Source::Access { filters, .. } = &plan.sources[0].source else {
         panic!("{:?}", plan.sources[0])
