@@ -4,17 +4,7 @@
 use chrono::{DateTime, Utc};
 use cloudflare_audit_logs::{AccessRequest, ScimUpdate};
 
-use crate::records::Record;
-
-fn text(value: Option<&str>) -> String {
-    value.unwrap_or_default().to_owned()
-}
-
-fn time(value: Option<DateTime<Utc>>) -> String {
-    value
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
-        .unwrap_or_default()
-}
+use crate::records::{Record, text, time};
 
 impl Record for AccessRequest {
     fn logpush() -> &'static [crate::logpush::Field] {

@@ -65,11 +65,11 @@ fn rest_of(text: &str, paths: &[&[&str]]) -> Option<String> {
     Some(out)
 }
 
-fn text(value: Option<&str>) -> String {
+pub(crate) fn text(value: Option<&str>) -> String {
     value.unwrap_or_default().to_owned()
 }
 
-fn time(value: Option<DateTime<Utc>>) -> String {
+pub(crate) fn time(value: Option<DateTime<Utc>>) -> String {
     value
         .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
         .unwrap_or_default()
