@@ -93,7 +93,9 @@ impl<L: Listing> Request<L> {
     /// pages in a row bring no entry that the run's last pages did not hold (default
     /// [`DEFAULT_MAX_PAGES_WITHOUT_PROGRESS`](crate::DEFAULT_MAX_PAGES_WITHOUT_PROGRESS); 0
     /// counts as 1): a server that sends the same entries under new page numbers or cursors
-    /// is not followed forever. Entries a recent page held are dropped either way.
+    /// is not followed forever. Only pages that point to a further page count toward the
+    /// error: empty pages that end the listing end the run as usual. Entries a recent page
+    /// held are dropped either way.
     pub fn max_pages_without_progress(mut self, pages: u32) -> Self {
         self.run.max_pages_without_progress = pages;
         self

@@ -175,7 +175,8 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
         // content is kept (and counted), the same entry again is dropped.
         let filtered = self.recent.filter(fetched.entries, M::key);
         let limit = self.request.run.max_pages_without_progress;
-        if filtered.stalled >= limit.max(1) {
+        // A page that ends the listing ends the run however little it brought.
+        if next_token.is_some() && filtered.stalled >= limit.max(1) {
             self.queue.clear();
             return Err(Error::Pagination(PaginationError::NoProgress {
                 pages: filtered.stalled,

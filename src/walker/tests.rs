@@ -236,6 +236,31 @@ async fn pages_that_bring_nothing_new_end_the_run() {
 }
 
 #[tokio::test]
+async fn pages_without_progress_up_to_the_end_are_the_end() {
+    // One page of entries, then four empty pages pointing on, then an empty last page: the
+    // fifth page without progress is the listing's end, not a stalled server.
+    let mut pages: Vec<(u64, FakePage)> = vec![(1, (vec![1, 2], Some(2)))];
+    for n in 2..=6 {
+        pages.push((n, (vec![], (n < 6).then_some(n + 1))));
+    }
+    for predictable in [false, true] {
+        let (result, _) = all(fake(&pages, 2, predictable)).await;
+        assert_eq!(result.unwrap(), [1, 2]);
+    }
+    // One more empty page pointing on: the fifth without progress is not the end.
+    pages[5].1.1 = Some(7);
+    pages.push((7, (vec![], None)));
+    let (result, _) = all(fake(&pages, 2, false)).await;
+    assert!(
+        matches!(
+            result,
+            Err(Error::Pagination(PaginationError::NoProgress { pages: 5 }))
+        ),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_cursor_seen_before_ends_the_run_after_every_entry_once() {
     let listing = fake(
         &[
