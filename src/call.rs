@@ -34,6 +34,16 @@ async fn exchange<T, R>(
                 });
             }
             let response = outcome.map_err(|e| exchange.to_error(e))?;
+            // Where the next page starts, for the walker to send its request while this page
+            // is read (a guess the read confirms or overrules). The walker's task was woken
+            // on this thread, where it waits for this task to yield: the yield lets the
+            // request leave before the page is read.
+            if exchange.raw_only
+                && response.status().is_success()
+                && crate::peek::offer(&exchange.body)
+            {
+                tokio::task::yield_now().await;
+            }
             read(exchange, response)
         })
         .await
@@ -69,9 +79,6 @@ pub(crate) async fn call_page<P: crate::envelope::PageParts>(
     };
     exchange(raw_only, request, |exchange, response| {
         let status = response.status();
-        // Where the next page starts, for the walker to send its request while this page
-        // is read (a guess the read below confirms or overrules).
-        crate::peek::offer(&exchange.body);
         let page = crate::raw_entry::read_page::<P::Info>(&exchange.body)
             .map_err(|source| exchange.decode_error(status, source))?;
         if !P::raw_succeeded(page.success) {

@@ -34,15 +34,14 @@ pub(crate) fn scoped<F: Future>(fetch: F) -> (impl Future<Output = F::Output>, E
 pub(crate) struct Early(pub(crate) oneshot::Receiver<Bytes>);
 
 /// Hands the walker the text of `body`'s `result_info` object, when the fetch under way was
-/// started by [`scoped`] and the body holds one that can be found without reading the rest.
-pub(crate) fn offer(body: &Bytes) {
-    let _ = PEEK.try_with(|cell| {
-        if let Some(sender) = cell.take()
-            && let Some(info) = result_info(body)
-        {
-            let _ = sender.send(info);
-        }
-    });
+/// started by [`scoped`] and the body holds one that can be found without reading the rest;
+/// whether it did.
+pub(crate) fn offer(body: &Bytes) -> bool {
+    PEEK.try_with(|cell| match (cell.take(), result_info(body)) {
+        (Some(sender), Some(info)) => sender.send(info).is_ok(),
+        _ => false,
+    })
+    .unwrap_or(false)
 }
 
 /// The `result_info` object of `body`, found by its key when the key occurs exactly once.

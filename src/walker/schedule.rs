@@ -192,27 +192,38 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
     }
 
     /// The front fetch's outcome. When nothing else is under way and its page's
-    /// `result_info` can be found before the page is read, the next page's request leaves on
-    /// that guess at once; `step` checks the guess against the page once it is read.
+    /// `result_info` can be found before the page is read, the next page's request leaves as
+    /// soon as the body is in: on the guess `result_info` gives, or at the predicted position
+    /// when an earlier page proved it exists; `step` checks either against the page once it
+    /// is read.
     async fn arrival(
         &mut self,
         mut task: Task<Fetch<M::Item, L::Position, L::Info>>,
         early: Early,
     ) -> Result<Fetch<M::Item, L::Position, L::Info>, Error> {
         use futures::future::{Either, select};
-        if !self.queue.is_empty() || self.next.is_some() {
+        if !self.queue.is_empty() {
             return task.await;
         }
         match select(&mut task, early.0).await {
             Either::Left((fetched, _)) => fetched,
             Either::Right((info, _)) => {
-                if let Some(guess) = info.ok().and_then(|info| L::guess(&info)) {
-                    self.next = Some(guess);
-                    if self.launch().is_err() {
-                        // A position this run fetched before: the page itself says what
-                        // follows, and `step` reports it then.
-                        self.next = None;
+                // The body is in, so no request is under way: the next one leaves now, at
+                // the position `result_info` gives, or at the predicted one when an earlier
+                // page proved it exists (so that a run that ends at a short page asks for
+                // nothing past it).
+                let ready = match (&self.next, &self.last) {
+                    (None, _) => {
+                        self.next = info.ok().and_then(|info| L::guess(&info));
+                        self.next.is_some()
                     }
+                    (Some(next), Some(last)) => L::proven(next, last),
+                    (Some(_), None) => false,
+                };
+                if ready && self.launch().is_err() {
+                    // A position this run fetched before: the page itself says what
+                    // follows, and `step` reports it then.
+                    self.next = None;
                 }
                 task.await
             }
