@@ -83,7 +83,9 @@ impl AuditLogsRequest {
     /// one page ahead of the caller). Entries still come out in order, each retried and paced
     /// as in a sequential run. The first page is fetched alone; when it reports `total_pages`
     /// exactly those are fetched, otherwise pages are fetched ahead until the first short or
-    /// empty one, which wastes at most `k - 1` requests. A stream holds at most `k + 1` pages.
+    /// empty one, which wastes at most `k - 1` requests. A stream of raw entries holds at
+    /// most `k + 2` pages (`k` on their way, one waiting for the caller, the one the caller
+    /// reads); a typed stream two more, while they are decoded.
     pub fn concurrency(mut self, pages: usize) -> Self {
         self.listing.concurrency = pages;
         self

@@ -6,7 +6,10 @@
 //! - [`schedule`]: pages fetched ahead in order, loop guards, the no-progress guard and
 //!   repeated entries (through [`crate::recent`]), the run deadline;
 //! - [`task`]: a fetch on its own task, cancelled when dropped.
+//! - [`driver`]: the walk on a task of its own, so that the next request leaves from the
+//!   fetch's worker the moment its position is known.
 
+mod driver;
 mod resume;
 mod schedule;
 mod task;

@@ -27,7 +27,8 @@ use super::{Fetch, WalkedPage};
 /// the server sent before), or a page past the caller's `max_pages`, ends the stream with
 /// [`Error::Pagination`] instead of looping or stopping silently. Only a hash of each
 /// position is kept, so memory stays small however long the run; at most `in_flight + 1`
-/// pages are held at once.
+/// pages are held at once. The walk runs on a task of its own where a Tokio runtime is at
+/// hand ([`super::driver`]), so that a request leaves the moment its position is known.
 pub(crate) fn walk<L: Listing, M: Mode<L>>(
     request: Request<L>,
 ) -> BoxStream<'static, Result<WalkedPage<L, M>, Error>> {
@@ -61,7 +62,7 @@ pub(crate) fn walk<L: Listing, M: Mode<L>>(
             .await
             .map(|page| page.map(|page| (page, state)))
     });
-    inner.boxed()
+    super::driver::detached(inner.boxed())
 }
 
 /// A fetch under way, the position it fetches, and where its page's `result_info` may
