@@ -12,6 +12,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// Reads one open enum from a string.
+struct OpenEnumVisitor<T>(std::marker::PhantomData<T>);
+
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
@@ -20,7 +23,7 @@ macro_rules! open_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[non_exhaustive]
         pub enum $name {
@@ -67,6 +70,33 @@ macro_rules! open_enum {
 
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(value))
+            }
+        }
+
+        /// A string, read in place: a known value allocates nothing (serde's derive for an
+        /// enum with an untagged variant buffers every value first).
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str(OpenEnumVisitor::<$name>(std::marker::PhantomData))
+            }
+        }
+
+        impl<'de> serde::de::Visitor<'de> for OpenEnumVisitor<$name> {
+            type Value = $name;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!("a string (", stringify!($name), ")"))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<$name, E> {
+                Ok($name::from(value))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, value: String) -> Result<$name, E> {
+                Ok(match $name::from(value.as_str()) {
+                    $name::Unknown(_) => $name::Unknown(value),
+                    known => known,
+                })
             }
         }
     };
@@ -251,5 +281,35 @@ open_enum! {
         Approximate = "approximate",
         /// Not at all: the history is empty.
         Unavailable = "unavailable",
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use crate::{ActorType, ChangedField};
+
+    #[test]
+    fn known_unknown_and_escaped_values_decode_and_serialize_back_unchanged() {
+        let known: ActorType = serde_json::from_str(r#""user""#).unwrap();
+        assert_eq!(known, ActorType::User);
+        let unknown: ActorType = serde_json::from_str(r#""robot""#).unwrap();
+        assert_eq!(unknown, ActorType::Unknown("robot".into()));
+        assert_eq!(serde_json::to_string(&unknown).unwrap(), r#""robot""#);
+        // An escaped string is read into an owned buffer: known or not, it is the same value.
+        let escaped: ActorType = serde_json::from_str(r#""us\u0065r""#).unwrap();
+        assert_eq!(escaped, ActorType::User);
+        let from_value: ChangedField =
+            serde_json::from_value(serde_json::json!("priority")).unwrap();
+        assert_eq!(from_value.as_str(), "priority");
+    }
+
+    #[test]
+    fn a_value_that_is_no_string_is_refused_with_the_type_named() {
+        let error = serde_json::from_str::<ActorType>("7").expect_err("a number");
+        assert!(
+            error.to_string().contains("a string (ActorType)"),
+            "{error}"
+        );
     }
 }
