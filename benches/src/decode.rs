@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use cloudflare_audit_logs::{AuditLog, AuditLogV2, InsightAuditLog, RawEntry};
+use cloudflare_audit_logs::{AccessRequest, AuditLog, AuditLogV2, InsightAuditLog, RawEntry};
 
 use super::{Log, Result, Server, fetch_raw, floor, median, ms, typed};
 
@@ -37,6 +37,7 @@ fn entries(entries: &[RawEntry], log: Log) -> Result<usize> {
             Log::Insights => drop(entry.decode::<InsightAuditLog>()?),
             Log::V2 => drop(entry.decode::<AuditLogV2>()?),
             Log::Account => drop(entry.decode::<AuditLog>()?),
+            Log::Access => drop(entry.decode::<AccessRequest>()?),
         }
     }
     Ok(entries.len())
@@ -44,7 +45,9 @@ fn entries(entries: &[RawEntry], log: Log) -> Result<usize> {
 
 /// Decodes every body into the generated page type, on this thread.
 fn pages(bodies: &[Bytes], log: Log) -> Result<usize> {
-    use cloudflare_audit_logs::{AuditLogPage, AuditLogV2Page, InsightAuditLogPage};
+    use cloudflare_audit_logs::{
+        AccessRequestPage, AuditLogPage, AuditLogV2Page, InsightAuditLogPage,
+    };
     let mut n = 0;
     for body in bodies {
         n += match log {
@@ -55,6 +58,9 @@ fn pages(bodies: &[Bytes], log: Log) -> Result<usize> {
                 .result
                 .map_or(0, |r| r.len()),
             Log::Account => serde_json::from_slice::<AuditLogPage>(body)?
+                .result
+                .map_or(0, |r| r.len()),
+            Log::Access => serde_json::from_slice::<AccessRequestPage>(body)?
                 .result
                 .map_or(0, |r| r.len()),
         };
@@ -91,7 +97,7 @@ pub async fn throughput() -> Result<()> {
     println!(
         "| endpoint | raw floor | typed iteration | ratio | decoding entries, one core | decoding pages, one core |\n|---|---|---|---|---|---|"
     );
-    for log in [Log::Account, Log::Insights, Log::V2] {
+    for log in [Log::Account, Log::Insights, Log::V2, Log::Access] {
         let base = server.base.clone();
         let raw = median(|| floor(&base, log, count, per_page)).await?;
         let bodies = fetch_raw(&base, log, count, per_page).await?;
@@ -105,6 +111,7 @@ pub async fn throughput() -> Result<()> {
             Log::Insights => "insights (cursor, 1 ahead)",
             Log::V2 => "v2 (cursors.after, 1 ahead)",
             Log::Account => "account (pages, 4 in flight)",
+            Log::Access => "access (pages, 1 ahead)",
         };
         let n = typed(&base, log, per_page, 4).await?;
         assert_eq!(n, count, "every entry arrived");

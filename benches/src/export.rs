@@ -4,7 +4,10 @@
 
 use std::sync::Arc;
 
-use cloudflare_audit_logs::{AccountAuditLogsV2Filters, AuditLogsFilters, InsightsAuditLogFilters};
+use cloudflare_audit_logs::{
+    AccessAuthenticationLogsFilters, AccountAuditLogsV2Filters, AuditLogsFilters,
+    InsightsAuditLogFilters,
+};
 use cloudflare_audit_logs::{InsightsScope, TimeBound};
 use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
 use cloudflare_audit_logs_cli::exporter::{self, Settings, Shutdown, Source};
@@ -17,6 +20,10 @@ fn source(log: Log) -> Source {
         Log::Account => Source::Account {
             account_id: ACCOUNT.into(),
             filters: AuditLogsFilters::default(),
+        },
+        Log::Access => Source::Access {
+            account_id: ACCOUNT.into(),
+            filters: AccessAuthenticationLogsFilters::default(),
         },
         Log::Insights => Source::Insights {
             scope: InsightsScope::Zone(ZONE.into()),
@@ -77,6 +84,10 @@ async fn raw(base: &str, log: Log, per_page: u64) -> Result<usize> {
             .account_audit_logs_v2(ACCOUNT, since, before)
             .limit(per_page)
             .stream_raw(),
+        Log::Access => client
+            .access_authentication_logs(ACCOUNT)
+            .per_page(per_page)
+            .stream_raw(),
     };
     Ok(entries
         .try_fold(0, |n, e| async move { Ok(n + e.as_bytes().len()) })
@@ -98,6 +109,7 @@ pub async fn table() -> Result<()> {
             ("account (4 in flight)", Log::Account),
             ("insights", Log::Insights),
             ("v2", Log::V2),
+            ("access", Log::Access),
         ] {
             let base = server.base.clone();
             let floor = median(|| floor(&base, log, entries, per_page)).await?;

@@ -62,10 +62,23 @@ fn audit_log_v2(out: &mut String, i: usize) {
     );
 }
 
+/// The Access authentication event numbered `i`.
+fn access_request(out: &mut String, i: usize) {
+    let _ = write!(
+        out,
+        r#"{{"action":"login","allowed":{},"app_domain":"app.example.com","app_uid":"df7e2w5f-02b7-4d9d-af26-8d1988fca630","connection":"saml","created_at":"2026-01-01T{:02}:{:02}:{:02}Z","ip_address":"198.41.129.166","ray_id":"{i:016x}","user_email":"michelle@example.com"}}"#,
+        !i.is_multiple_of(7),
+        (i / 3600) % 24,
+        (i / 60) % 60,
+        i % 60
+    );
+}
+
 /// Which page of which log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum PageKey {
     Account { page: usize, per_page: usize },
+    Access { page: usize, per_page: usize },
     Insights { offset: usize, per_page: usize },
     V2 { offset: usize, limit: usize },
 }
@@ -74,7 +87,7 @@ fn render(config: &Config, key: PageKey) -> Bytes {
     let mut out = String::with_capacity(600 * 1000);
     out.push_str(r#"{"success":true,"errors":[],"messages":[],"result":["#);
     let (from, to, per_page) = match key {
-        PageKey::Account { page, per_page } => {
+        PageKey::Account { page, per_page } | PageKey::Access { page, per_page } => {
             let from = (page.saturating_sub(1) * per_page).min(config.entries);
             (from, (from + per_page).min(config.entries), per_page)
         }
@@ -93,12 +106,13 @@ fn render(config: &Config, key: PageKey) -> Bytes {
         }
         match key {
             PageKey::Account { .. } => audit_log(&mut out, i),
+            PageKey::Access { .. } => access_request(&mut out, i),
             PageKey::Insights { .. } => insight(&mut out, i),
             PageKey::V2 { .. } => audit_log_v2(&mut out, i),
         }
     }
     match key {
-        PageKey::Account { page, .. } => {
+        PageKey::Account { page, .. } | PageKey::Access { page, .. } => {
             let _ = write!(
                 out,
                 r#"],"result_info":{{"page":{page},"per_page":{per_page},"count":{}"#,
@@ -149,6 +163,11 @@ fn key_of(path: &str, query: &str) -> Option<PageKey> {
         Some(PageKey::Account {
             page: number("page", 1),
             per_page: number("per_page", 100),
+        })
+    } else if path.ends_with("/access/logs/access_requests") {
+        Some(PageKey::Access {
+            page: number("page", 1),
+            per_page: number("per_page", 25),
         })
     } else if path.ends_with("/audit-log") || path.ends_with("/logs/audit") {
         let offset = param("cursor")

@@ -36,6 +36,8 @@ enum Log {
     Insights,
     /// An account's Audit Logs v2: `result_info.cursors.after`.
     V2,
+    /// An account's Access authentication logs: numbered pages, one ahead.
+    Access,
 }
 
 /// A fixture server in a child process, stopped on drop.
@@ -101,6 +103,12 @@ fn page_url(base: &str, log: Log, page: usize, per_page: usize) -> String {
             let page = page + 1;
             format!("{base}/accounts/{ACCOUNT}/audit_logs?page={page}&per_page={per_page}")
         }
+        Log::Access => {
+            let page = page + 1;
+            format!(
+                "{base}/accounts/{ACCOUNT}/access/logs/access_requests?page={page}&per_page={per_page}"
+            )
+        }
     }
 }
 
@@ -153,6 +161,14 @@ async fn typed(base: &str, log: Log, per_page: usize, concurrency: usize) -> Res
                 .try_fold(0, |n, _| async move { Ok(n + 1) })
                 .await?
         }
+        Log::Access => {
+            client
+                .access_authentication_logs(ACCOUNT)
+                .per_page(per_page as u64)
+                .stream()
+                .try_fold(0, |n, _| async move { Ok(n + 1) })
+                .await?
+        }
         Log::Account => {
             client
                 .account_audit_logs(ACCOUNT)
@@ -171,6 +187,7 @@ fn log_named(name: &str) -> Log {
     match name {
         "insights" => Log::Insights,
         "v2" => Log::V2,
+        "access" => Log::Access,
         _ => Log::Account,
     }
 }
@@ -219,6 +236,7 @@ async fn near_network() -> Result<()> {
         ("account, 4 in flight", Log::Account, 4),
         ("insights, 1 ahead", Log::Insights, 1),
         ("v2, 1 ahead", Log::V2, 1),
+        ("access, 1 ahead", Log::Access, 1),
     ] {
         let base = server.base.clone();
         let raw = median(|| floor(&base, log, entries, per_page)).await?;
@@ -256,7 +274,7 @@ fn peak_rss() -> Result<()> {
     let (entries, per_page) = (1_000_000, 1000);
     println!("\n### Memory: streaming {entries} entries at {per_page} per page\n");
     println!("| endpoint | entries | peak RSS of the client process |\n|---|---|---|");
-    for endpoint in ["account", "insights", "v2"] {
+    for endpoint in ["account", "insights", "v2", "access"] {
         let output = Command::new(std::env::current_exe()?)
             .args(["rss", endpoint, &entries.to_string(), &per_page.to_string()])
             .output()?;
