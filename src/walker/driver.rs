@@ -24,8 +24,9 @@ use tracing::Instrument;
 
 use crate::Error;
 
-/// `walk`, driven on its own task when a Tokio runtime is at hand (as it is when the caller
-/// polls from one), or as it is otherwise.
+/// `walk`, driven on its own task when a Tokio runtime is at hand where the stream is made
+/// (inside `#[tokio::main]`, a spawned task or `block_on`), or as it is otherwise, polled by
+/// the caller.
 pub(crate) fn detached<T: Send + 'static>(
     walk: BoxStream<'static, Result<T, Error>>,
 ) -> BoxStream<'static, Result<T, Error>> {
