@@ -59,9 +59,13 @@ macro_rules! open_enum {
             }
         }
 
+        /// Any text, its allocation kept for `Unknown`.
         impl From<String> for $name {
             fn from(value: String) -> Self {
-                Self::from(value.as_str())
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(value),
+                    known => known,
+                }
             }
         }
 
@@ -93,10 +97,7 @@ macro_rules! open_enum {
             }
 
             fn visit_string<E: serde::de::Error>(self, value: String) -> Result<$name, E> {
-                Ok(match $name::from(value.as_str()) {
-                    $name::Unknown(_) => $name::Unknown(value),
-                    known => known,
-                })
+                Ok($name::from(value))
             }
         }
     };
