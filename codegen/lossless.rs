@@ -8,7 +8,8 @@
 //! field once, straight into its place: a known key into its field, any other key (owned
 //! only then) with its value into `extra`. It behaves as the derive does: a field given
 //! twice is an error, a missing `Option` or `#[serde(default)]` field is its default, a
-//! missing other field is an error, keys after a field's `rename`.
+//! missing other field is an error, keys after a field's `rename`. An optional time is read by
+//! `crate::decode_time` (its common form without chrono's general parser, the same result).
 
 use quote::{ToTokens, format_ident, quote};
 
@@ -22,6 +23,8 @@ struct Known {
     ty: syn::Type,
     /// Missing means its default (`Option`, or `#[serde(default)]`).
     defaulted: bool,
+    /// An `Option<chrono::DateTime<Utc>>`, read by `crate::decode_time`.
+    time: bool,
 }
 
 /// Rewrites `file`'s `types` module as described above and returns the decoders' source.
@@ -83,6 +86,7 @@ fn rewrite(strukt: &mut syn::ItemStruct) -> Result<Option<proc_macro2::TokenStre
         known.push(Known {
             ident,
             key,
+            time: is_optional_time(&field.ty),
             ty: field.ty.clone(),
             defaulted,
         });
@@ -101,6 +105,13 @@ fn rewrite(strukt: &mut syn::ItemStruct) -> Result<Option<proc_macro2::TokenStre
     let types = known.iter().map(|k| &k.ty);
     let keys = known.iter().map(|k| &k.key);
     let keys_again = keys.clone();
+    let reads = known.iter().map(|k| {
+        if k.time {
+            quote! { map.next_value::<crate::decode_time::OptionalTime>()?.0 }
+        } else {
+            quote! { map.next_value()? }
+        }
+    });
     let idents = known.iter().map(|k| &k.ident);
     let finish = known.iter().zip(&slots).map(|(k, slot)| {
         if k.defaulted {
@@ -128,7 +139,7 @@ fn rewrite(strukt: &mut syn::ItemStruct) -> Result<Option<proc_macro2::TokenStre
                                     if #slots.is_some() {
                                         return Err(<A::Error as ::serde::de::Error>::duplicate_field(#keys_again));
                                     }
-                                    #slots = Some(map.next_value()?);
+                                    #slots = Some(#reads);
                                 })*
                                 _ => {
                                     extra.insert(key.into_owned(), map.next_value()?);
@@ -208,6 +219,12 @@ fn last_segment(ty: &syn::Type) -> Option<&'static str> {
     };
     let last = path.path.segments.last()?;
     (last.ident == "Option").then_some("Option")
+}
+
+/// Whether `ty` is `Option<DateTime<Utc>>`, as typify writes it.
+fn is_optional_time(ty: &syn::Type) -> bool {
+    let text = ty.to_token_stream().to_string().replace(' ', "");
+    text == "::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>"
 }
 
 fn fail(strukt: &syn::ItemStruct, what: &str) -> CodegenError {

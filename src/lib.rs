@@ -79,6 +79,7 @@ mod client;
 mod client_builder;
 mod credentials;
 mod decode_key;
+mod decode_time;
 mod envelope;
 mod error;
 mod exchange;
