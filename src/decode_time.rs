@@ -1,5 +1,5 @@
 //! A time field as the generated decoders of types that keep unknown fields read it
-//! (`codegen/lossless.rs`): the one form Cloudflare writes, `YYYY-MM-DDTHH:MM:SS[.F]Z` with
+//! (`codegen/lossless.rs`), and as a raw entry's time is read (`raw_entry`): the one form Cloudflare writes, `YYYY-MM-DDTHH:MM:SS[.F]Z` with
 //! up to nine fraction digits, read directly; any other text through chrono's own parser,
 //! exactly as chrono's `Deserialize` would (same result, same error).
 //!
@@ -11,7 +11,8 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::de::{Deserialize, Deserializer, Error, Visitor};
 
-/// An optional time field: `null` is `None`.
+/// An optional time field: `null` is `None` (and so is a missing field, by `Default`).
+#[derive(Default)]
 pub(crate) struct OptionalTime(pub(crate) Option<DateTime<Utc>>);
 
 impl<'de> Deserialize<'de> for OptionalTime {

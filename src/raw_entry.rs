@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
+use crate::decode_time::OptionalTime;
 use crate::{DecodeError, Error};
 
 /// One entry exactly as Cloudflare sent it: its JSON text byte for byte (every field, known
@@ -137,20 +138,25 @@ pub(crate) fn read_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
         /// The Access authentication logs have no `id`; each event is one request's.
         #[serde(borrow)]
         ray_id: Option<std::borrow::Cow<'a, str>>,
-        when: Option<DateTime<Utc>>,
-        changed_at: Option<DateTime<Utc>>,
-        created_at: Option<DateTime<Utc>>,
-        logged_at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        when: OptionalTime,
+        #[serde(default)]
+        changed_at: OptionalTime,
+        #[serde(default)]
+        created_at: OptionalTime,
+        #[serde(default)]
+        logged_at: OptionalTime,
         #[serde(default)]
         action: ActionTime,
     }
     let key: Key<'_> = parse(&json)?;
     let time = key
         .when
-        .or(key.changed_at)
+        .0
+        .or(key.changed_at.0)
         .or(key.action.0)
-        .or(key.created_at)
-        .or(key.logged_at);
+        .or(key.created_at.0)
+        .or(key.logged_at.0);
     let id = key.id.or(key.ray_id).map(std::borrow::Cow::into_owned);
     Ok(RawEntry::new(json, id, time))
 }
@@ -173,7 +179,7 @@ impl<'de> serde::Deserialize<'de> for ActionTime {
                 let mut time = None;
                 while let Some(key) = map.next_key::<crate::decode_key::Key<'de>>()? {
                     match key.as_str() {
-                        "time" => time = map.next_value()?,
+                        "time" => time = map.next_value::<OptionalTime>()?.0,
                         _ => map.next_value::<IgnoredAny>().map(drop)?,
                     }
                 }
@@ -227,4 +233,36 @@ pub(crate) fn decode_all<T: DeserializeOwned>(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::RawEntry;
+
+    fn time(text: &str) -> Option<String> {
+        RawEntry::from_json(text)
+            .unwrap()
+            .time()
+            .map(|t| t.to_rfc3339())
+    }
+
+    #[test]
+    fn the_time_comes_from_whichever_field_the_entry_has() {
+        let utc = Some("2026-01-02T03:04:05+00:00".to_owned());
+        for field in ["when", "changed_at", "created_at", "logged_at"] {
+            let text = format!(r#"{{"{field}":"2026-01-02T03:04:05Z"}}"#);
+            assert_eq!(time(&text), utc, "{field}");
+        }
+        assert_eq!(time(r#"{"action":{"time":"2026-01-02T03:04:05Z"}}"#), utc);
+        // Another form goes through chrono's parser, with its offset applied.
+        assert_eq!(time(r#"{"when":"2026-01-02T05:04:05+02:00"}"#), utc);
+        assert_eq!(
+            time(r#"{"when":"2026-01-02 03:04:05.5Z"}"#).as_deref(),
+            Some("2026-01-02T03:04:05.500+00:00")
+        );
+        assert_eq!(time(r#"{"action":"login","when":null}"#), None);
+        assert!(RawEntry::from_json(r#"{"when":"2026-01-02T03:04:05"}"#).is_err());
+        assert!(RawEntry::from_json(r#"{"action":{"time":"yesterday"}}"#).is_err());
+    }
 }
