@@ -16,13 +16,13 @@ use quote::{ToTokens, format_ident, quote};
 use super::CodegenError;
 
 /// One field of a struct that keeps unknown fields.
-struct Known {
-    ident: syn::Ident,
+pub struct Known {
+    pub ident: syn::Ident,
     /// The JSON key.
-    key: String,
-    ty: syn::Type,
+    pub key: String,
+    pub ty: syn::Type,
     /// Missing means its default (`Option`, or `#[serde(default)]`).
-    defaulted: bool,
+    pub defaulted: bool,
     /// An `Option<chrono::DateTime<Utc>>`, read by `crate::decode_time`.
     time: bool,
 }
@@ -98,6 +98,7 @@ fn rewrite(strukt: &mut syn::ItemStruct) -> Result<Option<proc_macro2::TokenStre
         return Ok(None);
     }
     let name = &strukt.ident;
+    let fast = super::fast::reader(name, &known, &extra);
     let expecting = format!("an object ({name})");
     let slots: Vec<_> = (0..known.len())
         .map(|i| format_ident!("field_{i}"))
@@ -155,6 +156,7 @@ fn rewrite(strukt: &mut syn::ItemStruct) -> Result<Option<proc_macro2::TokenStre
                 deserializer.deserialize_map(Visitor)
             }
         }
+        #fast
     }))
 }
 

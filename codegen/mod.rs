@@ -10,6 +10,7 @@
 
 #![allow(dead_code)]
 
+mod fast;
 mod lossless;
 mod queries;
 

@@ -56,7 +56,7 @@ impl Visitor<'_> for TimeVisitor {
 
 /// `YYYY-MM-DDTHH:MM:SS[.F]Z` (one to nine fraction digits), or `None` for anything else,
 /// including a leap second and any date or time out of range, which chrono then judges.
-fn utc(b: &[u8]) -> Option<DateTime<Utc>> {
+pub(crate) fn utc(b: &[u8]) -> Option<DateTime<Utc>> {
     let (&b'Z', b) = b.split_last()? else {
         return None;
     };

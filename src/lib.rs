@@ -83,6 +83,7 @@ mod decode_time;
 mod envelope;
 mod error;
 mod exchange;
+mod fast_decode;
 mod filter_field;
 mod generated;
 mod listing;

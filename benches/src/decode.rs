@@ -2,14 +2,17 @@
 //!
 //! Two decoding figures per log, in MB of JSON a second on one core:
 //! - **entries**: each entry of the pages decoded into its generated type from its own text,
-//!   as [`RawEntry::decode`] does it (what a typed stream does for every entry);
+//!   as [`RawEntry::decode_as`] does it (what a typed stream does for every entry);
 //! - **pages**: each whole page decoded into its generated page type with
 //!   `serde_json::from_slice` (what a caller of the generated client alone does).
 
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use cloudflare_audit_logs::{AccessRequest, AuditLog, AuditLogV2, InsightAuditLog, RawEntry};
+use cloudflare_audit_logs::RawEntry;
+use cloudflare_audit_logs::listings::{
+    AccessAuthenticationLogs, AccountAuditLogsV2, AuditLogs, InsightsAuditLog,
+};
 
 use super::{Log, Result, Server, fetch_raw, floor, median, ms, typed};
 
@@ -34,10 +37,10 @@ fn split(bodies: &[Bytes]) -> Result<Vec<RawEntry>> {
 fn entries(entries: &[RawEntry], log: Log) -> Result<usize> {
     for entry in entries {
         match log {
-            Log::Insights => drop(entry.decode::<InsightAuditLog>()?),
-            Log::V2 => drop(entry.decode::<AuditLogV2>()?),
-            Log::Account => drop(entry.decode::<AuditLog>()?),
-            Log::Access => drop(entry.decode::<AccessRequest>()?),
+            Log::Insights => drop(entry.decode_as::<InsightsAuditLog>()?),
+            Log::V2 => drop(entry.decode_as::<AccountAuditLogsV2>()?),
+            Log::Account => drop(entry.decode_as::<AuditLogs>()?),
+            Log::Access => drop(entry.decode_as::<AccessAuthenticationLogs>()?),
         }
     }
     Ok(entries.len())

@@ -1,0 +1,131 @@
+//! Typed entries decoded without serde's generic machinery where the text allows it.
+//!
+//! Decoding an entry through serde_json and serde's visitors costs about as much in the
+//! visitors' layers as in reading the text. [`FastDecode`] reads an entry type straight from
+//! its text with a [`Reader`]: the generated entry types get their reader from the code
+//! generator (`codegen/fast.rs`, from the same fields as their serde decoder), and the field
+//! types have theirs here. A number, a string with escapes or a time in another form is
+//! decoded by serde_json from its own text.
+//!
+//! The reader gives up ([`Fail`]) on anything it is not sure of: a duplicate field, a missing
+//! required field, a value of another type, deep nesting, text after the entry. The entry is
+//! then decoded by serde_json from the start, so a result is always the one serde_json gives,
+//! and so is every error (the tests compare both on thousands of texts).
+
+mod reader;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+pub use reader::{Fail, Fast, Reader};
+
+/// A type read straight from JSON text (see the module's documentation). Implemented by the
+/// crate's typed entries and their fields; not meant for other types.
+pub trait FastDecode: Sized {
+    /// Reads one value of this type, or gives up.
+    fn read(reader: &mut Reader<'_>) -> Fast<Self>;
+}
+
+/// `bytes` decoded as a `T`: read directly when it can be, by serde_json otherwise (the same
+/// value, or serde_json's own error).
+pub(crate) fn decode<T: FastDecode + DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, serde_json::Error> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return serde_json::from_slice(bytes);
+    };
+    let mut reader = Reader::new(text);
+    match T::read(&mut reader).and_then(|value| reader.end().map(|()| value)) {
+        Ok(value) => Ok(value),
+        Err(Fail) => serde_json::from_str(text),
+    }
+}
+
+impl FastDecode for String {
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Fast<Self> {
+        reader.str().map(std::borrow::Cow::into_owned)
+    }
+}
+
+impl FastDecode for bool {
+    fn read(reader: &mut Reader<'_>) -> Fast<Self> {
+        reader.boolean()
+    }
+}
+
+impl FastDecode for i64 {
+    fn read(reader: &mut Reader<'_>) -> Fast<Self> {
+        reader.integer()
+    }
+}
+
+impl FastDecode for uuid::Uuid {
+    /// uuid's `Deserialize` parses the string with `Uuid::try_parse`, as this does.
+    fn read(reader: &mut Reader<'_>) -> Fast<Self> {
+        uuid::Uuid::try_parse(&reader.str()?).map_err(|_| Fail)
+    }
+}
+
+impl FastDecode for DateTime<Utc> {
+    /// Cloudflare's form directly; any other text is serde_json's and chrono's to judge.
+    fn read(reader: &mut Reader<'_>) -> Fast<Self> {
+        crate::decode_time::utc(reader.str()?.as_bytes()).ok_or(Fail)
+    }
+}
+
+impl<T: FastDecode> FastDecode for Option<T> {
+    /// `null` is `None`, as serde_json's `deserialize_option` has it.
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Fast<Self> {
+        if reader.null()? {
+            return Ok(None);
+        }
+        T::read(reader).map(Some)
+    }
+}
+
+impl<T: FastDecode> FastDecode for Vec<T> {
+    fn read(reader: &mut Reader<'_>) -> Fast<Self> {
+        let mut items = Vec::new();
+        reader.array(|reader| {
+            items.push(T::read(reader)?);
+            Ok(())
+        })?;
+        Ok(items)
+    }
+}
+
+impl FastDecode for Value {
+    /// Numbers by serde_json (which keeps their text, `arbitrary_precision`).
+    fn read(reader: &mut Reader<'_>) -> Fast<Self> {
+        Ok(match reader.peek()? {
+            b'"' => Value::String(String::read(reader)?),
+            b'{' => Value::Object(Map::read(reader)?),
+            b'[' => Value::Array(Vec::read(reader)?),
+            b't' | b'f' => Value::Bool(reader.boolean()?),
+            b'n' => {
+                reader.null()?;
+                Value::Null
+            }
+            _ => reader.delegate()?,
+        })
+    }
+}
+
+impl FastDecode for Map<String, Value> {
+    /// A key given twice keeps its last value, as serde_json's `Map` does.
+    fn read(reader: &mut Reader<'_>) -> Fast<Self> {
+        let mut map = Map::new();
+        reader.object(|reader, key| {
+            let value = Value::read(reader)?;
+            map.insert(key.into_owned(), value);
+            Ok(())
+        })?;
+        Ok(map)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,276 @@
+//! [`Reader`]: a cursor over one entry's JSON text that reads the common shapes (objects,
+//! arrays, strings without escapes, literals) in place and hands anything else (a number, a
+//! string with escapes) to serde_json as the exact text of that one value. Where it is not
+//! sure, it gives up with [`Fail`], and the whole entry is decoded by serde_json instead.
+
+use std::borrow::Cow;
+
+use serde::de::DeserializeOwned;
+
+/// The fast path gave up on this entry; serde_json decodes it (and judges it, errors
+/// included).
+#[derive(Debug)]
+pub struct Fail;
+
+/// What a fast read gives.
+pub type Fast<T> = Result<T, Fail>;
+
+/// Nesting beyond this depth goes to serde_json (whose own limit is 128).
+const MAX_DEPTH: u32 = 100;
+
+/// A position in one JSON text.
+pub struct Reader<'a> {
+    text: &'a str,
+    at: usize,
+    depth: u32,
+}
+
+/// A mark on the high bit of each byte of `word` that is zero; the lowest mark is exact
+/// (marks above a zero byte may be false).
+const fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(0x0101_0101_0101_0101) & !word & 0x8080_8080_8080_8080
+}
+
+/// Marks on the bytes of `word` that are a `"`, a `\` or a control character (the lowest
+/// exact, as in [`zero_bytes`]).
+const fn special_bytes(word: u64) -> u64 {
+    zero_bytes(word ^ 0x2222_2222_2222_2222)
+        | zero_bytes(word ^ 0x5c5c_5c5c_5c5c_5c5c)
+        | (word.wrapping_sub(0x2020_2020_2020_2020) & !word & 0x8080_8080_8080_8080)
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            at: 0,
+            depth: 0,
+        }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// The next byte that is not JSON whitespace, not consumed.
+    #[inline]
+    pub fn peek(&mut self) -> Fast<u8> {
+        let bytes = self.bytes();
+        while let Some(&byte) = bytes.get(self.at) {
+            if !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
+                return Ok(byte);
+            }
+            self.at += 1;
+        }
+        Err(Fail)
+    }
+
+    /// Nothing but whitespace is left.
+    pub fn end(&mut self) -> Fast<()> {
+        match self.peek() {
+            Err(Fail) => Ok(()),
+            Ok(_) => Err(Fail),
+        }
+    }
+
+    #[inline]
+    fn eat(&mut self, byte: u8) -> Fast<()> {
+        if self.peek()? != byte {
+            return Err(Fail);
+        }
+        self.at += 1;
+        Ok(())
+    }
+
+    #[inline]
+    fn word(&mut self, word: &[u8]) -> Fast<()> {
+        if self.bytes().get(self.at..self.at + word.len()) != Some(word) {
+            return Err(Fail);
+        }
+        self.at += word.len();
+        Ok(())
+    }
+
+    /// Reads a `null` if one comes next, and says whether it did.
+    #[inline]
+    pub fn null(&mut self) -> Fast<bool> {
+        if self.peek()? != b'n' {
+            return Ok(false);
+        }
+        self.word(b"null")?;
+        Ok(true)
+    }
+
+    /// `true` or `false`.
+    #[inline]
+    pub fn boolean(&mut self) -> Fast<bool> {
+        match self.peek()? {
+            b't' => self.word(b"true").map(|()| true),
+            b'f' => self.word(b"false").map(|()| false),
+            _ => Err(Fail),
+        }
+    }
+
+    /// A string: borrowed when it has no escape; with escapes, decoded by serde_json.
+    #[inline]
+    pub fn str(&mut self) -> Fast<Cow<'a, str>> {
+        self.eat(b'"')?;
+        let (bytes, start) = (self.bytes(), self.at);
+        let mut at = start;
+        // Eight bytes at a time to the first `"`, `\` or control character.
+        loop {
+            let Some(chunk) = bytes.get(at..at + 8) else {
+                while bytes
+                    .get(at)
+                    .is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20)
+                {
+                    at += 1;
+                }
+                break;
+            };
+            let marks = special_bytes(u64::from_le_bytes(chunk.try_into().map_err(|_| Fail)?));
+            if marks != 0 {
+                at += (marks.trailing_zeros() / 8) as usize;
+                break;
+            }
+            at += 8;
+        }
+        match bytes.get(at) {
+            Some(b'"') => {
+                self.at = at + 1;
+                self.text.get(start..at).map(Cow::Borrowed).ok_or(Fail)
+            }
+            Some(b'\\') => self.escaped(start - 1, at),
+            _ => Err(Fail),
+        }
+    }
+
+    /// The rest of a string with escapes (`open` is its `"`, `at` its first `\`).
+    #[cold]
+    fn escaped(&mut self, open: usize, mut at: usize) -> Fast<Cow<'a, str>> {
+        let bytes = self.bytes();
+        loop {
+            match bytes.get(at) {
+                None => return Err(Fail),
+                Some(b'\\') => at += 2,
+                Some(b'"') => break,
+                Some(_) => at += 1,
+            }
+        }
+        self.at = at + 1;
+        let text = self.text.get(open..self.at).ok_or(Fail)?;
+        serde_json::from_str::<String>(text)
+            .map(Cow::Owned)
+            .map_err(|_| Fail)
+    }
+
+    /// An object: `field` reads the value of each key in turn.
+    #[inline]
+    pub fn object(
+        &mut self,
+        mut field: impl FnMut(&mut Self, Cow<'a, str>) -> Fast<()>,
+    ) -> Fast<()> {
+        self.eat(b'{')?;
+        self.descend()?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.str()?;
+            self.eat(b':')?;
+            field(self, key)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => break,
+                _ => return Err(Fail),
+            }
+        }
+        self.at += 1;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// An array: `element` reads each element in turn.
+    pub fn array(&mut self, mut element: impl FnMut(&mut Self) -> Fast<()>) -> Fast<()> {
+        self.eat(b'[')?;
+        self.descend()?;
+        if self.peek()? == b']' {
+            self.at += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            element(self)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => break,
+                _ => return Err(Fail),
+            }
+        }
+        self.at += 1;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn descend(&mut self) -> Fast<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Fail);
+        }
+        Ok(())
+    }
+
+    /// An integer written plainly (`-?(0|[1-9][0-9]*)`) that fits an `i64`; a fraction, an
+    /// exponent or anything larger is serde_json's to judge.
+    pub fn integer(&mut self) -> Fast<i64> {
+        self.peek()?;
+        let (bytes, start) = (self.bytes(), self.at);
+        let mut at = start + usize::from(bytes.get(start) == Some(&b'-'));
+        let digits = at;
+        while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+            at += 1;
+        }
+        let leading_zero = at - digits > 1 && bytes.get(digits) == Some(&b'0');
+        if at == digits || leading_zero || matches!(bytes.get(at), Some(b'.' | b'e' | b'E')) {
+            return Err(Fail);
+        }
+        self.at = at;
+        self.text
+            .get(start..at)
+            .and_then(|t| t.parse().ok())
+            .ok_or(Fail)
+    }
+
+    /// The next value decoded by serde_json from its own text (a number, or a type this
+    /// reader does not read itself).
+    pub fn delegate<T: DeserializeOwned>(&mut self) -> Fast<T> {
+        self.peek()?;
+        let start = self.at;
+        self.skip()?;
+        let text = self.text.get(start..self.at).ok_or(Fail)?;
+        serde_json::from_str(text).map_err(|_| Fail)
+    }
+
+    /// Passes over one value (serde_json judges it afterwards, in [`delegate`](Self::delegate)).
+    fn skip(&mut self) -> Fast<()> {
+        match self.peek()? {
+            b'"' => self.str().map(drop),
+            b'{' => self.object(|r, _| r.skip()),
+            b'[' => self.array(Self::skip),
+            b't' | b'f' => self.boolean().map(drop),
+            b'n' => self.word(b"null"),
+            b'-' | b'0'..=b'9' => {
+                let bytes = self.bytes();
+                while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = bytes.get(self.at)
+                {
+                    self.at += 1;
+                }
+                Ok(())
+            }
+            _ => Err(Fail),
+        }
+    }
+}

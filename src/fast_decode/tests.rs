@@ -1,0 +1,299 @@
+//! The fast path against serde_json on the same texts: wherever the reader gives a value, it
+//! is the value serde_json gives; where serde_json fails, the reader gives up.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fmt::Debug;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::{FastDecode, Reader, decode};
+use crate::{AccessRequest, AuditLog, AuditLogV2, InsightAuditLog, ProductCategory, ScimUpdate};
+
+/// A small deterministic generator (xorshift), so a failure can be replayed.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Values of every kind a field may be sent, well-formed and not.
+const VALUES: &[&str] = &[
+    "null",
+    "true",
+    "false",
+    "0",
+    "-0",
+    "7",
+    "-12",
+    "01",
+    "1.0",
+    "1.50",
+    "1e3",
+    "-2E-2",
+    "123456789012345678901234567890",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775809",
+    r#""""#,
+    r#""plain""#,
+    r#""user""#,
+    r#""Cloudflare""#,
+    r#""success""#,
+    r#""api_token""#,
+    r#""esc\"aped\\ \/ \n \t \u00e9 \ud83d\ude00""#,
+    r#""lone \ud800 surrogate""#,
+    r#""bad \x escape""#,
+    "\"raw \u{7} control\"",
+    r#""héllo wörld""#,
+    r#""2026-01-02T03:04:05Z""#,
+    r#""2026-01-02T03:04:05.123456Z""#,
+    r#""2026-01-02T05:04:05+02:00""#,
+    r#""2026-02-30T00:00:00Z""#,
+    r#""2026-01-02T23:59:60Z""#,
+    r#""019b0000-0000-7000-8000-000000000001""#,
+    r#""019B0000000070008000000000000001""#,
+    r#""not-a-uuid""#,
+    "[]",
+    r#"[1,"a",null,{"k":[true]}]"#,
+    "{}",
+    r#"{"a":1,"a":2}"#,
+    r#"{"n":{"m":{"o":[1.25,-3e-7,"x"]}}}"#,
+    r#"{"label":"Zones","value":"zones","products":[{"label":"DNS","value":"dns"}]}"#,
+    "nul",
+    "tru",
+    "[1,]",
+    "{\"a\":}",
+];
+
+/// Every key the entry types know, and some they do not.
+const KEYS: &[&str] = &[
+    "id",
+    "when",
+    "action",
+    "actor",
+    "interface",
+    "metadata",
+    "newValue",
+    "oldValue",
+    "owner",
+    "resource",
+    "changed_at",
+    "changed_by",
+    "current_value",
+    "field_changed",
+    "issue_id",
+    "previous_value",
+    "rationale",
+    "zone_id",
+    "account",
+    "audit_log_id",
+    "organization",
+    "raw",
+    "zone",
+    "time",
+    "type",
+    "result",
+    "description",
+    "context",
+    "email",
+    "ip",
+    "ip_address",
+    "token_id",
+    "token_name",
+    "cf_ray_id",
+    "method",
+    "status_code",
+    "uri",
+    "user_agent",
+    "product",
+    "request",
+    "response",
+    "scope",
+    "allowed",
+    "app_domain",
+    "app_uid",
+    "connection",
+    "created_at",
+    "ray_id",
+    "user_email",
+    "logged_at",
+    "status",
+    "idp_id",
+    "label",
+    "value",
+    "products",
+    "unknown_key",
+    "i\\u0064",
+    "x",
+];
+
+fn sample_entries() -> Vec<Value> {
+    vec![
+        json!({"id":"d5b0f326-1232-4452-8858-000000000001","action":{"result":true,"type":"change_setting"},"actor":{"email":"michelle@example.com","id":"f6b5de0326bb5182b8a4840ee01ec774","ip":"198.41.129.166","type":"user"},"interface":"API","metadata":{"name":"security_level","value":"high","n":1.50},"newValue":"low","oldValue":{"x":[1,2]},"owner":{"id":"023e105f4ecef8ad9ca31a8372d0c353"},"resource":{"id":"023e105f4ecef8ad9ca31a8372d0c353","type":"zone"},"when":"2026-01-01T00:00:01Z"}),
+        json!({"id":"019b0000-0000-7000-8000-000000000001","changed_at":"2026-01-01T00:00:01Z","changed_by":"system","current_value":"resolved","field_changed":"status","issue_id":"issue-1","previous_value":"active","rationale":null,"zone_id":1234567}),
+        json!({"id":"2b6e0c1a","account":{"id":"a1","name":"Production"},"action":{"description":"Changed a setting","result":"success","time":"2026-01-01T00:00:01Z","type":"update"},"actor":{"id":"f6","context":"api_token","email":"m@example.com","ip_address":"198.41.129.166","token_id":"b1","token_name":"ci","type":"user"},"raw":{"cf_ray_id":"8f0c","method":"PATCH","status_code":200,"uri":"/zones/a/settings","user_agent":"curl/8.5.0"},"resource":{"id":"security_level","product":"zones","request":{"value":"high"},"response":{"value":"high"},"scope":{"id":"a1"},"type":"zone_setting"},"zone":{"id":"z1","name":"example.com"}}),
+        json!({"action":"login","allowed":true,"app_domain":"app.example.com","app_uid":"df7e","connection":"saml","created_at":"2026-01-01T00:00:01Z","ip_address":"198.41.129.166","ray_id":"00000000000001","user_email":"michelle@example.com"}),
+        json!({"cf_resource_id":"bd97ef8d","error_description":"","idp_id":"df7e","idp_resource_id":"all_employees","logged_at":"2026-01-01T00:00:01Z","request_body":"{}","request_method":"DELETE","resource_group_name":"ALL_EMPLOYEES","resource_type":"GROUP","resource_user_email":"john.smith@example.com","status":"FAILURE"}),
+        json!({"label":"Zones","value":"zones","products":[{"label":"DNS","value":"dns","extra":{"a":1}}]}),
+    ]
+}
+
+/// One entry's text, changed at random: a field's value replaced or removed, a field added
+/// (a key of any entry type, so also a duplicate), whitespace added, or the text cut short.
+fn mutate(random: &mut Random, entry: &Value) -> String {
+    let Value::Object(fields) = entry else {
+        unreachable!()
+    };
+    let mut parts: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), mutate_value(random, v)))
+        .collect();
+    for _ in 0..random.below(4) {
+        match random.below(4) {
+            0 if !parts.is_empty() => {
+                let at = random.below(parts.len());
+                parts.remove(at);
+            }
+            1 if !parts.is_empty() => {
+                let at = random.below(parts.len());
+                let key = parts[at].split(':').next().unwrap().to_owned();
+                parts[at] = format!("{key}:{}", random.pick(VALUES));
+            }
+            _ => {
+                let at = random.below(parts.len() + 1);
+                parts.insert(
+                    at,
+                    format!("\"{}\":{}", random.pick(KEYS), random.pick(VALUES)),
+                );
+            }
+        }
+    }
+    let separator = *random.pick(&[",", ", ", " ,\n\t", ","]);
+    let mut text = format!("{{{}}}", parts.join(separator));
+    match random.below(12) {
+        0 => text.truncate(random.below(text.len())),
+        1 => text.push_str(" x"),
+        2 => text = format!(" \n{text}\t "),
+        _ => {}
+    }
+    while !text.is_char_boundary(text.len()) {
+        text.pop();
+    }
+    text
+}
+
+/// A nested object's text, sometimes with one of its fields changed.
+fn mutate_value(random: &mut Random, value: &Value) -> String {
+    match value {
+        Value::Object(_) if random.below(3) == 0 => mutate(random, value),
+        _ if random.below(10) == 0 => random.pick(VALUES).to_string(),
+        _ => value.to_string(),
+    }
+}
+
+/// Checks `T` on every text; returns how many the fast path read itself.
+fn agree<T: FastDecode + DeserializeOwned + PartialEq + Debug>(texts: &[String]) -> usize {
+    let mut read = 0;
+    for text in texts {
+        let expected = serde_json::from_str::<T>(text);
+        let mut reader = Reader::new(text);
+        let fast = T::read(&mut reader).and_then(|v| reader.end().map(|()| v));
+        if let Ok(value) = fast {
+            read += 1;
+            match &expected {
+                Ok(expected) => assert_eq!(&value, expected, "{text}"),
+                Err(e) => panic!("the fast path read what serde_json refuses ({e}): {text}"),
+            }
+        }
+        let decoded = decode::<T>(text.as_bytes());
+        match (decoded, expected) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+            (a, b) => panic!("{text}: {a:?} against serde_json's {b:?}"),
+        }
+    }
+    read
+}
+
+#[test]
+fn every_text_decodes_as_serde_json_decodes_it() {
+    let mut random = Random(0x5eed_cafe_f00d_0001);
+    let samples = sample_entries();
+    let mut texts: Vec<String> = samples.iter().map(Value::to_string).collect();
+    for _ in 0..6000 {
+        let sample = random.pick(&samples).clone();
+        texts.push(mutate(&mut random, &sample));
+    }
+    let read = [
+        agree::<AuditLog>(&texts),
+        agree::<InsightAuditLog>(&texts),
+        agree::<AuditLogV2>(&texts),
+        agree::<AccessRequest>(&texts),
+        agree::<ScimUpdate>(&texts),
+        agree::<ProductCategory>(&texts),
+    ];
+    // The fast path must carry most well-formed texts, or the comparison proves little.
+    for (n, name) in read
+        .iter()
+        .zip(["account", "insights", "v2", "access", "scim", "products"])
+    {
+        assert!(*n > 1500, "{name}: the fast path read only {n} texts");
+    }
+}
+
+#[test]
+fn the_sample_entries_take_the_fast_path() {
+    let texts: Vec<String> = sample_entries().iter().map(Value::to_string).collect();
+    let reader = |i: usize| Reader::new(&texts[i]);
+    assert!(AuditLog::read(&mut reader(0)).is_ok());
+    assert!(InsightAuditLog::read(&mut reader(1)).is_ok());
+    assert!(AuditLogV2::read(&mut reader(2)).is_ok());
+    assert!(AccessRequest::read(&mut reader(3)).is_ok());
+    assert!(ScimUpdate::read(&mut reader(4)).is_ok());
+    assert!(ProductCategory::read(&mut reader(5)).is_ok());
+    let entry = AuditLog::read(&mut reader(0)).expect("read directly");
+    assert_eq!(entry.metadata.unwrap()["n"].to_string(), "1.5");
+    let entry = AuditLogV2::read(&mut reader(2)).expect("read directly");
+    assert_eq!(entry.raw.unwrap().status_code, Some(200));
+}
+
+#[test]
+fn escapes_numbers_and_nesting_are_exact() {
+    let text = r#"{"i\u0064":"a\"b\u00e9","metadata":{"n":-0.0e+0,"big":123456789012345678901234567890,"d":[[[{}]]]}}"#;
+    let entry = AuditLog::read(&mut Reader::new(text)).expect("read directly");
+    assert_eq!(entry.id.as_deref(), Some("a\"bé"));
+    let metadata = entry.metadata.unwrap();
+    assert_eq!(metadata["n"].to_string(), "-0.0e+0");
+    assert_eq!(
+        metadata["big"].to_string(),
+        "123456789012345678901234567890"
+    );
+    // Deeper than the reader goes: serde_json decides, and refuses past its own limit.
+    let deep = format!(
+        r#"{{"metadata":{{"d":{}1{}}}}}"#,
+        "[".repeat(120),
+        "]".repeat(120)
+    );
+    assert!(AuditLog::read(&mut Reader::new(&deep)).is_err());
+    assert!(decode::<AuditLog>(deep.as_bytes()).is_ok());
+    let deeper = format!(
+        r#"{{"metadata":{{"d":{}1{}}}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let error = decode::<AuditLog>(deeper.as_bytes()).unwrap_err();
+    assert!(error.to_string().contains("recursion limit"), "{error}");
+}
