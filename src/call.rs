@@ -84,12 +84,13 @@ pub(crate) async fn call_page<P: crate::envelope::PageParts>(
         if !P::raw_succeeded(page.success) {
             return Err(exchange.api_error(status, &exchange.headers, page.errors));
         }
-        let entries = page
-            .entries
-            .into_iter()
-            .map(crate::raw_entry::read_entry)
-            .collect::<Result<_, _>>()
-            .map_err(|source| exchange.decode_error(status, source))?;
+        let mut entries = Vec::with_capacity(page.entries.len());
+        for entry in page.entries {
+            entries.push(
+                crate::raw_entry::read_page_entry(entry)
+                    .map_err(|source| exchange.decode_error(status, source))?,
+            );
+        }
         Ok((page.result_info, entries))
     })
     .await

@@ -148,6 +148,18 @@ pub(crate) fn read_page<I: DeserializeOwned>(
     })
 }
 
+/// An entry of a page serde_json has split (and so checked as JSON) as a [`RawEntry`]: its ID
+/// and time read directly where the reader can, by [`read_entry`] otherwise.
+pub(crate) fn read_page_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
+    let fast = std::str::from_utf8(&json)
+        .ok()
+        .and_then(crate::fast_decode::id_and_time);
+    match fast {
+        Some((id, time)) => Ok(RawEntry::new(json, id, time)),
+        None => read_entry(json),
+    }
+}
+
 /// An entry's bytes as a [`RawEntry`], its ID and time read without decoding the rest.
 pub(crate) fn read_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
     #[derive(serde::Deserialize)]
@@ -239,9 +251,10 @@ pub(crate) fn decode_all<T: DeserializeOwned + crate::fast_decode::FastDecode>(
     entries: &[RawEntry],
     secrets: &crate::redact::Secrets,
 ) -> Result<Vec<T>, Error> {
-    entries
-        .iter()
-        .map(|entry| {
+    // Sized once: collecting `Result`s would grow the vector by copying large entries.
+    let mut decoded = Vec::with_capacity(entries.len());
+    for entry in entries {
+        decoded.push(
             crate::fast_decode::decode(entry.as_bytes()).map_err(|source| {
                 Error::Decode(Box::new(DecodeError {
                     status: http::StatusCode::OK,
@@ -249,9 +262,10 @@ pub(crate) fn decode_all<T: DeserializeOwned + crate::fast_decode::FastDecode>(
                     snippet: crate::error::snippet(&secrets.bytes(&entry.json)),
                     source: secrets.serde_error(source),
                 }))
-            })
-        })
-        .collect()
+            })?,
+        );
+    }
+    Ok(decoded)
 }
 
 #[cfg(test)]

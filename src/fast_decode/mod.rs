@@ -12,12 +12,14 @@
 //! then decoded by serde_json from the start, so a result is always the one serde_json gives,
 //! and so is every error (the tests compare both on thousands of texts).
 
+mod id_and_time;
 mod reader;
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+pub(crate) use id_and_time::id_and_time;
 pub use reader::{Fail, Fast, Reader};
 
 /// A type read straight from JSON text (see the module's documentation). Implemented by the

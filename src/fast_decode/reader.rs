@@ -254,8 +254,9 @@ impl<'a> Reader<'a> {
         serde_json::from_str(text).map_err(|_| Fail)
     }
 
-    /// Passes over one value (serde_json judges it afterwards, in [`delegate`](Self::delegate)).
-    fn skip(&mut self) -> Fast<()> {
+    /// Passes over one value. Its numbers are not checked: a caller passes over values only
+    /// in text serde_json has checked, or hands them to serde_json ([`delegate`](Self::delegate)).
+    pub fn skip(&mut self) -> Fast<()> {
         match self.peek()? {
             b'"' => self.str().map(drop),
             b'{' => self.object(|r, _| r.skip()),
