@@ -171,55 +171,43 @@ impl<'a> Reader<'a> {
         &mut self,
         mut field: impl FnMut(&mut Self, Cow<'a, str>) -> Fast<()>,
     ) -> Fast<()> {
-        self.eat(b'{')?;
-        self.descend()?;
-        if self.peek()? == b'}' {
-            self.at += 1;
-            self.depth -= 1;
-            return Ok(());
-        }
-        loop {
-            let key = self.str()?;
-            self.eat(b':')?;
-            field(self, key)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b'}' => break,
-                _ => return Err(Fail),
-            }
-        }
-        self.at += 1;
-        self.depth -= 1;
-        Ok(())
+        self.sequence(b'{', b'}', |reader| {
+            let key = reader.str()?;
+            reader.eat(b':')?;
+            field(reader, key)
+        })
     }
 
     /// An array: `element` reads each element in turn.
-    pub fn array(&mut self, mut element: impl FnMut(&mut Self) -> Fast<()>) -> Fast<()> {
-        self.eat(b'[')?;
-        self.descend()?;
-        if self.peek()? == b']' {
-            self.at += 1;
-            self.depth -= 1;
-            return Ok(());
-        }
-        loop {
-            element(self)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b']' => break,
-                _ => return Err(Fail),
-            }
-        }
-        self.at += 1;
-        self.depth -= 1;
-        Ok(())
+    pub fn array(&mut self, element: impl FnMut(&mut Self) -> Fast<()>) -> Fast<()> {
+        self.sequence(b'[', b']', element)
     }
 
-    fn descend(&mut self) -> Fast<()> {
+    /// Items between `open` and `close`, separated by commas, each read by `item`.
+    #[inline]
+    fn sequence(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Fast<()>,
+    ) -> Fast<()> {
+        self.eat(open)?;
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(Fail);
         }
+        if self.peek()? != close {
+            loop {
+                item(self)?;
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    byte if byte == close => break,
+                    _ => return Err(Fail),
+                }
+            }
+        }
+        self.at += 1;
+        self.depth -= 1;
         Ok(())
     }
 
