@@ -288,7 +288,7 @@ impl Export<'_> {
                 match self.state.admit(id, entry.time(), entry.as_bytes()) {
                     Admitted::Repeat => skipped += 1,
                     admitted => {
-                        self.sink.write::<L::Entry>(entry)?;
+                        self.sink.write::<L, L::Entry>(entry)?;
                         span.add(entry.time());
                         written += 1;
                         if admitted == Admitted::Revised {

@@ -11,7 +11,7 @@ use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use cloudflare_audit_logs::RawEntry;
-use serde::de::DeserializeOwned;
+use cloudflare_audit_logs::listings::Listing;
 
 use crate::logpush::Timestamps;
 use crate::records::Record;
@@ -206,11 +206,16 @@ impl Sink {
         self.origin = Some(origin);
     }
 
-    /// Writes one entry (and the CSV header before the first row of an empty output), from
-    /// the bytes the server sent: in JSON Lines those bytes themselves, verbatim; in OCSF the
-    /// event mapped from the entry as `R`, with those bytes as `raw_data`; in CSV the columns of
-    /// `R`, then `extra`: every field no other column holds, as JSON.
-    pub fn write<R: Record + DeserializeOwned>(&mut self, entry: &RawEntry) -> io::Result<()> {
+    /// Writes one entry of listing `L` (and the CSV header before the first row of an empty
+    /// output), from the bytes the server sent: in JSON Lines those bytes themselves,
+    /// verbatim; in OCSF the event mapped from the listing's typed entry `R` (decoded as its
+    /// typed stream decodes it), with those bytes as `raw_data`; in CSV the columns of `R`,
+    /// then `extra`: every field no other column holds, as JSON.
+    pub fn write<L, R>(&mut self, entry: &RawEntry) -> io::Result<()>
+    where
+        L: Listing<Entry = R>,
+        R: Record,
+    {
         let mut line = Vec::with_capacity(entry.as_bytes().len() + 128);
         let origin = self.origin.as_ref().unwrap_or(&serde_json::Value::Null);
         match self.format {
@@ -220,7 +225,7 @@ impl Sink {
                 line.extend_from_slice(b"}\n");
             }
             Format::Ocsf => {
-                let typed: R = entry.decode().map_err(io::Error::other)?;
+                let typed: R = entry.decode_as::<L>().map_err(io::Error::other)?;
                 let mut event = typed.ocsf(origin);
                 event["raw_data"] = serde_json::Value::String(entry.json().to_owned());
                 serde_json::to_writer(&mut line, &event)?;
@@ -232,7 +237,7 @@ impl Sink {
                 line.extend_from_slice(&record);
             }
             Format::Csv => {
-                let typed: R = entry.decode().map_err(io::Error::other)?;
+                let typed: R = entry.decode_as::<L>().map_err(io::Error::other)?;
                 let mut csv = csv::Writer::from_writer(&mut line);
                 if self.len == 0 {
                     let header = SOURCE_COLUMNS
