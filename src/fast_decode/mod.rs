@@ -34,14 +34,13 @@ pub trait FastDecode: Sized {
 pub(crate) fn decode<T: FastDecode + DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<T, serde_json::Error> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return serde_json::from_slice(bytes);
-    };
-    let mut reader = Reader::new(text);
-    match T::read(&mut reader).and_then(|value| reader.end().map(|()| value)) {
-        Ok(value) => Ok(value),
-        Err(Fail) => serde_json::from_str(text),
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let mut reader = Reader::new(text);
+        if let Ok(value) = T::read(&mut reader).and_then(|value| reader.end().map(|()| value)) {
+            return Ok(value);
+        }
     }
+    crate::raw_entry::parse(bytes)
 }
 
 impl FastDecode for String {
