@@ -10,6 +10,7 @@
 //! twice is an error, a missing `Option` or `#[serde(default)]` field is its default, a
 //! missing other field is an error, keys after a field's `rename`. An optional time is read by
 //! `crate::decode_time` (its common form without chrono's general parser, the same result).
+//! Each such struct also gets its `FastDecode` reader, from the same fields (`fast.rs`).
 
 use quote::{ToTokens, format_ident, quote};
 
