@@ -1,8 +1,10 @@
 //! Decoding speed, and full typed iteration on loopback against the raw floor.
 //!
-//! Two decoding figures per log, in MB of JSON a second on one core:
+//! Three decoding figures per log, in MB of JSON a second on one core:
 //! - **entries**: each entry of the pages decoded into its generated type from its own text,
 //!   as [`RawEntry::decode_as`] does it (what a typed stream does for every entry);
+//! - **entries through serde**: the same entries decoded by serde_json and the types' serde
+//!   decoders ([`RawEntry::decode`]), the path every entry took before `decode_as`;
 //! - **pages**: each whole page decoded into its generated page type with
 //!   `serde_json::from_slice` (what a caller of the generated client alone does).
 
@@ -11,10 +13,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use cloudflare_audit_logs::RawEntry;
 use cloudflare_audit_logs::listings::{
-    AccessAuthenticationLogs, AccountAuditLogsV2, AuditLogs, InsightsAuditLog,
+    AccessAuthenticationLogs, AccessScimUpdateLogs, AccountAuditLogsV2, AuditLogHistory, AuditLogs,
+    InsightsAuditLog, Listing, OrganizationAuditLogsV2,
 };
+use serde::de::DeserializeOwned;
 
-use super::{Log, Result, Server, fetch_raw, floor, median, ms, typed};
+use super::logs::{Log, fetch_raw, floor, typed};
+use super::{Result, Server, median, ms};
 
 /// The entries of each page, each as its own text.
 fn split(bodies: &[Bytes]) -> Result<Vec<RawEntry>> {
@@ -33,40 +38,65 @@ fn split(bodies: &[Bytes]) -> Result<Vec<RawEntry>> {
     Ok(entries)
 }
 
-/// Decodes every entry into the log's generated type, on this thread.
-fn entries(entries: &[RawEntry], log: Log) -> Result<usize> {
+/// How an entry is decoded.
+#[derive(Clone, Copy, PartialEq)]
+enum Path {
+    /// `RawEntry::decode_as`: read straight from the text.
+    Direct,
+    /// `RawEntry::decode`: serde_json and serde's visitors.
+    Serde,
+}
+
+/// Decodes every entry as listing `L`'s entry type, on this thread.
+fn each<L: Listing>(entries: &[RawEntry], path: Path) -> Result<usize>
+where
+    L::Entry: DeserializeOwned,
+{
     for entry in entries {
-        match log {
-            Log::Insights => drop(entry.decode_as::<InsightsAuditLog>()?),
-            Log::V2 => drop(entry.decode_as::<AccountAuditLogsV2>()?),
-            Log::Account => drop(entry.decode_as::<AuditLogs>()?),
-            Log::Access => drop(entry.decode_as::<AccessAuthenticationLogs>()?),
+        match path {
+            Path::Direct => drop(entry.decode_as::<L>()?),
+            Path::Serde => drop(entry.decode::<L::Entry>()?),
         }
     }
     Ok(entries.len())
 }
 
+/// Decodes every entry into the log's generated type, on this thread.
+fn entries(entries: &[RawEntry], log: Log, path: Path) -> Result<usize> {
+    match log {
+        Log::Account | Log::User => each::<AuditLogs>(entries, path),
+        Log::Insights | Log::Insight => each::<InsightsAuditLog>(entries, path),
+        Log::V2 => each::<AccountAuditLogsV2>(entries, path),
+        Log::V2Organization => each::<OrganizationAuditLogsV2>(entries, path),
+        Log::History => each::<AuditLogHistory>(entries, path),
+        Log::Access => each::<AccessAuthenticationLogs>(entries, path),
+        Log::Scim => each::<AccessScimUpdateLogs>(entries, path),
+    }
+}
+
+/// The entries of a page decoded as page type `P`.
+fn page<P: DeserializeOwned>(body: &[u8], result: impl Fn(P) -> Option<usize>) -> Result<usize> {
+    Ok(result(serde_json::from_slice::<P>(body)?).unwrap_or(0))
+}
+
 /// Decodes every body into the generated page type, on this thread.
 fn pages(bodies: &[Bytes], log: Log) -> Result<usize> {
     use cloudflare_audit_logs::{
-        AccessRequestPage, AuditLogPage, AuditLogV2Page, InsightAuditLogPage,
+        AccessRequestPage, AuditLogPage, AuditLogV2Page, InsightAuditLogPage, ScimUpdatePage,
     };
     let mut n = 0;
     for body in bodies {
         n += match log {
-            Log::Insights => serde_json::from_slice::<InsightAuditLogPage>(body)?
-                .result
-                .map_or(0, |r| r.len()),
-            Log::V2 => serde_json::from_slice::<AuditLogV2Page>(body)?
-                .result
-                .map_or(0, |r| r.len()),
-            Log::Account => serde_json::from_slice::<AuditLogPage>(body)?
-                .result
-                .map_or(0, |r| r.len()),
-            Log::Access => serde_json::from_slice::<AccessRequestPage>(body)?
-                .result
-                .map_or(0, |r| r.len()),
-        };
+            Log::Account | Log::User => page(body, |p: AuditLogPage| p.result.map(|r| r.len())),
+            Log::Insights | Log::Insight => {
+                page(body, |p: InsightAuditLogPage| p.result.map(|r| r.len()))
+            }
+            Log::V2 | Log::V2Organization | Log::History => {
+                page(body, |p: AuditLogV2Page| p.result.map(|r| r.len()))
+            }
+            Log::Access => page(body, |p: AccessRequestPage| p.result.map(|r| r.len())),
+            Log::Scim => page(body, |p: ScimUpdatePage| p.result.map(|r| r.len())),
+        }?;
     }
     Ok(n)
 }
@@ -75,18 +105,19 @@ fn rate(bytes: usize, took: Duration) -> f64 {
     bytes as f64 / took.as_secs_f64() / 1e6
 }
 
-/// `bench decode LOG ROUNDS`: the log's entries decoded `rounds` times over (for a
-/// profiler), and the rate.
-pub async fn profile(log: Log, rounds: usize) -> Result<()> {
+/// `bench decode LOG ROUNDS [serde]`: the log's entries decoded `rounds` times over (for a
+/// profiler), and the rate; with `serde`, through serde_json ([`RawEntry::decode`]).
+pub async fn profile(log: Log, rounds: usize, serde: bool) -> Result<()> {
+    let path = if serde { Path::Serde } else { Path::Direct };
     let server = Server::start(100_000, 0, true)?;
     let split = split(&fetch_raw(&server.base, log, 100_000, 1000).await?)?;
     let bytes: usize = split.iter().map(|e| e.as_bytes().len()).sum();
     let started = Instant::now();
     for _ in 0..rounds {
-        entries(&split, log)?;
+        entries(&split, log, path)?;
     }
     let took = started.elapsed() / rounds as u32;
-    println!("{log:?}: {:.0} MB/s a core", rate(bytes, took));
+    println!("{}: {:.0} MB/s a core", log.name(), rate(bytes, took));
     Ok(())
 }
 
@@ -98,39 +129,44 @@ pub async fn throughput() -> Result<()> {
         "### Full typed iteration against the raw floor ({count} entries, {per_page} per page, no added latency)\n"
     );
     println!(
-        "| endpoint | raw floor | typed iteration | ratio | decoding entries, one core | decoding pages, one core |\n|---|---|---|---|---|---|"
+        "| log | raw floor | typed iteration | ratio | decoding entries (decode_as), one core | through serde (decode) | speed-up | decoding pages, one core |\n|---|---|---|---|---|---|---|---|"
     );
-    for log in [Log::Account, Log::Insights, Log::V2, Log::Access] {
+    for log in Log::ALL {
         let base = server.base.clone();
         let raw = median(|| floor(&base, log, count, per_page)).await?;
         let bodies = fetch_raw(&base, log, count, per_page).await?;
         let split = split(&bodies)?;
         let entry_bytes: usize = split.iter().map(|e| e.as_bytes().len()).sum();
         let page_bytes: usize = bodies.iter().map(|b| b.len()).sum();
-        let by_entry = median(|| std::future::ready(entries(&split, log))).await?;
+        let direct = median(|| std::future::ready(entries(&split, log, Path::Direct))).await?;
+        let serde = median(|| std::future::ready(entries(&split, log, Path::Serde))).await?;
         let by_page = median(|| std::future::ready(pages(&bodies, log))).await?;
 
-        let name = match log {
-            Log::Insights => "insights (cursor, 1 ahead)",
-            Log::V2 => "v2 (cursors.after, 1 ahead)",
-            Log::Account => "account (pages, 4 in flight)",
-            Log::Access => "access (pages, 1 ahead)",
-        };
-        let n = typed(&base, log, per_page, 4).await?;
-        assert_eq!(n, count, "every entry arrived");
+        let arrived = typed(&base, log, per_page, 4).await?;
+        if arrived != count {
+            return Err(format!("{}: {arrived} entries of {count} arrived", log.name()).into());
+        }
         let full = median(|| typed(&base, log, per_page, 4)).await?;
+        let ahead = match log.numbered() {
+            true if matches!(log, Log::Account | Log::User) => "pages, 4 in flight",
+            true => "pages, 1 ahead",
+            false => "cursor, 1 ahead",
+        };
         println!(
-            "| {name} | {} | {} | {:.2}× | {:.0} MB/s | {:.0} MB/s |",
+            "| {} ({ahead}) | {} | {} | {:.2}× | {:.0} MB/s | {:.0} MB/s | {:.2}× | {:.0} MB/s |",
+            log.name(),
             ms(raw),
             ms(full),
             full.as_secs_f64() / raw.as_secs_f64(),
-            rate(entry_bytes, by_entry),
+            rate(entry_bytes, direct),
+            rate(entry_bytes, serde),
+            serde.as_secs_f64() / direct.as_secs_f64(),
             rate(page_bytes, by_page),
         );
         if log == Log::Account {
             let one = median(|| typed(&base, log, per_page, 1)).await?;
             println!(
-                "| account (pages, 1 ahead) | {} | {} | {:.2}× | | |",
+                "| account (pages, 1 ahead) | {} | {} | {:.2}× | | | | |",
                 ms(raw),
                 ms(one),
                 one.as_secs_f64() / raw.as_secs_f64()

@@ -1,57 +1,79 @@
 //! `bench export`: the export command's JSON Lines throughput for each log against the raw
 //! floor (the same pages fetched one after another into bytes), on loopback and with 20 ms per
-//! request. The records go to an in-memory sink, so that the disk is not measured.
+//! request. The records go to an in-memory sink, so that the disk is not measured. A
+//! resource's history is left out: the command does not export it.
 
 use std::sync::Arc;
 
 use cloudflare_audit_logs::{
-    AccessAuthenticationLogsFilters, AccountAuditLogsV2Filters, AuditLogsFilters,
-    InsightsAuditLogFilters,
+    AccessAuthenticationLogsFilters, AccessScimUpdateLogsFilters, AccountAuditLogsV2Filters,
+    AuditLogsFilters, InsightsAuditLogFilters, InsightsScope, OrganizationAuditLogsV2Filters,
 };
-use cloudflare_audit_logs::{InsightsScope, TimeBound};
 use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
 use cloudflare_audit_logs_cli::exporter::{self, Settings, Shutdown, Source};
 use cloudflare_audit_logs_cli::sink::{Format, Sink};
 
-use super::{ACCOUNT, Log, Result, Server, ZONE, chrono_day, client, floor, median, ms};
+use super::logs::{ACCOUNT, IDP, ISSUE, Log, ORGANIZATION, Read, ZONE, chrono_day, client};
+use super::logs::{floor, read};
+use super::{Result, Server, median, ms};
 
-fn source(log: Log) -> Source {
-    match log {
+/// The export command's source for a log; none for a resource's history, which the command
+/// does not export.
+fn source(log: Log) -> Option<Source> {
+    let (since, before) = (Some(chrono_day(1)), Some(chrono_day(2)));
+    let insights = |issue: Option<&str>| Source::Insights {
+        scope: InsightsScope::Zone(ZONE.into()),
+        issue: issue.map(str::to_owned),
+        filters: InsightsAuditLogFilters::default(),
+    };
+    Some(match log {
         Log::Account => Source::Account {
             account_id: ACCOUNT.into(),
             filters: AuditLogsFilters::default(),
         },
+        Log::User => Source::User {
+            filters: AuditLogsFilters::default(),
+        },
+        Log::Insights => insights(None),
+        Log::Insight => insights(Some(ISSUE)),
+        Log::V2 => Source::V2Account {
+            account_id: ACCOUNT.into(),
+            filters: AccountAuditLogsV2Filters {
+                since,
+                before,
+                ..Default::default()
+            },
+        },
+        Log::V2Organization => Source::V2Organization {
+            organization_id: ORGANIZATION.into(),
+            filters: OrganizationAuditLogsV2Filters {
+                since,
+                before,
+                ..Default::default()
+            },
+        },
+        Log::History => return None,
         Log::Access => Source::Access {
             account_id: ACCOUNT.into(),
             filters: AccessAuthenticationLogsFilters::default(),
         },
-        Log::Insights => Source::Insights {
-            scope: InsightsScope::Zone(ZONE.into()),
-            issue: None,
-            filters: InsightsAuditLogFilters::default(),
+        Log::Scim => Source::Scim {
+            account_id: ACCOUNT.into(),
+            filters: AccessScimUpdateLogsFilters {
+                idp_id: Some(vec![IDP.into()]),
+                ..Default::default()
+            },
         },
-        Log::V2 => {
-            let (since, before): (TimeBound, TimeBound) = (chrono_day(1), chrono_day(2));
-            Source::V2Account {
-                account_id: ACCOUNT.into(),
-                filters: AccountAuditLogsV2Filters {
-                    since: Some(since),
-                    before: Some(before),
-                    ..Default::default()
-                },
-            }
-        }
-    }
+    })
 }
 
 /// One export of the whole log into memory; the bytes written.
-async fn export(base: &str, log: Log, per_page: u64) -> Result<usize> {
+async fn export(base: &str, source: &Source, per_page: u64) -> Result<usize> {
     let client = client(base)?;
-    let source = source(log);
     let mut sink = Sink::memory(Format::Jsonl);
     let outcome = exporter::run(
         &client,
-        &source,
+        source,
         &Settings::once(per_page, None),
         &mut sink,
         Checkpoint::new(source.fingerprint()),
@@ -66,34 +88,6 @@ async fn export(base: &str, log: Log, per_page: u64) -> Result<usize> {
     Ok(sink.bytes_written() as usize)
 }
 
-/// The raw entries of the whole log, nothing written: what the export builds on.
-async fn raw(base: &str, log: Log, per_page: u64) -> Result<usize> {
-    use futures::TryStreamExt;
-    let client = client(base)?;
-    let (since, before) = (chrono_day(1), chrono_day(2));
-    let entries = match log {
-        Log::Account => client
-            .account_audit_logs(ACCOUNT)
-            .per_page(per_page)
-            .stream_raw(),
-        Log::Insights => client
-            .insights_audit_log(InsightsScope::Zone(ZONE.into()))
-            .per_page(per_page)
-            .stream_raw(),
-        Log::V2 => client
-            .account_audit_logs_v2(ACCOUNT, since, before)
-            .limit(per_page)
-            .stream_raw(),
-        Log::Access => client
-            .access_authentication_logs(ACCOUNT)
-            .per_page(per_page)
-            .stream_raw(),
-    };
-    Ok(entries
-        .try_fold(0, |n, e| async move { Ok(n + e.as_bytes().len()) })
-        .await?)
-}
-
 pub async fn table() -> Result<()> {
     let (entries, per_page) = (100_000usize, 1000usize);
     for latency_ms in [0u64, 20] {
@@ -105,16 +99,16 @@ pub async fn table() -> Result<()> {
         println!(
             "| log | raw floor | raw entries (stream_raw) | export | export / floor |\n|---|---|---|---|---|"
         );
-        for (name, log) in [
-            ("account (4 in flight)", Log::Account),
-            ("insights", Log::Insights),
-            ("v2", Log::V2),
-            ("access", Log::Access),
-        ] {
+        for log in Log::ALL {
+            let Some(source) = source(log) else { continue };
+            let name = match log {
+                Log::Account | Log::User => format!("{} (4 in flight)", log.name()),
+                _ => log.name().to_owned(),
+            };
             let base = server.base.clone();
             let floor = median(|| floor(&base, log, entries, per_page)).await?;
-            let entries = median(|| self::raw(&base, log, per_page as u64)).await?;
-            let exported = median(|| export(&base, log, per_page as u64)).await?;
+            let entries = median(|| read(&base, log, per_page, 4, Read::Raw)).await?;
+            let exported = median(|| export(&base, &source, per_page as u64)).await?;
             println!(
                 "| {name} | {} | {} | {} | {:.2}× |",
                 ms(floor),

@@ -1,5 +1,6 @@
-//! The fixture server: the account, insights and v2 endpoints over HTTP/1.1 on loopback, Nagle off, pages rendered
-//! once and cached (or on the fly for very long logs), with an optional latency per request.
+//! The fixture server: every log's endpoint ([`crate::logs::Log`]) over HTTP/1.1 on
+//! loopback, Nagle off, pages rendered once and cached (or on the fly for very long logs),
+//! with an optional latency per request.
 //! It runs in its own process so that its work and memory are not counted as the client's.
 
 use std::collections::HashMap;
@@ -74,20 +75,50 @@ fn access_request(out: &mut String, i: usize) {
     );
 }
 
+/// The Access SCIM update numbered `i` (its request body is JSON text in a string).
+fn scim_update(out: &mut String, i: usize) {
+    let _ = write!(
+        out,
+        r#"{{"cf_resource_id":"bd97ef8d-7986-43e3-9ee0-{i:012}","error_description":null,"idp_id":"okta-idp","idp_resource_id":"00u1abcd{i:08}","logged_at":"2026-01-01T{:02}:{:02}:{:02}Z","request_body":"{{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{{\"op\":\"replace\",\"value\":{{\"active\":false}}}}]}}","request_method":"PATCH","resource_group_name":null,"resource_type":"USER","resource_user_email":"michelle@example.com","status":"SUCCESS"}}"#,
+        (i / 3600) % 24,
+        (i / 60) % 60,
+        i % 60
+    );
+}
+
 /// Which page of which log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum PageKey {
-    Account { page: usize, per_page: usize },
-    Access { page: usize, per_page: usize },
-    Insights { offset: usize, per_page: usize },
-    V2 { offset: usize, limit: usize },
+    Account {
+        page: usize,
+        per_page: usize,
+    },
+    Access {
+        page: usize,
+        per_page: usize,
+    },
+    Scim {
+        page: usize,
+        per_page: usize,
+    },
+    Insights {
+        offset: usize,
+        per_page: usize,
+    },
+    V2 {
+        offset: usize,
+        limit: usize,
+        history: bool,
+    },
 }
 
 fn render(config: &Config, key: PageKey) -> Bytes {
     let mut out = String::with_capacity(600 * 1000);
     out.push_str(r#"{"success":true,"errors":[],"messages":[],"result":["#);
     let (from, to, per_page) = match key {
-        PageKey::Account { page, per_page } | PageKey::Access { page, per_page } => {
+        PageKey::Account { page, per_page }
+        | PageKey::Access { page, per_page }
+        | PageKey::Scim { page, per_page } => {
             let from = (page.saturating_sub(1) * per_page).min(config.entries);
             (from, (from + per_page).min(config.entries), per_page)
         }
@@ -95,6 +126,7 @@ fn render(config: &Config, key: PageKey) -> Bytes {
         | PageKey::V2 {
             offset,
             limit: per_page,
+            ..
         } => {
             let from = offset.min(config.entries);
             (from, (from + per_page).min(config.entries), per_page)
@@ -107,12 +139,15 @@ fn render(config: &Config, key: PageKey) -> Bytes {
         match key {
             PageKey::Account { .. } => audit_log(&mut out, i),
             PageKey::Access { .. } => access_request(&mut out, i),
+            PageKey::Scim { .. } => scim_update(&mut out, i),
             PageKey::Insights { .. } => insight(&mut out, i),
             PageKey::V2 { .. } => audit_log_v2(&mut out, i),
         }
     }
     match key {
-        PageKey::Account { page, .. } | PageKey::Access { page, .. } => {
+        PageKey::Account { page, .. }
+        | PageKey::Access { page, .. }
+        | PageKey::Scim { page, .. } => {
             let _ = write!(
                 out,
                 r#"],"result_info":{{"page":{page},"per_page":{per_page},"count":{}"#,
@@ -139,8 +174,11 @@ fn render(config: &Config, key: PageKey) -> Bytes {
             }
             out.push_str("}}");
         }
-        PageKey::V2 { .. } => {
+        PageKey::V2 { history, .. } => {
             let _ = write!(out, r#"],"result_info":{{"count":{}"#, to - from);
+            if history {
+                out.push_str(r#","history_status":"exact""#);
+            }
             if to < config.entries {
                 let _ = write!(out, r#","cursors":{{"after":"o{to}"}}"#);
             }
@@ -169,7 +207,15 @@ fn key_of(path: &str, query: &str) -> Option<PageKey> {
             page: number("page", 1),
             per_page: number("per_page", 25),
         })
-    } else if path.ends_with("/audit-log") || path.ends_with("/logs/audit") {
+    } else if path.ends_with("/access/logs/scim/updates") {
+        Some(PageKey::Scim {
+            page: number("page", 1),
+            per_page: number("per_page", 25),
+        })
+    } else if path.ends_with("/audit-log")
+        || path.ends_with("/logs/audit")
+        || path.ends_with("/history")
+    {
         let offset = param("cursor")
             .and_then(|c| c.strip_prefix('o'))
             .and_then(|o| o.parse().ok())
@@ -182,6 +228,7 @@ fn key_of(path: &str, query: &str) -> Option<PageKey> {
             false => PageKey::V2 {
                 offset,
                 limit: number("limit", 100),
+                history: path.ends_with("/history"),
             },
         })
     } else {

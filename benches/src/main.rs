@@ -1,11 +1,12 @@
 //! The benchmark harness: `cargo run --release -p cloudflare-audit-logs-bench`.
 //!
-//! In one run it starts the fixture server in a child process and measures, for both
-//! endpoints, the raw floor (the same pages fetched one after another on one connection into
-//! bytes, no parsing) and the crate's full typed iteration, printing each as a ratio to the
-//! floor; then the page-number endpoint with 50 ms of latency per request against the ideal
-//! for 4 pages in flight; then the peak RSS of a process streaming 1,000,000 entries; then,
-//! when the official Python SDK is installed, the same listing through it.
+//! In one run it starts the fixture server in a child process and measures, for every log
+//! ([`logs::Log::ALL`]), decoding on one core and the raw floor (the same pages fetched one
+//! after another on one connection into bytes, no parsing) against the crate's full typed
+//! iteration, on loopback and with 20 ms per request; then the account log with 50 ms of
+//! latency per request against the ideal for 1 to 8 pages in flight; then the export command;
+//! then the peak RSS of a process streaming 1,000,000 entries of each log; then, when the
+//! official Python SDK is installed, the same listings through it.
 //!
 //! Subcommands used by the harness itself: `server` (the fixture) and `rss` (a streaming run
 //! that reports its own peak memory).
@@ -13,32 +14,19 @@
 mod decode;
 mod export;
 mod fixture;
+mod logs;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use cloudflare_audit_logs::{Client, Credentials, InsightsScope, RetryPolicy};
-use futures::TryStreamExt;
+use cloudflare_audit_logs::{Client, Credentials};
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-const ZONE: &str = "9a7806061c88ada191ed06f989cc3dac";
+use logs::{Log, floor, typed};
+
 const RUNS: usize = 5;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
-
-/// Which listing a run reads.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Log {
-    /// The account audit logs: numbered pages.
-    Account,
-    /// A zone's insights log: `result_info.cursor`.
-    Insights,
-    /// An account's Audit Logs v2: `result_info.cursors.after`.
-    V2,
-    /// An account's Access authentication logs: numbered pages, one ahead.
-    Access,
-}
 
 /// A fixture server in a child process, stopped on drop.
 struct Server {
@@ -78,127 +66,6 @@ impl Drop for Server {
     }
 }
 
-fn client(base: &str) -> Result<Client> {
-    Ok(Client::builder()
-        .credentials(Credentials::api_token("bench"))
-        .base_url(base)
-        .retry_policy(RetryPolicy::none())
-        .build()?)
-}
-
-/// The URL of page `page` (from 0) as the typed run asks for it.
-fn page_url(base: &str, log: Log, page: usize, per_page: usize) -> String {
-    let cursor = match page {
-        0 => String::new(),
-        _ => format!("&cursor=o{}", page * per_page),
-    };
-    match log {
-        Log::Insights => format!(
-            "{base}/zones/{ZONE}/security-center/insights/audit-log?per_page={per_page}{cursor}"
-        ),
-        Log::V2 => format!(
-            "{base}/accounts/{ACCOUNT}/logs/audit?since=2026-01-01&before=2026-01-02&limit={per_page}{cursor}"
-        ),
-        Log::Account => {
-            let page = page + 1;
-            format!("{base}/accounts/{ACCOUNT}/audit_logs?page={page}&per_page={per_page}")
-        }
-        Log::Access => {
-            let page = page + 1;
-            format!(
-                "{base}/accounts/{ACCOUNT}/access/logs/access_requests?page={page}&per_page={per_page}"
-            )
-        }
-    }
-}
-
-/// The same pages, kept in memory (to time their decoding alone).
-async fn fetch_raw(
-    base: &str,
-    log: Log,
-    entries: usize,
-    per_page: usize,
-) -> Result<Vec<bytes::Bytes>> {
-    let http = cloudflare_audit_logs::http_client_builder()?.build()?;
-    let mut out = Vec::new();
-    for page in 0..entries.div_ceil(per_page) {
-        let url = page_url(base, log, page, per_page);
-        out.push(http.get(url).send().await?.bytes().await?);
-    }
-    Ok(out)
-}
-
-/// The raw floor: the pages the typed run reads, fetched one after another on one
-/// connection into bytes, each dropped at once.
-async fn floor(base: &str, log: Log, entries: usize, per_page: usize) -> Result<usize> {
-    let http = cloudflare_audit_logs::http_client_builder()?.build()?;
-    let mut bytes = 0;
-    for page in 0..entries.div_ceil(per_page) {
-        let url = page_url(base, log, page, per_page);
-        bytes += http.get(url).send().await?.bytes().await?.len();
-    }
-    Ok(bytes)
-}
-
-/// Every entry through the crate's typed stream.
-async fn typed(base: &str, log: Log, per_page: usize, concurrency: usize) -> Result<usize> {
-    let client = client(base)?;
-    let count = match log {
-        Log::Insights => {
-            client
-                .insights_audit_log(InsightsScope::Zone(ZONE.into()))
-                .per_page(per_page as u64)
-                .stream()
-                .try_fold(0, |n, _| async move { Ok(n + 1) })
-                .await?
-        }
-        Log::V2 => {
-            let day = |d| chrono_day(d);
-            client
-                .account_audit_logs_v2(ACCOUNT, day(1), day(2))
-                .limit(per_page as u64)
-                .stream()
-                .try_fold(0, |n, _| async move { Ok(n + 1) })
-                .await?
-        }
-        Log::Access => {
-            client
-                .access_authentication_logs(ACCOUNT)
-                .per_page(per_page as u64)
-                .stream()
-                .try_fold(0, |n, _| async move { Ok(n + 1) })
-                .await?
-        }
-        Log::Account => {
-            client
-                .account_audit_logs(ACCOUNT)
-                .per_page(per_page as u64)
-                .concurrency(concurrency)
-                .stream()
-                .try_fold(0, |n, _| async move { Ok(n + 1) })
-                .await?
-        }
-    };
-    Ok(count)
-}
-
-/// A listing by the name the subcommands take.
-fn log_named(name: &str) -> Log {
-    match name {
-        "insights" => Log::Insights,
-        "v2" => Log::V2,
-        "access" => Log::Access,
-        _ => Log::Account,
-    }
-}
-
-/// 2026-01-`day` as the v2 window's bound.
-fn chrono_day(day: u32) -> cloudflare_audit_logs::TimeBound {
-    format!("2026-01-{day:02}")
-        .parse()
-        .unwrap_or_else(|_| unreachable!("a valid date"))
-}
-
 /// The median wall time of `RUNS` runs, after one warm-up run.
 async fn median<F, Fut>(mut run: F) -> Result<Duration>
 where
@@ -231,13 +98,12 @@ async fn near_network() -> Result<()> {
     println!(
         "| endpoint | raw floor (one page after another) | typed iteration | ratio |\n|---|---|---|---|"
     );
-    for (name, log, k) in [
-        ("account, 1 ahead", Log::Account, 1usize),
-        ("account, 4 in flight", Log::Account, 4),
-        ("insights, 1 ahead", Log::Insights, 1),
-        ("v2, 1 ahead", Log::V2, 1),
-        ("access, 1 ahead", Log::Access, 1),
-    ] {
+    let runs = Log::ALL.into_iter().map(|log| (log, 1usize));
+    for (log, k) in std::iter::once((Log::Account, 4)).chain(runs) {
+        let name = match k {
+            1 => format!("{}, 1 ahead", log.name()),
+            _ => format!("{}, {k} in flight", log.name()),
+        };
         let base = server.base.clone();
         let raw = median(|| floor(&base, log, entries, per_page)).await?;
         let full = median(|| typed(&base, log, per_page, k)).await?;
@@ -274,7 +140,7 @@ fn peak_rss() -> Result<()> {
     let (entries, per_page) = (1_000_000, 1000);
     println!("\n### Memory: streaming {entries} entries at {per_page} per page\n");
     println!("| endpoint | entries | peak RSS of the client process |\n|---|---|---|");
-    for endpoint in ["account", "insights", "v2", "access"] {
+    for endpoint in Log::ALL.map(Log::name) {
         let output = Command::new(std::env::current_exe()?)
             .args(["rss", endpoint, &entries.to_string(), &per_page.to_string()])
             .output()?;
@@ -298,7 +164,7 @@ fn vm_hwm() -> String {
 
 async fn rss_run(endpoint: &str, entries: usize, per_page: usize) -> Result<()> {
     let server = Server::start(entries, 0, false)?;
-    let count = typed(&server.base, log_named(endpoint), per_page, 4).await?;
+    let count = typed(&server.base, Log::named(endpoint)?, per_page, 4).await?;
     println!("{count} | {} |", vm_hwm());
     Ok(())
 }
@@ -321,7 +187,8 @@ fn python_sdk() -> Result<()> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python_sdk.py");
     println!("| endpoint | Python SDK | this crate | speed-up |\n|---|---|---|---|");
     let runtime = tokio::runtime::Runtime::new()?;
-    for endpoint in ["account", "insights"] {
+    for log in [Log::Account, Log::Insights] {
+        let endpoint = log.name();
         let output = Command::new("python3")
             .args([script, &server.base, endpoint])
             .output()?;
@@ -331,7 +198,7 @@ fn python_sdk() -> Result<()> {
             .parse()
             .map_err(|_| format!("the Python run said {text:?}"))?;
         let base = server.base.clone();
-        let ours = runtime.block_on(median(|| typed(&base, log_named(endpoint), 1000, 4)))?;
+        let ours = runtime.block_on(median(|| typed(&base, log, 1000, 4)))?;
         println!(
             "| {endpoint} | {:.1} ms | {} | {:.0}× |",
             seconds * 1000.0,
@@ -419,7 +286,7 @@ fn main() -> Result<()> {
         "typed" => runtime.block_on(async {
             let server = Server::start(100_000, arg(2).parse()?, true)?;
             let started = Instant::now();
-            typed(&server.base, log_named(arg(1)), 1000, arg(3).parse()?).await?;
+            typed(&server.base, Log::named(arg(1))?, 1000, arg(3).parse()?).await?;
             println!("{}", ms(started.elapsed()));
             Ok::<(), Box<dyn std::error::Error>>(())
         })?,
@@ -427,12 +294,13 @@ fn main() -> Result<()> {
         "network" => runtime.block_on(near_network())?,
         // The export command's JSON Lines throughput against the raw floor.
         "export" => runtime.block_on(export::table())?,
-        // For a profiler: decode the account pages over and over, on this thread.
-        // bench decode [LOG ROUNDS]: decode that log's entries over and over, on this thread
-        // (for a profiler), then print the rate.
+        // bench decode [LOG [ROUNDS [serde]]]: decode that log's entries (the account log's by
+        // default) over and over, on this thread (for a profiler), then print the rate; with
+        // `serde`, through serde_json.
         "decode" => runtime.block_on(decode::profile(
-            log_named(arg(1)),
+            Log::named(if arg(1).is_empty() { "account" } else { arg(1) })?,
             arg(2).parse().unwrap_or(10),
+            arg(3) == "serde",
         ))?,
         "" => {
             println!("## cloudflare-audit-logs benchmark\n");
