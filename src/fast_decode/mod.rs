@@ -4,14 +4,15 @@
 //! visitors' layers as in reading the text. [`FastDecode`] reads an entry type straight from
 //! its text with a [`Reader`]: the generated entry types get their reader from the code
 //! generator (`codegen/fast.rs`, from the same fields as their serde decoder), and the field
-//! types have theirs here. A number, a string with escapes or a time in another form is
-//! decoded by serde_json from its own text.
+//! types have theirs here. Strings with escapes are decoded here too (`escape`); a number or
+//! a time in another form is decoded by serde_json from its own text.
 //!
 //! The reader gives up ([`Fail`]) on anything it is not sure of: a duplicate field, a missing
 //! required field, a value of another type, deep nesting, text after the entry. The entry is
 //! then decoded by serde_json from the start, so a result is always the one serde_json gives,
 //! and so is every error (the tests compare both on thousands of texts).
 
+mod escape;
 mod id_and_time;
 mod reader;
 

@@ -1,6 +1,6 @@
 //! [`Reader`]: a cursor over one entry's JSON text that reads the common shapes (objects,
-//! arrays, strings without escapes, literals) in place and hands anything else (a number, a
-//! string with escapes) to serde_json as the exact text of that one value. Where it is not
+//! arrays, strings, literals) in place and hands anything else (a number, a type it does not
+//! read) to serde_json as the exact text of that one value. Where it is not
 //! sure, it gives up with [`Fail`], and the whole entry is decoded by serde_json instead.
 
 use std::borrow::Cow;
@@ -37,6 +37,30 @@ const fn special_bytes(word: u64) -> u64 {
     zero_bytes(word ^ 0x2222_2222_2222_2222)
         | zero_bytes(word ^ 0x5c5c_5c5c_5c5c_5c5c)
         | (word.wrapping_sub(0x2020_2020_2020_2020) & !word & 0x8080_8080_8080_8080)
+}
+
+/// Where the run of bytes from `at` that need no escape in a JSON string ends: at the first
+/// `"`, `\`, control character or the end of `bytes`, read eight bytes at a time.
+#[inline]
+pub(super) fn plain_end(bytes: &[u8], mut at: usize) -> usize {
+    loop {
+        let Some(chunk) = bytes.get(at..at + 8) else {
+            while bytes
+                .get(at)
+                .is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20)
+            {
+                at += 1;
+            }
+            return at;
+        };
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let marks = special_bytes(u64::from_le_bytes(word));
+        if marks != 0 {
+            return at + (marks.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -112,30 +136,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A string: borrowed when it has no escape; with escapes, decoded by serde_json.
+    /// A string: borrowed when it has no escape; with escapes, decoded into a new one.
     #[inline]
     pub fn str(&mut self) -> Fast<Cow<'a, str>> {
         self.eat(b'"')?;
         let (bytes, start) = (self.bytes(), self.at);
-        let mut at = start;
-        // Eight bytes at a time to the first `"`, `\` or control character.
-        loop {
-            let Some(chunk) = bytes.get(at..at + 8) else {
-                while bytes
-                    .get(at)
-                    .is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20)
-                {
-                    at += 1;
-                }
-                break;
-            };
-            let marks = special_bytes(u64::from_le_bytes(chunk.try_into().map_err(|_| Fail)?));
-            if marks != 0 {
-                at += (marks.trailing_zeros() / 8) as usize;
-                break;
-            }
-            at += 8;
-        }
+        let at = plain_end(bytes, start);
         match bytes.get(at) {
             Some(b'"') => {
                 self.at = at + 1;
@@ -147,22 +153,11 @@ impl<'a> Reader<'a> {
     }
 
     /// The rest of a string with escapes (`open` is its `"`, `at` its first `\`).
-    #[cold]
-    fn escaped(&mut self, open: usize, mut at: usize) -> Fast<Cow<'a, str>> {
-        let bytes = self.bytes();
-        loop {
-            match bytes.get(at) {
-                None => return Err(Fail),
-                Some(b'\\') => at += 2,
-                Some(b'"') => break,
-                Some(_) => at += 1,
-            }
-        }
-        self.at = at + 1;
-        let text = self.text.get(open..self.at).ok_or(Fail)?;
-        serde_json::from_str::<String>(text)
-            .map(Cow::Owned)
-            .map_err(|_| Fail)
+    #[inline(never)]
+    fn escaped(&mut self, open: usize, at: usize) -> Fast<Cow<'a, str>> {
+        let (text, end) = super::escape::unescape(self.text, open + 1, at)?;
+        self.at = end;
+        Ok(Cow::Owned(text))
     }
 
     /// An object: `field` reads the value of each key in turn.

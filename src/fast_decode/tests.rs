@@ -8,7 +8,7 @@ use std::fmt::Debug;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::{FastDecode, Reader, decode};
+use super::{Fail, FastDecode, Reader, decode};
 use crate::{AccessRequest, AuditLog, AuditLogV2, InsightAuditLog, ProductCategory, ScimUpdate};
 
 /// A small deterministic generator (xorshift), so a failure can be replayed.
@@ -331,4 +331,62 @@ fn escapes_numbers_and_nesting_are_exact() {
     );
     let error = decode::<AuditLog>(deeper.as_bytes()).unwrap_err();
     assert!(error.to_string().contains("recursion limit"), "{error}");
+}
+
+/// Strings with every escape letter, `\u` escapes around the surrogates, pairs whole and
+/// broken, control characters and unclosed strings.
+fn string_texts() -> Vec<String> {
+    let mut texts = Vec::new();
+    for letter in 0x20u8..0x7f {
+        texts.push(format!(r#""a\{}b""#, char::from(letter)));
+    }
+    let units = [
+        "0000", "001f", "0041", "00e9", "00E9", "07ff", "0800", "d7ff", "d800", "D83D", "dbff",
+        "dc00", "DE00", "dfff", "e000", "fffe", "ffff", "12g4", "12", "",
+    ];
+    for high in units {
+        texts.push(format!(r#""x\u{high}y""#));
+        for low in units {
+            texts.push(format!(r#""\u{high}\u{low}""#));
+            texts.push(format!(r#""é\u{high}é\u{low}é""#));
+        }
+        texts.push(format!(r#""\u{high}\n""#));
+    }
+    for text in [
+        r#""\"#,
+        r#""abc\"#,
+        r#""abc\""#,
+        r#""\\\\\"\/""#,
+        r#""ends with a lone \ud83d""#,
+        "\"tab\tinside \\n\"",
+        "\"newline\ninside \\t\"",
+        "\"\\t\u{1f}\"",
+        r#""long run before the escape, longer than eight bytes: \u00e9 and after it too""#,
+    ] {
+        texts.push(text.to_owned());
+    }
+    texts
+}
+
+#[test]
+fn strings_with_escapes_decode_as_serde_json_decodes_them() {
+    let mut read = 0;
+    for text in string_texts() {
+        let expected = serde_json::from_str::<String>(&text);
+        let mut reader = Reader::new(&text);
+        let fast = String::read(&mut reader).and_then(|v| reader.end().map(|()| v));
+        match (fast, &expected) {
+            (Ok(value), Ok(expected)) => {
+                read += 1;
+                assert_eq!(&value, expected, "{text}");
+            }
+            (Ok(value), Err(e)) => panic!("read {value:?} where serde_json refuses ({e}): {text}"),
+            (Err(Fail), Ok(value)) => {
+                panic!("gave up on {text}, which serde_json reads: {value:?}")
+            }
+            (Err(Fail), Err(_)) => {}
+        }
+    }
+    // Every valid escape letter and most of the `\u` combinations are valid text.
+    assert!(read > 250, "only {read} strings were valid and read");
 }
