@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use cloudflare_audit_logs::{Client, Credentials};
 
-use logs::{Log, floor, typed};
+use logs::{Log, Read, floor, typed};
 
 const RUNS: usize = 5;
 
@@ -282,11 +282,18 @@ fn main() -> Result<()> {
         "throughput" => runtime.block_on(decode::throughput())?,
         // The official Python SDK against this crate on the same server.
         "python" => python_sdk()?,
-        // For a profiler: bench typed LOG LATENCY_MS PAGES_IN_FLIGHT, one typed run.
+        // For a profiler: bench typed LOG LATENCY_MS PAGES_IN_FLIGHT [raw], one typed run.
+        // With `raw` last, raw entries (stream_raw) instead.
         "typed" => runtime.block_on(async {
             let server = Server::start(100_000, arg(2).parse()?, true)?;
+            let (log, pages) = (Log::named(arg(1))?, arg(3).parse()?);
+            let read = if arg(4) == "raw" {
+                Read::Raw
+            } else {
+                Read::Typed
+            };
             let started = Instant::now();
-            typed(&server.base, Log::named(arg(1))?, 1000, arg(3).parse()?).await?;
+            logs::read(&server.base, log, 1000, pages, read).await?;
             println!("{}", ms(started.elapsed()));
             Ok::<(), Box<dyn std::error::Error>>(())
         })?,
