@@ -4,8 +4,10 @@
 //! is told apart from one that advances. Memory stays at `window` pages of two 64-bit keys an
 //! entry however long the run.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::hash::Hash;
+
+use foldhash::HashMap;
 
 /// How many pages in a row may bring no entry the run has not seen before the run ends with
 /// [`PaginationError::NoProgress`](crate::PaginationError::NoProgress), unless a request
@@ -47,7 +49,7 @@ impl RecentEntries {
         page: Vec<T>,
         key: impl Fn(&T) -> Option<(u64, u64)>,
     ) -> Filtered<T> {
-        let mut current = HashMap::with_capacity(page.len());
+        let mut current = HashMap::with_capacity_and_hasher(page.len(), Default::default());
         let mut revised = 0;
         let fresh: Vec<T> = page
             .into_iter()
@@ -84,10 +86,15 @@ impl RecentEntries {
     }
 }
 
+/// A 64-bit digest keyed once a process (foldhash's quality variant): an entry's ID
+/// fingerprint, a digest of its bytes, a cursor's fingerprint. The key is random, so no text
+/// a server or a caller chooses can aim at another's digest; the maps of these digests hash
+/// them again with foldhash's fast variant, which costs next to nothing on a `u64`.
 pub(crate) fn id_fingerprint(id: &(impl Hash + ?Sized)) -> u64 {
     use std::hash::BuildHasher;
     use std::sync::LazyLock;
-    static KEYS: LazyLock<std::hash::RandomState> = LazyLock::new(std::hash::RandomState::new);
+    static KEYS: LazyLock<foldhash::quality::RandomState> =
+        LazyLock::new(foldhash::quality::RandomState::default);
     KEYS.hash_one(id)
 }
 
