@@ -1,6 +1,6 @@
-//! `bench export`: the export command's JSON Lines throughput for each log against the raw
-//! floor (the same pages fetched one after another into bytes), on loopback and with 20 ms per
-//! request. The records go to an in-memory sink, so that the disk is not measured. A
+//! `bench export [FORMAT]`: the export command's throughput (JSON Lines by default) for each
+//! log against the raw floor (the same pages fetched one after another into bytes), on
+//! loopback and with 20 ms per request. The records go to an in-memory sink, so that the disk is not measured. A
 //! resource's history is left out: the command does not export it.
 
 use std::sync::Arc;
@@ -68,9 +68,9 @@ fn source(log: Log) -> Option<Source> {
 }
 
 /// One export of the whole log into memory; the bytes written.
-async fn export(base: &str, source: &Source, per_page: u64) -> Result<usize> {
+async fn export(base: &str, source: &Source, per_page: u64, format: Format) -> Result<usize> {
     let client = client(base)?;
-    let mut sink = Sink::memory(Format::Jsonl);
+    let mut sink = Sink::memory(format);
     let outcome = exporter::run(
         &client,
         source,
@@ -88,12 +88,24 @@ async fn export(base: &str, source: &Source, per_page: u64) -> Result<usize> {
     Ok(sink.bytes_written() as usize)
 }
 
-pub async fn table() -> Result<()> {
+/// The export format of that name (`bench export FORMAT`; JSON Lines by default).
+pub fn format_named(name: &str) -> Result<(Format, &'static str)> {
+    Ok(match name {
+        "" | "jsonl" => (Format::Jsonl, "JSON Lines"),
+        "csv" => (Format::Csv, "CSV"),
+        "ocsf" => (Format::Ocsf, "OCSF"),
+        "logpush" => (Format::Logpush, "Logpush"),
+        other => return Err(format!("no format {other:?}: jsonl, csv, ocsf or logpush").into()),
+    })
+}
+
+pub async fn table(format: &str) -> Result<()> {
+    let (format, format_name) = format_named(format)?;
     let (entries, per_page) = (100_000usize, 1000usize);
     for latency_ms in [0u64, 20] {
         let server = Server::start(entries, latency_ms, true)?;
         println!(
-            "\n### The export command, JSON Lines ({entries} entries, {per_page} per page, \
+            "\n### The export command, {format_name} ({entries} entries, {per_page} per page, \
              {latency_ms} ms per request)\n"
         );
         println!(
@@ -108,7 +120,7 @@ pub async fn table() -> Result<()> {
             let base = server.base.clone();
             let floor = median(|| floor(&base, log, entries, per_page)).await?;
             let entries = median(|| read(&base, log, per_page, 4, Read::Raw)).await?;
-            let exported = median(|| export(&base, &source, per_page as u64)).await?;
+            let exported = median(|| export(&base, &source, per_page as u64, format)).await?;
             println!(
                 "| {name} | {} | {} | {} | {:.2}× |",
                 ms(floor),

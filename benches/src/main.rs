@@ -299,8 +299,8 @@ fn main() -> Result<()> {
         })?,
         // Typed iteration against the floor with 20 ms per request.
         "network" => runtime.block_on(near_network())?,
-        // The export command's JSON Lines throughput against the raw floor.
-        "export" => runtime.block_on(export::table())?,
+        // The export command's throughput against the raw floor: bench export [FORMAT].
+        "export" => runtime.block_on(export::table(arg(1)))?,
         // bench decode [LOG [ROUNDS [serde]]]: decode that log's entries (the account log's by
         // default) over and over, on this thread (for a profiler), then print the rate; with
         // `serde`, through serde_json.
@@ -314,7 +314,7 @@ fn main() -> Result<()> {
             runtime.block_on(decode::throughput())?;
             runtime.block_on(near_network())?;
             runtime.block_on(latency())?;
-            runtime.block_on(export::table())?;
+            runtime.block_on(export::table("jsonl"))?;
             drop(runtime);
             peak_rss()?;
             python_sdk()?;

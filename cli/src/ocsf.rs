@@ -20,8 +20,9 @@ const OCSF_METHODS: [&str; 8] = [
 
 /// An entry that maps to an OCSF API Activity event.
 pub trait ToOcsf: serde::Serialize {
-    /// The event, from the entry and its source (see `Source::origin`).
-    fn ocsf(&self, origin: &Value) -> Value;
+    /// The event, from the entry, its source (see `Source::origin`) and the entry's text as
+    /// the server sent it (kept as `raw_data`).
+    fn ocsf(&self, origin: &Value, raw: &str) -> Value;
 }
 
 /// OCSF's CRUD activity for an action's name: Create 1, Read 2, Update 3, Delete 4, else
@@ -54,7 +55,7 @@ struct Event<'a> {
     log_name: &'a str,
     account: Option<&'a str>,
     origin: &'a Value,
-    raw: String,
+    raw: &'a str,
 }
 
 impl Event<'_> {
@@ -166,12 +167,8 @@ fn resources(extra: &mut Map<String, Value>, id: Option<&str>, kind: Option<&str
     }
 }
 
-fn raw(entry: &impl serde::Serialize) -> String {
-    serde_json::to_string(entry).unwrap_or_default()
-}
-
 impl ToOcsf for AuditLog {
-    fn ocsf(&self, origin: &Value) -> Value {
+    fn ocsf(&self, origin: &Value, raw: &str) -> Value {
         let action = self.action.as_ref();
         let actor_ = self.actor.as_ref();
         let operation = action.and_then(|a| a.type_.as_deref()).unwrap_or("unknown");
@@ -191,7 +188,7 @@ impl ToOcsf for AuditLog {
             log_name: origin["log"].as_str().unwrap_or("account"),
             account: self.owner.as_ref().and_then(|o| o.id.as_deref()),
             origin,
-            raw: raw(self),
+            raw,
         }
         .build(
             actor(
@@ -207,7 +204,7 @@ impl ToOcsf for AuditLog {
 }
 
 impl ToOcsf for AuditLogV2 {
-    fn ocsf(&self, origin: &Value) -> Value {
+    fn ocsf(&self, origin: &Value, raw: &str) -> Value {
         let action = self.action.as_ref();
         let actor_ = self.actor.as_ref();
         let resource = self.resource.as_ref();
@@ -268,7 +265,7 @@ impl ToOcsf for AuditLogV2 {
             log_name: "v2",
             account: self.account.as_ref().and_then(|a| a.id.as_deref()),
             origin,
-            raw: raw(self),
+            raw,
         }
         .build(
             actor(
@@ -284,7 +281,7 @@ impl ToOcsf for AuditLogV2 {
 }
 
 impl ToOcsf for InsightAuditLog {
-    fn ocsf(&self, origin: &Value) -> Value {
+    fn ocsf(&self, origin: &Value, raw: &str) -> Value {
         let field = self
             .field_changed
             .as_ref()
@@ -307,7 +304,7 @@ impl ToOcsf for InsightAuditLog {
             log_name: "insights",
             account: None,
             origin,
-            raw: raw(self),
+            raw,
         }
         .build(
             match by {

@@ -27,7 +27,7 @@ struct Common<'a> {
 }
 
 impl Common<'_> {
-    fn event(self, raw: String, rest: Map<String, Value>) -> Value {
+    fn event(self, raw: &str, rest: Map<String, Value>) -> Value {
         let (class_uid, class_name) = self.class;
         let (activity_id, activity_name) = self.activity;
         let mut metadata = json!({
@@ -79,10 +79,6 @@ impl Common<'_> {
     }
 }
 
-fn raw(entry: &impl serde::Serialize) -> String {
-    serde_json::to_string(entry).unwrap_or_default()
-}
-
 /// OCSF's `auth_protocol_id` for an identity provider's kind of connection.
 fn protocol(connection: &str) -> u32 {
     match connection.to_ascii_lowercase().as_str() {
@@ -95,7 +91,7 @@ fn protocol(connection: &str) -> u32 {
 }
 
 impl ToOcsf for AccessRequest {
-    fn ocsf(&self, origin: &Value) -> Value {
+    fn ocsf(&self, origin: &Value, raw: &str) -> Value {
         let action = self.action.as_deref().unwrap_or("unknown");
         let activity = match action {
             "login" => (1, "Logon"),
@@ -147,12 +143,12 @@ impl ToOcsf for AccessRequest {
             log_name: "access",
             origin,
         }
-        .event(raw(self), rest)
+        .event(raw, rest)
     }
 }
 
 impl ToOcsf for ScimUpdate {
-    fn ocsf(&self, origin: &Value) -> Value {
+    fn ocsf(&self, origin: &Value, raw: &str) -> Value {
         let method = self.request_method.as_deref().unwrap_or("");
         let activity = match method {
             "POST" => (1, "Create"),
@@ -208,6 +204,6 @@ impl ToOcsf for ScimUpdate {
             log_name: "scim",
             origin,
         }
-        .event(raw(self), rest)
+        .event(raw, rest)
     }
 }

@@ -226,8 +226,7 @@ impl Sink {
             }
             Format::Ocsf => {
                 let typed: R = entry.decode_as::<L>().map_err(io::Error::other)?;
-                let mut event = typed.ocsf(origin);
-                event["raw_data"] = serde_json::Value::String(entry.json().to_owned());
+                let event = typed.ocsf(origin, entry.json());
                 serde_json::to_writer(&mut line, &event)?;
                 line.push(b'\n');
             }
