@@ -86,10 +86,13 @@ impl RecentEntries {
     }
 }
 
-/// A 64-bit digest keyed once a process (foldhash's quality variant): an entry's ID
-/// fingerprint, a digest of its bytes, a cursor's fingerprint. The key is random, so no text
-/// a server or a caller chooses can aim at another's digest; the maps of these digests hash
-/// them again with foldhash's fast variant, which costs next to nothing on a `u64`.
+/// A 64-bit digest seeded at random once a process (foldhash's quality variant): an entry's
+/// ID fingerprint, a digest of its bytes, a cursor's fingerprint. foldhash is fast and not
+/// cryptographic. A digest only tells an entry sent again from a changed version of it with
+/// the same ID: were two versions to collide (a chance of about one in 2^64 a pair), the
+/// changed one would be dropped as a repeat and the version already yielded would stand. The
+/// maps of these digests hash them again with foldhash's fast variant, which costs next to
+/// nothing on a `u64`.
 pub(crate) fn id_fingerprint(id: &(impl Hash + ?Sized)) -> u64 {
     use std::hash::BuildHasher;
     use std::sync::LazyLock;
