@@ -18,6 +18,7 @@ pub mod lock;
 pub mod logpush;
 pub mod logs;
 pub mod ocsf;
+pub mod ocsf_event;
 pub mod ocsf_iam;
 pub mod records;
 pub mod shared_state;

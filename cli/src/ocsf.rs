@@ -5,9 +5,13 @@
 //! as `raw_data` (its JSON text), and the source (log, account, zone or organization) under
 //! `unmapped.source`.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use cloudflare_audit_logs::{AuditLog, AuditLogV2, InsightAuditLog};
 use serde_json::{Map, Value, json};
+
+use crate::ocsf_event::OcsfEvent;
 
 /// The OCSF version the events follow.
 pub const VERSION: &str = "1.5.0";
@@ -18,11 +22,11 @@ const OCSF_METHODS: [&str; 8] = [
     "CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "TRACE",
 ];
 
-/// An entry that maps to an OCSF API Activity event.
+/// An entry that maps to an OCSF event.
 pub trait ToOcsf: serde::Serialize {
     /// The event, from the entry, its source (see `Source::origin`) and the entry's text as
     /// the server sent it (kept as `raw_data`).
-    fn ocsf(&self, origin: &Value, raw: &str) -> Value;
+    fn ocsf<'a>(&'a self, origin: &'a Value, raw: &'a str) -> OcsfEvent<'a>;
 }
 
 /// OCSF's CRUD activity for an action's name: Create 1, Read 2, Update 3, Delete 4, else
@@ -45,83 +49,64 @@ fn activity(action: &str) -> (u32, &'static str) {
     }
 }
 
-/// The common part of every event: class, activity, time, status, metadata, cloud, source.
+/// What the audit logs' events have in common beyond the envelope: when, whether it
+/// succeeded, and the entry's ID, log and account.
 struct Event<'a> {
-    action: &'a str,
     time: Option<DateTime<Utc>>,
     /// `Some(true)` success, `Some(false)` failure, `None` unknown.
     succeeded: Option<bool>,
-    id: Option<&'a str>,
+    id: Option<Cow<'a, str>>,
     log_name: &'a str,
     account: Option<&'a str>,
     origin: &'a Value,
     raw: &'a str,
 }
 
-impl Event<'_> {
+impl<'a> Event<'a> {
+    /// The API Activity event of `action`: `extra`'s `unmapped_NAME` fields go to
+    /// `unmapped.NAME`.
     fn build(
         self,
+        action: &str,
         actor: Value,
         api: Value,
         src_endpoint: Value,
         extra: Map<String, Value>,
-    ) -> Value {
-        let (activity_id, activity_name) = activity(self.action);
-        let (status_id, status) = match self.succeeded {
+    ) -> OcsfEvent<'a> {
+        let (activity_id, activity_name) = activity(action);
+        let status = match self.succeeded {
             Some(true) => (1, "Success"),
             Some(false) => (2, "Failure"),
             None => (0, "Unknown"),
         };
-        let mut metadata = json!({
-            "version": VERSION,
-            "product": {"name": "Cloudflare Audit Logs", "vendor_name": "Cloudflare"},
-            "log_name": self.log_name,
-        });
-        if let Some(id) = self.id {
-            metadata["uid"] = json!(id);
-        }
-        let mut cloud = json!({"provider": "Cloudflare"});
-        if let Some(account) = self.account.or(self.origin["account_id"].as_str()) {
-            cloud["account"] = json!({"uid": account});
-        }
-        let mut event = json!({
-            "class_uid": CLASS_UID,
-            "class_name": "API Activity",
-            "category_uid": CATEGORY_UID,
-            "category_name": "Application Activity",
-            "activity_id": activity_id,
-            "activity_name": activity_name,
-            "type_uid": CLASS_UID * 100 + activity_id,
-            "type_name": format!("API Activity: {activity_name}"),
-            "severity_id": 1,
-            "severity": "Informational",
-            "status_id": status_id,
-            "status": status,
-            "time": self.time.map_or(0, |t| t.timestamp_millis()),
-            "metadata": metadata,
-            "cloud": cloud,
-            "actor": actor,
-            "api": api,
-            "src_endpoint": src_endpoint,
-            "raw_data": self.raw,
-            "unmapped": {"source": self.origin},
-        });
-        if let Some(map) = event.as_object_mut() {
-            for (key, value) in extra {
-                match key.strip_prefix("unmapped_") {
-                    Some(name) => {
-                        map.entry("unmapped")
-                            .or_insert_with(|| json!({}))
-                            .as_object_mut()
-                            .map(|u| u.insert(name.to_owned(), value));
-                    }
-                    None => {
-                        map.insert(key, value);
-                    }
-                }
+        let mut rest = Map::new();
+        rest.insert("actor".into(), actor);
+        rest.insert("api".into(), api);
+        rest.insert("src_endpoint".into(), src_endpoint);
+        let mut unmapped = Map::new();
+        for (key, value) in extra {
+            match key.strip_prefix("unmapped_") {
+                Some(name) => drop(unmapped.insert(name.to_owned(), value)),
+                None => drop(rest.insert(key, value)),
             }
         }
-        event
+        if !unmapped.is_empty() {
+            rest.insert("unmapped".into(), Value::Object(unmapped));
+        }
+        OcsfEvent {
+            class: (CLASS_UID, "API Activity"),
+            category: (CATEGORY_UID, "Application Activity"),
+            activity: (activity_id, Cow::Borrowed(activity_name)),
+            status: (status.0, Cow::Borrowed(status.1)),
+            time: self.time,
+            product: "Cloudflare Audit Logs",
+            log_name: self.log_name,
+            uid: self.id,
+            account: self.account.or(self.origin["account_id"].as_str()),
+            origin: self.origin,
+            raw: self.raw,
+            rest,
+        }
     }
 }
 
@@ -168,7 +153,7 @@ fn resources(extra: &mut Map<String, Value>, id: Option<&str>, kind: Option<&str
 }
 
 impl ToOcsf for AuditLog {
-    fn ocsf(&self, origin: &Value, raw: &str) -> Value {
+    fn ocsf<'a>(&'a self, origin: &'a Value, raw: &'a str) -> OcsfEvent<'a> {
         let action = self.action.as_ref();
         let actor_ = self.actor.as_ref();
         let operation = action.and_then(|a| a.type_.as_deref()).unwrap_or("unknown");
@@ -181,16 +166,16 @@ impl ToOcsf for AuditLog {
             );
         }
         Event {
-            action: operation,
             time: self.when,
             succeeded: action.and_then(|a| a.result),
-            id: self.id.as_deref(),
+            id: self.id.as_deref().map(Cow::Borrowed),
             log_name: origin["log"].as_str().unwrap_or("account"),
             account: self.owner.as_ref().and_then(|o| o.id.as_deref()),
             origin,
             raw,
         }
         .build(
+            operation,
             actor(
                 actor_.and_then(|a| a.id.as_deref()),
                 actor_.and_then(|a| a.email.as_deref()),
@@ -204,7 +189,7 @@ impl ToOcsf for AuditLog {
 }
 
 impl ToOcsf for AuditLogV2 {
-    fn ocsf(&self, origin: &Value, raw: &str) -> Value {
+    fn ocsf<'a>(&'a self, origin: &'a Value, raw: &'a str) -> OcsfEvent<'a> {
         let action = self.action.as_ref();
         let actor_ = self.actor.as_ref();
         let resource = self.resource.as_ref();
@@ -258,16 +243,16 @@ impl ToOcsf for AuditLogV2 {
                 _ => None,
             });
         Event {
-            action: &operation,
             time: action.and_then(|a| a.time),
             succeeded,
-            id: self.id.as_deref(),
+            id: self.id.as_deref().map(Cow::Borrowed),
             log_name: "v2",
             account: self.account.as_ref().and_then(|a| a.id.as_deref()),
             origin,
             raw,
         }
         .build(
+            &operation,
             actor(
                 actor_.and_then(|a| a.id.as_deref()),
                 actor_.and_then(|a| a.email.as_deref()),
@@ -281,14 +266,13 @@ impl ToOcsf for AuditLogV2 {
 }
 
 impl ToOcsf for InsightAuditLog {
-    fn ocsf(&self, origin: &Value, raw: &str) -> Value {
+    fn ocsf<'a>(&'a self, origin: &'a Value, raw: &'a str) -> OcsfEvent<'a> {
         let field = self
             .field_changed
             .as_ref()
             .map_or("insight".to_owned(), |f| f.to_string());
         let operation = format!("update {field}");
         let by = self.changed_by.as_deref();
-        let id = self.id.map(|id| id.to_string());
         let mut extra = Map::new();
         if let Some(issue) = &self.issue_id {
             extra.insert(
@@ -297,16 +281,16 @@ impl ToOcsf for InsightAuditLog {
             );
         }
         Event {
-            action: &operation,
             time: self.changed_at,
             succeeded: Some(true),
-            id: id.as_deref(),
+            id: self.id.map(|id| Cow::Owned(id.to_string())),
             log_name: "insights",
             account: None,
             origin,
             raw,
         }
         .build(
+            &operation,
             match by {
                 Some("system") | None => json!({"app_name": "Cloudflare"}),
                 Some(user) => actor(Some(user), None, None),

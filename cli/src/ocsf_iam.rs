@@ -4,17 +4,20 @@
 //! ("OCSF"); the entry is kept as `raw_data` and its source under `unmapped.source`, as for
 //! the audit logs' API Activity events ([`crate::ocsf`]).
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use cloudflare_audit_logs::{AccessRequest, ScimUpdate};
 use serde_json::{Map, Value, json};
 
-use crate::ocsf::{ToOcsf, VERSION};
+use crate::ocsf::ToOcsf;
+use crate::ocsf_event::OcsfEvent;
 
 const CATEGORY_UID: u32 = 3;
 const AUTHENTICATION: u32 = 3002;
 const ACCOUNT_CHANGE: u32 = 3001;
 
-/// What every IAM event holds: class, activity, status, time, metadata, cloud, source.
+/// What every IAM event holds beyond its class's own fields.
 struct Common<'a> {
     class: (u32, &'static str),
     activity: (u32, &'a str),
@@ -26,56 +29,24 @@ struct Common<'a> {
     origin: &'a Value,
 }
 
-impl Common<'_> {
-    fn event(self, raw: &str, rest: Map<String, Value>) -> Value {
-        let (class_uid, class_name) = self.class;
-        let (activity_id, activity_name) = self.activity;
-        let mut metadata = json!({
-            "version": VERSION,
-            "product": {"name": "Cloudflare Access", "vendor_name": "Cloudflare"},
-            "log_name": self.log_name,
-        });
-        if let Some(uid) = self.uid {
-            metadata["uid"] = json!(uid);
+impl<'a> Common<'a> {
+    /// The event, with the class's own fields (`rest`; an `unmapped` object there joins the
+    /// event's `unmapped`).
+    fn event(self, raw: &'a str, rest: Map<String, Value>) -> OcsfEvent<'a> {
+        OcsfEvent {
+            class: self.class,
+            category: (CATEGORY_UID, "Identity & Access Management"),
+            activity: (self.activity.0, Cow::Borrowed(self.activity.1)),
+            status: (self.status.0, Cow::Borrowed(self.status.1)),
+            time: self.time,
+            product: "Cloudflare Access",
+            log_name: self.log_name,
+            uid: self.uid.map(Cow::Borrowed),
+            account: self.origin["account_id"].as_str(),
+            origin: self.origin,
+            raw,
+            rest,
         }
-        let mut cloud = json!({"provider": "Cloudflare"});
-        if let Some(account) = self.origin["account_id"].as_str() {
-            cloud["account"] = json!({"uid": account});
-        }
-        let mut event = json!({
-            "class_uid": class_uid,
-            "class_name": class_name,
-            "category_uid": CATEGORY_UID,
-            "category_name": "Identity & Access Management",
-            "activity_id": activity_id,
-            "activity_name": activity_name,
-            "type_uid": class_uid * 100 + activity_id,
-            "type_name": format!("{class_name}: {activity_name}"),
-            "severity_id": 1,
-            "severity": "Informational",
-            "status_id": self.status.0,
-            "status": self.status.1,
-            "time": self.time.map_or(0, |t| t.timestamp_millis()),
-            "metadata": metadata,
-            "cloud": cloud,
-            "raw_data": raw,
-            "unmapped": {"source": self.origin},
-        });
-        if let Some(map) = event.as_object_mut() {
-            for (key, value) in rest {
-                match (key.as_str(), value) {
-                    ("unmapped", Value::Object(more)) => {
-                        if let Some(Value::Object(unmapped)) = map.get_mut("unmapped") {
-                            unmapped.extend(more);
-                        }
-                    }
-                    (_, value) => {
-                        map.insert(key, value);
-                    }
-                }
-            }
-        }
-        event
     }
 }
 
@@ -91,7 +62,7 @@ fn protocol(connection: &str) -> u32 {
 }
 
 impl ToOcsf for AccessRequest {
-    fn ocsf(&self, origin: &Value, raw: &str) -> Value {
+    fn ocsf<'a>(&'a self, origin: &'a Value, raw: &'a str) -> OcsfEvent<'a> {
         let action = self.action.as_deref().unwrap_or("unknown");
         let activity = match action {
             "login" => (1, "Logon"),
@@ -148,7 +119,7 @@ impl ToOcsf for AccessRequest {
 }
 
 impl ToOcsf for ScimUpdate {
-    fn ocsf(&self, origin: &Value, raw: &str) -> Value {
+    fn ocsf<'a>(&'a self, origin: &'a Value, raw: &'a str) -> OcsfEvent<'a> {
         let method = self.request_method.as_deref().unwrap_or("");
         let activity = match method {
             "POST" => (1, "Create"),
