@@ -1,13 +1,12 @@
 //! A local stand-in for Cloudflare with realistic sample data for every log, so the export
-//! runs with no account: numbered pages with `result_info` for the account and user audit logs,
-//! cursor pages for a zone's insights log (and each insight's, [`crate::demo_access`]),
-//! `result_info.cursors.after` pages for the Audit Logs v2 of an account and an organization,
-//! numbered pages of Access authentication and SCIM update logs; `since`/`before`/order and some filters
-//! honoured (`action.type`, `actor.email`, `field_changed`, `changed_by`, and for v2
-//! `action_type`, `action_result`, `actor_email`, `actor_context`, `resource_product` with
-//! their `.not` twins); v2 refuses a window without `since`/`before` or older than its
-//! retention; a few failures injected (a 503, a 502 and a 429 the client retries), and logs
-//! that can grow while it runs (for follow mode).
+//! runs with no account: numbered pages with `result_info` for the account and user audit
+//! logs, cursor pages for a zone's insights log (and each insight's, [`crate::demo_access`]),
+//! Audit Logs v2 of an account and an organization with each resource's history and the
+//! product categories ([`crate::demo_v2`]), numbered pages of Access authentication and SCIM
+//! update logs; `since`/`before`/order and some filters honoured (`action.type`,
+//! `actor.email`, `field_changed`, `changed_by`, and v2's own); a few failures injected (a 503,
+//! a 502 and a 429 the client retries), and logs that can grow while it runs (for follow
+//! mode).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -21,11 +20,6 @@ pub const ZONE: &str = "9a7806061c88ada191ed06f989cc3dac";
 pub const ORGANIZATION: &str = "d1e2f3a4b5c6";
 pub use crate::demo_access::IDPS;
 
-/// Audit Logs v2 facts the demo varies: action, result, actor context and product.
-const V2_ACTIONS: [&str; 3] = ["create", "update", "delete"];
-const V2_CONTEXTS: [&str; 4] = ["dash", "api_token", "api_key", "api"];
-const V2_PRODUCTS: [&str; 3] = ["dns", "firewall", "access"];
-
 const ACTIONS: [(&str, &str, &str); 5] = [
     ("login", "account", ""),
     ("change_setting", "zone", "security_level"),
@@ -33,7 +27,7 @@ const ACTIONS: [(&str, &str, &str); 5] = [
     ("delete", "firewall_rule", "block-bots"),
     ("rotate", "api_token", "ci-deploy"),
 ];
-const ACTORS: [(&str, &str, &str); 3] = [
+pub(crate) const ACTORS: [(&str, &str, &str); 3] = [
     ("alice@example.com", "user", "198.51.100.7"),
     ("bob@example.com", "user", "203.0.113.42"),
     ("automation@cloudflare.com", "Cloudflare", "192.0.2.1"),
@@ -76,79 +70,6 @@ fn audit_log(i: usize) -> Value {
     })
 }
 
-/// When v2 entry `i` happened (pairs share a time).
-fn v2_time(i: usize) -> DateTime<Utc> {
-    start_time() + Duration::seconds((i as i64 / 2) * 113)
-}
-
-/// The filterable facts of v2 entry `i`, by filter name.
-fn v2_facts(i: usize) -> [(&'static str, String); 5] {
-    [
-        ("action_type", V2_ACTIONS[i % V2_ACTIONS.len()].to_owned()),
-        (
-            "action_result",
-            if i % 7 == 3 { "failure" } else { "success" }.to_owned(),
-        ),
-        ("actor_email", ACTORS[i % ACTORS.len()].0.to_owned()),
-        (
-            "actor_context",
-            V2_CONTEXTS[i % V2_CONTEXTS.len()].to_owned(),
-        ),
-        (
-            "resource_product",
-            V2_PRODUCTS[i % V2_PRODUCTS.len()].to_owned(),
-        ),
-    ]
-}
-
-fn audit_log_v2(i: usize, organization: bool) -> Value {
-    let facts = v2_facts(i);
-    let fact = |name: &str| {
-        facts
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let (email, actor_type, ip) = ACTORS[i % ACTORS.len()];
-    let mut entry = json!({
-        "id": format!("2b6e0c1a-0000-4000-8000-{i:012x}"),
-        "action": {"description": "Changed a setting", "result": fact("action_result"),
-                   "time": v2_time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                   "type": fact("action_type")},
-        "actor": {"id": format!("{:032x}", 0xa11ce + i % ACTORS.len()), "context": fact("actor_context"),
-                  "email": email, "ip_address": ip, "token_id": null, "token_name": null,
-                  "type": if actor_type == "user" { "user" } else { "system" }},
-        "raw": {"cf_ray_id": format!("{:016x}", 0x8f0c + i), "method": "PATCH",
-                "status_code": if i % 7 == 3 { 403 } else { 200 },
-                "uri": "/client/v4/zones/settings/security_level", "user_agent": "demo"},
-        "resource": {"id": format!("{:032x}", 0xbeef + i), "product": fact("resource_product"),
-                     "request": {"value": "high"}, "response": [{"value": "high"}],
-                     "scope": {"id": ZONE}, "type": "zone_setting"}
-    });
-    if organization {
-        entry["organization"] = json!({"id": ORGANIZATION});
-    } else {
-        entry["account"] = json!({"id": ACCOUNT, "name": "Demo account"});
-        entry["zone"] = json!({"id": ZONE, "name": "example.com"});
-    }
-    entry["actor"]["x_added"] = json!(FUTURE_MARK);
-    entry
-}
-
-/// Whether v2 entry `i` passes every filter and negation of the query.
-fn v2_keeps(i: usize, query: &[(String, String)]) -> bool {
-    v2_facts(i).iter().all(|(name, value)| {
-        let wanted: Vec<&str> = query
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect();
-        let not = format!("{name}.not");
-        let refused = query.iter().any(|(k, v)| *k == not && v == value);
-        (wanted.is_empty() || wanted.contains(&value.as_str())) && !refused
-    })
-}
-
 /// The field an insights entry changed, and who changed it.
 fn insight_facts(i: usize) -> (&'static str, &'static str) {
     let field = if i.is_multiple_of(3) {
@@ -187,14 +108,14 @@ pub(crate) fn insight(i: usize) -> Value {
 
 /// The logs as they stand; they grow with [`Demo::append`].
 #[derive(Debug)]
-struct Logs {
+pub(crate) struct Logs {
     account: usize,
     insights: usize,
-    v2: usize,
-    /// Requests that fail once before they succeed (an injected 503 and 429).
-    fail_once: HashSet<String>,
+    pub(crate) v2: usize,
+    /// Requests that fail once before they succeed (an injected 503, 502 and 429).
+    pub(crate) fail_once: HashSet<String>,
     /// When each request of the log endpoints arrived.
-    requests: Vec<std::time::Instant>,
+    pub(crate) requests: Vec<std::time::Instant>,
 }
 
 /// The running demo server; dropping it stops it.
@@ -236,7 +157,7 @@ pub(crate) fn respond(status: u16, body: &Value) -> HttpMockResponse {
 }
 
 /// The entries numbered below `count` whose time is in `[since, before)`, in order.
-fn select(
+pub(crate) fn select(
     count: usize,
     time: fn(usize) -> DateTime<Utc>,
     query: &[(String, String)],
@@ -309,47 +230,7 @@ impl Demo {
             })
             .await;
 
-        for (path, organization) in [
-            (format!("/client/v4/accounts/{ACCOUNT}/logs/audit"), false),
-            (
-                format!("/client/v4/organizations/{ORGANIZATION}/logs/audit"),
-                true,
-            ),
-        ] {
-            let state = logs.clone();
-            server
-                .mock_async(|when, then| {
-                    when.path(path);
-                    then.respond_with(move |request: &HttpMockRequest| {
-                        let query = request.query_params();
-                        let Ok(mut logs) = state.lock() else {
-                            return respond(500, &json!({"success": false}));
-                        };
-                        logs.requests.push(std::time::Instant::now());
-                        let (Some(since), Some(_)) = (time_param(&query, "since"), time_param(&query, "before")) else {
-                            return respond(400, &json!({"success": false, "errors": [{"code": 1001, "message": "since and before are required"}], "messages": []}));
-                        };
-                        if since < Utc::now() - Duration::days(548) {
-                            return respond(400, &json!({"success": false, "errors": [{"code": 1002, "message": "since is outside the retention period"}], "messages": []}));
-                        }
-                        let offset: usize = param(&query, "cursor")
-                            .and_then(|c| c.strip_prefix("v2demo-"))
-                            .and_then(|c| c.parse().ok())
-                            .unwrap_or(0);
-                        if offset > 0 && logs.fail_once.remove("v2 page 2") {
-                            return HttpMockResponse::builder().status(502).header("content-type", "text/html").body("<html>502 Bad Gateway</html>").build();
-                        }
-                        let limit: usize = param(&query, "limit").and_then(|p| p.parse().ok()).unwrap_or(100).max(1);
-                        let descending = param(&query, "direction") != Some("asc");
-                        let picked = select(logs.v2, v2_time, &query, descending, |i| v2_keeps(i, &query));
-                        let result: Vec<Value> = picked.iter().skip(offset).take(limit).map(|&i| audit_log_v2(i, organization)).collect();
-                        let next = offset + result.len();
-                        let after = (next < picked.len()).then(|| format!("v2demo-{next}"));
-                        respond(200, &envelope(result, json!({"count": next - offset, "cursors": {"after": after}})))
-                    });
-                })
-                .await;
-        }
+        crate::demo_v2::mount(&server, &logs).await;
 
         let state = logs.clone();
         server

@@ -12,6 +12,7 @@ pub mod console;
 pub mod delivery;
 pub mod demo;
 pub mod demo_access;
+pub mod demo_v2;
 pub mod exporter;
 pub mod fleet;
 pub mod lock;

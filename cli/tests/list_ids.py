@@ -2,8 +2,9 @@
 
 Usage: python3 list_ids.py BASE_URL LOG OWNER_ID 'JSON keyword arguments'
 LOG: account, insights, insight (the kwargs hold issue_id), user (OWNER_ID unused),
-v2-account, v2-organization, access or scim. An Access event is known by its Ray ID, a SCIM
-update by its cf_resource_id.
+v2-account, v2-organization, history-account and history-organization (the kwargs hold the
+entry's id), product-categories, access or scim. An Access event is known by its Ray ID, a
+SCIM update by its cf_resource_id, a product category by its value.
 """
 import json
 import sys
@@ -32,6 +33,17 @@ elif endpoint == "v2-account":
     entries = client.accounts.logs.audit.list(account_id=owner, **kwargs)
 elif endpoint == "v2-organization":
     entries = client.organizations.logs.audit.list(organization_id=owner, **kwargs)
+elif endpoint in ("history-account", "history-organization"):
+    # Not paged by the SDK: one page's entries.
+    entry_id = kwargs.pop("id")
+    if endpoint == "history-account":
+        entries = client.accounts.logs.audit.history(entry_id, account_id=owner, **kwargs)
+    else:
+        entries = client.organizations.logs.audit.history(
+            entry_id, organization_id=owner, **kwargs
+        )
+elif endpoint == "product-categories":
+    entries = client.accounts.logs.audit.product_categories(account_id=owner, **kwargs)
 else:
     raise SystemExit(f"unknown log {endpoint}")
 for entry in entries:
@@ -39,5 +51,7 @@ for entry in entries:
         print(entry.rayid)
     elif endpoint == "scim":
         print(entry.cf_resource_id)
+    elif endpoint == "product-categories":
+        print(entry.value)
     else:
         print(entry.id)

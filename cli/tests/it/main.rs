@@ -11,5 +11,6 @@ mod lossless;
 mod moto;
 mod ocsf;
 mod parity;
+mod parity_v2;
 mod python;
 mod state;

@@ -19,7 +19,7 @@ use serde_json::json;
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/list_ids.py");
 
 /// The IDs the official SDK lists. It blocks, so it runs off the async workers.
-async fn python_ids(
+pub(crate) async fn python_ids(
     base: String,
     endpoint: &'static str,
     owner: &'static str,
@@ -45,7 +45,7 @@ async fn python_ids(
     .unwrap()
 }
 
-fn client(demo: &demo::Demo) -> Client {
+pub(crate) fn client(demo: &demo::Demo) -> Client {
     Client::builder()
         .credentials(Credentials::api_token("parity"))
         .base_url(demo.base_url())
