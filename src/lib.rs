@@ -198,5 +198,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The README's examples, compiled as doctests.
 #[doc = include_str!("../README.md")]
+/// What the fuzz targets check that the public API does not reach (built only by the
+/// fuzzer, which sets `cfg(fuzzing)`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::fast_decode::page_check::check as pages_read_in_one_pass;
+}
+
 #[cfg(doctest)]
 pub struct ReadmeDoctests;

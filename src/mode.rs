@@ -1,6 +1,6 @@
-//! How the walker reads a listing's pages: [`Raw`] reads each page once for its
-//! `result_info` and its entries' bytes, and each entry for its ID and time, decoding nothing
-//! else, so that the next request can leave as soon as the page is in. Typed entries are
+//! How the walker reads a listing's pages: [`Raw`] reads each page for its `result_info`, its
+//! entries' bytes and each entry's ID and time (in one pass where it can,
+//! [`crate::fast_decode::read_page`]), decoding nothing else. Typed entries are
 //! decoded from these afterwards ([`Request::pages`](crate::Request::pages)), while the next
 //! page is on its way.
 

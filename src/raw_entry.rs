@@ -113,18 +113,20 @@ pub(crate) fn parse<'a, T: serde::Deserialize<'a>>(
 }
 
 /// A page body read for its raw entries: `success`, `errors`, `result_info` decoded, each
-/// entry of `result` kept as its bytes.
-pub(crate) struct RawPage<I> {
+/// entry of `result` kept as its bytes (`E`: a [`Bytes`], or a [`RawEntry`] with its ID and
+/// time read out).
+pub(crate) struct RawPage<I, E> {
     pub(crate) success: Option<bool>,
     pub(crate) errors: Vec<crate::ResponseMessage>,
     pub(crate) result_info: Option<I>,
-    pub(crate) entries: Vec<Bytes>,
+    pub(crate) entries: Vec<E>,
 }
 
-/// Reads a page body without decoding its entries.
+/// Reads a page body with serde_json without decoding its entries (what
+/// [`fast_decode::read_page`](crate::fast_decode::read_page) does in one pass where it can).
 pub(crate) fn read_page<I: DeserializeOwned>(
     body: &Bytes,
-) -> Result<RawPage<I>, serde_json::Error> {
+) -> Result<RawPage<I, Bytes>, serde_json::Error> {
     #[derive(serde::Deserialize)]
     struct Page<'a, I> {
         success: Option<bool>,

@@ -7,6 +7,9 @@
 //! types have theirs here. Strings with escapes are decoded here too (`escape`); a number or
 //! a time in another form is decoded by serde_json from its own text.
 //!
+//! A listing's page is read the same way (`page`): in one pass, its `result_info` and each
+//! entry's bytes, ID and time.
+//!
 //! The reader gives up ([`Fail`]) on anything it is not sure of: a duplicate field, a missing
 //! required field, a value of another type, deep nesting, text after the entry. The entry is
 //! then decoded by serde_json from the start, so a result is always the one serde_json gives,
@@ -14,6 +17,9 @@
 
 mod escape;
 mod id_and_time;
+mod page;
+#[cfg(any(test, fuzzing))]
+pub(crate) mod page_check;
 mod reader;
 
 use chrono::{DateTime, Utc};
@@ -21,6 +27,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub(crate) use id_and_time::id_and_time;
+pub(crate) use page::read_page;
 pub use reader::{Fail, Fast, Reader};
 
 /// A type read straight from JSON text (see the module's documentation). Implemented by the
@@ -129,5 +136,7 @@ impl FastDecode for Map<String, Value> {
     }
 }
 
+#[cfg(test)]
+mod page_tests;
 #[cfg(test)]
 mod tests;

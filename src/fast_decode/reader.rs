@@ -90,6 +90,16 @@ impl<'a> Reader<'a> {
         Err(Fail)
     }
 
+    /// Where the next value starts (past any whitespace).
+    pub fn position(&mut self) -> Fast<usize> {
+        self.peek().map(|_| self.at)
+    }
+
+    /// Where the reader is: just past what it has read.
+    pub fn offset(&self) -> usize {
+        self.at
+    }
+
     /// Nothing but whitespace is left.
     pub fn end(&mut self) -> Fast<()> {
         match self.peek() {
@@ -228,7 +238,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next value decoded by serde_json from its own text (a number, or a type this
-    /// reader does not read itself).
+    /// reader does not read itself), which [`skip`](Self::skip) finds the end of.
     pub fn delegate<T: DeserializeOwned>(&mut self) -> Fast<T> {
         self.peek()?;
         let start = self.at;
@@ -237,8 +247,41 @@ impl<'a> Reader<'a> {
         serde_json::from_str(text).map_err(|_| Fail)
     }
 
-    /// Passes over one value. Its numbers are not checked: a caller passes over values only
-    /// in text serde_json has checked, or hands them to serde_json ([`delegate`](Self::delegate)).
+    /// Passes over a number written as JSON's grammar has it:
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    fn number(&mut self) -> Fast<()> {
+        let bytes = self.bytes();
+        let digits = |at: &mut usize| {
+            let start = *at;
+            while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
+                *at += 1;
+            }
+            if *at == start { Err(Fail) } else { Ok(()) }
+        };
+        let mut at = self.at + usize::from(bytes.get(self.at) == Some(&b'-'));
+        match bytes.get(at) {
+            Some(b'0') => at += 1,
+            Some(b'1'..=b'9') => digits(&mut at)?,
+            _ => return Err(Fail),
+        }
+        if bytes.get(at) == Some(&b'.') {
+            at += 1;
+            digits(&mut at)?;
+        }
+        if let Some(b'e' | b'E') = bytes.get(at) {
+            at += 1;
+            if let Some(b'+' | b'-') = bytes.get(at) {
+                at += 1;
+            }
+            digits(&mut at)?;
+        }
+        self.at = at;
+        Ok(())
+    }
+
+    /// Passes over one value, checking it as JSON as strictly as serde_json does (a number
+    /// by JSON's grammar, a string's characters and escapes), so that text it passes over
+    /// is text serde_json accepts.
     pub fn skip(&mut self) -> Fast<()> {
         match self.peek()? {
             b'"' => self.str().map(drop),
@@ -246,14 +289,7 @@ impl<'a> Reader<'a> {
             b'[' => self.array(Self::skip),
             b't' | b'f' => self.boolean().map(drop),
             b'n' => self.word(b"null"),
-            b'-' | b'0'..=b'9' => {
-                let bytes = self.bytes();
-                while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = bytes.get(self.at)
-                {
-                    self.at += 1;
-                }
-                Ok(())
-            }
+            b'-' | b'0'..=b'9' => self.number(),
             _ => Err(Fail),
         }
     }

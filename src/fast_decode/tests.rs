@@ -12,25 +12,25 @@ use super::{Fail, FastDecode, Reader, decode};
 use crate::{AccessRequest, AuditLog, AuditLogV2, InsightAuditLog, ProductCategory, ScimUpdate};
 
 /// A small deterministic generator (xorshift), so a failure can be replayed.
-struct Random(u64);
+pub(super) struct Random(pub(super) u64);
 
 impl Random {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
 
 /// Values of every kind a field may be sent, well-formed and not.
-const VALUES: &[&str] = &[
+pub(super) const VALUES: &[&str] = &[
     "null",
     "true",
     "false",
@@ -140,7 +140,7 @@ const KEYS: &[&str] = &[
     "x",
 ];
 
-fn sample_entries() -> Vec<Value> {
+pub(super) fn sample_entries() -> Vec<Value> {
     vec![
         json!({"id":"d5b0f326-1232-4452-8858-000000000001","action":{"result":true,"type":"change_setting"},"actor":{"email":"michelle@example.com","id":"f6b5de0326bb5182b8a4840ee01ec774","ip":"198.41.129.166","type":"user"},"interface":"API","metadata":{"name":"security_level","value":"high","n":1.50},"newValue":"low","oldValue":{"x":[1,2]},"owner":{"id":"023e105f4ecef8ad9ca31a8372d0c353"},"resource":{"id":"023e105f4ecef8ad9ca31a8372d0c353","type":"zone"},"when":"2026-01-01T00:00:01Z"}),
         json!({"id":"019b0000-0000-7000-8000-000000000001","changed_at":"2026-01-01T00:00:01Z","changed_by":"system","current_value":"resolved","field_changed":"status","issue_id":"issue-1","previous_value":"active","rationale":null,"zone_id":1234567}),
@@ -153,7 +153,7 @@ fn sample_entries() -> Vec<Value> {
 
 /// One entry's text, changed at random: a field's value replaced or removed, a field added
 /// (a key of any entry type, so also a duplicate), whitespace added, or the text cut short.
-fn mutate(random: &mut Random, entry: &Value) -> String {
+pub(super) fn mutate(random: &mut Random, entry: &Value) -> String {
     let Value::Object(fields) = entry else {
         unreachable!()
     };
