@@ -15,7 +15,9 @@ pub const ZONE: &str = "9a7806061c88ada191ed06f989cc3dac";
 pub const ORGANIZATION: &str = "4f3bd1e9a7c24d0b8e5f6a7b8c9d0e1f";
 pub const ISSUE: &str = "issue-7";
 pub const IDP: &str = "okta-idp";
-const ENTRY: &str = "2b6e0c1a-0000-4000-8000-000000000007";
+/// The v2 entry whose resource's history is read, and its `action.time`.
+pub const ENTRY: &str = "2b6e0c1a-0000-4000-8000-000000000007";
+pub const HISTORY_TIME: &str = "2026-01-01T12:00:00Z";
 
 /// Which listing a run reads.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -205,7 +207,7 @@ pub async fn read(
     let size = per_page as u64;
     let (since, before) = (chrono_day(1), chrono_day(2));
     let scope = || InsightsScope::Zone(ZONE.into());
-    let action_time: DateTime<Utc> = "2026-01-01T12:00:00Z".parse()?;
+    let action_time: DateTime<Utc> = HISTORY_TIME.parse()?;
     match log {
         Log::Account => {
             let request = client.account_audit_logs(ACCOUNT).per_page(size);

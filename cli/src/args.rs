@@ -7,15 +7,15 @@ use std::time::Duration;
 use clap::{Parser, ValueEnum};
 use cloudflare_audit_logs::{
     AccessAuthenticationLogsFilters, AccessScimUpdateLogsFilters, AccountAuditLogsV2Filters,
-    AuditLogsFilters, Direction, FieldChanged, FilterValue, InsightsAuditLogFilters, InsightsScope,
-    Order,
+    AuditLogHistoryFilters, AuditLogsFilters, Direction, FieldChanged, FilterValue,
+    InsightsAuditLogFilters, InsightsScope, Order,
 };
 
-use crate::demo;
-use crate::exporter::Source;
+use crate::exporter::{Source, V2Owner};
 use crate::logs::Log;
 use crate::sink::Format;
 use crate::units;
+use crate::{demo, demo_v2};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,7 +37,8 @@ pub struct Args {
     /// failures and last success per source; requests, retries and waits).
     #[arg(long, requires = "config")]
     pub metrics: Option<PathBuf>,
-    /// With --demo: which log (default: every log, one after the other).
+    /// With --demo: which log (default: every log, one after the other; a resource's
+    /// history only when asked for).
     #[arg(long, value_enum, requires = "demo")]
     pub log: Option<Log>,
     /// Export the Security Center insights audit log (of --account or --zone).
@@ -49,6 +50,13 @@ pub struct Args {
     /// Export Audit Logs v2 (of --account or --organization); filter with the --v2-* flags.
     #[arg(long, conflicts_with = "insights")]
     pub v2: bool,
+    /// With --v2: the history of the resource this v2 entry changed (the entry's ID), with
+    /// --action-time; --since/--before are the window to look in.
+    #[arg(long, requires_all = ["v2", "action_time"])]
+    pub history: Option<String>,
+    /// With --history: the entry's `action.time` (RFC 3339).
+    #[arg(long, requires = "history", value_parser = units::parse_instant)]
+    pub action_time: Option<chrono::DateTime<chrono::Utc>>,
     /// With --insights: the audit log of this one insight (its issue ID).
     #[arg(long, requires = "insights")]
     pub issue: Option<String>,
@@ -324,6 +332,16 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
     let user_log = || Source::User {
         filters: account.clone(),
     };
+    let history = |owner: V2Owner, entry_id: &str, time| Source::History {
+        owner,
+        entry_id: entry_id.to_owned(),
+        filters: AuditLogHistoryFilters {
+            action_time: Some(time),
+            since: args.since,
+            before: args.before,
+            direction: sort_direction(args.direction),
+        },
+    };
     if args.demo {
         let log = match (args.log, args.insights, args.user, args.v2) {
             (Some(log), ..) => Some(log),
@@ -336,7 +354,7 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
         };
         if log.is_none() && (args.checkpoint.is_some() || args.follow || args.format == Format::Csv)
         {
-            return Err("--checkpoint, --follow and --format csv take one log: add --log account, insights, user or v2 (with --organization for an organization's)".into());
+            return Err("--checkpoint, --follow and --format csv take one log: add --log account, insights, user, v2 (with --organization for an organization's), history, access or scim".into());
         }
         let organization = args.organization.is_some();
         // Every log of the demo, in this order; v2 of the account and of the organization.
@@ -348,11 +366,13 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
             (Log::V2, true),
             (Log::Access, false),
             (Log::Scim, false),
+            (Log::History, false),
         ];
         return all
             .into_iter()
             .filter(|(l, of_organization)| match log {
-                None => true,
+                // A resource's history only when asked for.
+                None => *l != Log::History,
                 Some(Log::V2) => *l == Log::V2 && *of_organization == organization,
                 Some(wanted) => wanted == *l,
             })
@@ -362,6 +382,11 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
                 Log::User => Ok(user_log()),
                 Log::V2 if of_organization => v2_organization(demo::ORGANIZATION),
                 Log::V2 => v2_account(demo::ACCOUNT),
+                Log::History => Ok(history(
+                    V2Owner::Account(demo::ACCOUNT.into()),
+                    &demo_v2::entry_id(demo_v2::HISTORY_ENTRY),
+                    demo_v2::v2_time(demo_v2::HISTORY_ENTRY),
+                )),
                 Log::Access => Ok(access_log(demo::ACCOUNT)),
                 Log::Scim => Ok(scim_log(
                     demo::ACCOUNT,
@@ -375,6 +400,24 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
     }
     if !args.v2 && !args.v2_filters.is_empty() {
         return Err("the --v2-* filters need --v2".into());
+    }
+    if let (Some(entry), Some(time)) = (&args.history, args.action_time) {
+        if !args.v2_filters.is_empty() {
+            return Err("the --v2-* filters do not apply to a history".into());
+        }
+        return match (&args.account, &args.organization) {
+            (Some(account), None) => Ok(vec![history(
+                V2Owner::Account(account.clone()),
+                entry,
+                time,
+            )]),
+            (None, Some(organization)) => Ok(vec![history(
+                V2Owner::Organization(organization.clone()),
+                entry,
+                time,
+            )]),
+            _ => Err("--history takes --account ID or --organization ID".into()),
+        };
     }
     match (args.access, args.scim, &args.account, &args.idp.is_empty()) {
         (true, _, Some(account), _) => return Ok(vec![access_log(account)]),
@@ -393,6 +436,6 @@ pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
         (false, true, false, None, None, None) => Ok(vec![user_log()]),
         (false, false, true, Some(account), None, None) => Ok(vec![v2_account(account)?]),
         (false, false, true, None, None, Some(organization)) => Ok(vec![v2_organization(organization)?]),
-        _ => Err("say what to export: --demo; --account ID; --insights with --account ID or --zone ID (and --issue ID for one insight); --user; --v2 with --account ID or --organization ID; --access or --scim --idp ID with --account ID".into()),
+        _ => Err("say what to export: --demo; --account ID; --insights with --account ID or --zone ID (and --issue ID for one insight); --user; --v2 with --account ID or --organization ID (and --history ID --action-time T for a resource's history); --access or --scim --idp ID with --account ID".into()),
     }
 }

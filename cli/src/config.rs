@@ -18,9 +18,10 @@
 //!
 //! [[source]]
 //! name = "prod-v2"
-//! log = "v2"           # account | user | insights | v2 | access | scim
+//! log = "v2"           # account | user | insights | v2 | history | access | scim
 //! # issue = "ISSUE_ID"   # insights: one insight's log
 //! # idp = ["IDP_ID"]     # scim: the identity providers
+//! # entry = "ENTRY_ID"   # history: the v2 entry (and `action_time` in the filters)
 //! account = "023e105f4ecef8ad9ca31a8372d0c353"
 //! out = "prod-v2.jsonl" # or an object store: "s3://bucket/audit/{DATE}/"
 //! # checkpoint = "s3://bucket/state/prod-v2.json"  # shared by replicas (see the README)
@@ -36,7 +37,7 @@ use std::time::Duration;
 use cloudflare_audit_logs::{InsightsScope, RateLimit};
 use serde::Deserialize;
 
-use crate::exporter::Source;
+use crate::exporter::{Source, V2Owner};
 use crate::logs::Log;
 use crate::sink::Format;
 use crate::units::{defaults, parse_budget, parse_duration};
@@ -119,6 +120,9 @@ pub struct SourceConfig {
     /// `log = "scim"`: the identity providers whose updates to export.
     #[serde(default)]
     pub idp: Vec<String>,
+    /// `log = "history"`: the Audit Logs v2 entry whose resource's history to export (its
+    /// `action.time` is `action_time` in `filters`).
+    pub entry: Option<String>,
 }
 
 /// A source ready to run.
@@ -272,6 +276,23 @@ fn filters<F: serde::de::DeserializeOwned>(s: &SourceConfig) -> Result<F, String
     serde_json::from_value(json).map_err(|e| format!("filters: {e}"))
 }
 
+/// A resource's history: the entry's ID and its `action_time` are required.
+fn history(s: &SourceConfig, owner: V2Owner) -> Result<Source, String> {
+    let filters: cloudflare_audit_logs::AuditLogHistoryFilters = filters(s)?;
+    match (&s.entry, filters.action_time) {
+        (Some(entry), Some(_)) => Ok(Source::History {
+            owner,
+            entry_id: entry.clone(),
+            filters,
+        }),
+        _ => Err(
+            "log \"history\" needs `entry = \"ENTRY_ID\"` and `action_time` in `filters` \
+                  (the entry's action.time)"
+                .into(),
+        ),
+    }
+}
+
 fn source(s: &SourceConfig) -> Result<Source, String> {
     let owner = (&s.account, &s.zone, &s.organization);
     Ok(match (Log::from_key(&s.log)?, owner) {
@@ -321,10 +342,16 @@ fn source(s: &SourceConfig) -> Result<Source, String> {
             organization_id: organization.clone(),
             filters: filters(s)?,
         },
+        (Log::History, (Some(account), None, None)) => {
+            history(s, V2Owner::Account(account.clone()))?
+        }
+        (Log::History, (None, None, Some(organization))) => {
+            history(s, V2Owner::Organization(organization.clone()))?
+        }
         (log, _) => {
             return Err(format!(
                 "log {:?} does not take these owners: account takes `account`; user takes \
-                 none; insights takes `account` or `zone`; v2 takes `account` or \
+                 none; insights takes `account` or `zone`; v2 and history take `account` or \
                  `organization`; access and scim take `account`",
                 log.key()
             ));

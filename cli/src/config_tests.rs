@@ -163,3 +163,46 @@ fn mistakes_are_named() {
         assert!(error.contains(words), "{edit:?}: {error}");
     }
 }
+
+#[test]
+fn a_resource_history_is_a_source_with_its_entry_and_time() {
+    let text = r#"
+            [[source]]
+            name = "history"
+            log = "history"
+            organization = "d1e2f3a4b5c6"
+            entry = "2b6e0c1a-0000-4000-8000-000000000028"
+            out = "history.jsonl"
+            filters = { action_time = "2026-11-01T00:37:40Z", direction = "asc" }
+        "#;
+    let plan = parse(text, Path::new(".")).unwrap();
+    let Source::History {
+        owner,
+        entry_id,
+        filters,
+    } = &plan.sources[0].source
+    else {
+        panic!("{:?}", plan.sources[0])
+    };
+    assert_eq!(owner, &V2Owner::Organization("d1e2f3a4b5c6".into()));
+    assert_eq!(entry_id, "2b6e0c1a-0000-4000-8000-000000000028");
+    assert_eq!(
+        filters.action_time,
+        "2026-11-01T00:37:40Z".parse().ok(),
+        "{filters:?}"
+    );
+    // The entry and its time are both needed; a zone owns no v2 entry.
+    for broken in [
+        text.replace("entry = ", "# entry = "),
+        text.replace("action_time = \"2026-11-01T00:37:40Z\", ", ""),
+    ] {
+        let error = parse(&broken, Path::new(".")).unwrap_err();
+        assert!(error.contains("needs `entry"), "{error}");
+    }
+    let zone = text.replace("organization = ", "zone = ");
+    assert!(
+        parse(&zone, Path::new("."))
+            .unwrap_err()
+            .contains("does not take these owners")
+    );
+}

@@ -31,6 +31,9 @@ const V2_PRODUCTS: [&str; 3] = ["dns", "firewall", "access"];
 /// How many resources the v2 entries change, in turn.
 pub const RESOURCES: usize = 7;
 
+/// The entry whose resource's history `--demo --log history` exports.
+pub const HISTORY_ENTRY: usize = 40;
+
 /// A product or a category: its value and its label.
 type Named = (&'static str, &'static str);
 

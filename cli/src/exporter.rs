@@ -13,9 +13,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use cloudflare_audit_logs::listings::Listing;
-use cloudflare_audit_logs::{Client, Filters, Pages, RawEntry, Request, TimeBound};
+use cloudflare_audit_logs::{Client, Pages, RawEntry, Request};
 use futures::TryStreamExt;
 use tokio::sync::Notify;
 
@@ -24,7 +23,8 @@ use crate::records::Record;
 use crate::sink::Sink;
 
 use crate::logs::Log;
-pub use crate::source::{Source, V2_RETENTION_DAYS};
+pub use crate::source::{Source, V2_RETENTION_DAYS, V2Owner};
+use crate::window::{finish_listing, v2_hint, v2_window, windowed};
 
 /// How to run.
 #[derive(Clone, Debug)]
@@ -107,7 +107,7 @@ pub struct Outcome {
     pub interrupted: bool,
 }
 
-type BoxError = Box<dyn Error + Send + Sync>;
+pub(crate) type BoxError = Box<dyn Error + Send + Sync>;
 
 /// Runs the export from `state` (the checkpoint [`state::open`](crate::state::open) loaded
 /// and checked) until it is done, or, following, until shutdown.
@@ -147,7 +147,9 @@ impl Export<'_> {
     async fn run(&mut self, client: &Client, source: &Source) -> Result<Outcome, BoxError> {
         loop {
             let done = match self.listing(client, source).await {
-                Err(e) if source.log() == Log::V2 => Err(v2_hint(e, &self.state)),
+                Err(e) if matches!(source.log(), Log::V2 | Log::History) => {
+                    Err(v2_hint(e, &self.state))
+                }
                 done => done,
             }?;
             if !done {
@@ -239,6 +241,26 @@ impl Export<'_> {
                 let request = client.organization_audit_logs_v2(id, since, before);
                 self.drain(request, filters).await
             }
+            Source::History {
+                owner,
+                entry_id,
+                filters,
+            } => {
+                // The filters hold the entry's time (checked when the source was made); they
+                // replace the request's, with the window `drain` sets.
+                let time = filters
+                    .action_time
+                    .ok_or("a history needs its entry's time")?;
+                let request = match owner {
+                    V2Owner::Account(id) => {
+                        client.account_audit_log_history(id.as_str(), entry_id.as_str(), time)
+                    }
+                    V2Owner::Organization(id) => {
+                        client.organization_audit_log_history(id.as_str(), entry_id.as_str(), time)
+                    }
+                };
+                self.drain(request, filters).await
+            }
         }
     }
 
@@ -318,128 +340,4 @@ impl Export<'_> {
             }
         }
     }
-}
-
-/// The caller's filters with the window of the listing under way, for any log:
-///
-/// - a log whose `since` the API requires (Audit Logs v2) always gets a window (see
-///   [`v2_window`]);
-/// - the others get `since` from the cycle's lower bound when following, and `before` `lag`
-///   before the listing started when there is a lag;
-/// - following, every later listing asks for the oldest entries first (`direction` or
-///   `order`, whichever the log has, set to `asc`).
-fn windowed<F: Filters>(filters: &F, state: &mut Checkpoint, lag: Duration) -> Result<F, BoxError> {
-    let serde_json::Value::Object(mut map) = serde_json::to_value(filters)? else {
-        return Err("the filters are not a JSON object".into());
-    };
-    let has = |name: &str| F::FIELDS.iter().find(|f| f.name == name);
-    let mut set = |name: &str, value: serde_json::Value| {
-        map.insert(name.to_owned(), value);
-    };
-    if has("since").is_some_and(|f| f.required) {
-        let (since, before) = v2_window(filters, state, lag);
-        set("since", serde_json::json!(since));
-        set("before", serde_json::json!(before));
-    } else {
-        if let Some(since) = state.cycle_since {
-            set("since", serde_json::json!(TimeBound::from(since)));
-        }
-        if !lag.is_zero() {
-            // The upper bound is `before`, or `until` for the Access logs.
-            let upper = ["before", "until"]
-                .into_iter()
-                .find(|name| has(name).is_some());
-            let end = serde_json::json!(TimeBound::from(window_end(state, lag)));
-            if let Some(upper) = upper {
-                set(upper, end);
-            }
-        }
-    }
-    if state.cycle_since.is_some() {
-        for name in ["direction", "order"] {
-            if has(name).is_some() {
-                set(name, serde_json::json!("asc"));
-            }
-        }
-    }
-    Ok(serde_json::from_value(serde_json::Value::Object(map))?)
-}
-
-/// The `since` and `before` the caller gave, as the filters' serde form holds them.
-fn bounds<F: Filters>(filters: &F) -> (Option<TimeBound>, Option<TimeBound>) {
-    let map = serde_json::to_value(filters).unwrap_or_default();
-    let bound = |name: &str| serde_json::from_value(map.get(name)?.clone()).ok();
-    (bound("since"), bound("before"))
-}
-
-/// A refused v2 window, said plainly: Audit Logs v2 keep 18 months, and `since`/`before` are
-/// the window the export asked for.
-fn v2_hint(error: BoxError, state: &Checkpoint) -> BoxError {
-    let refused = error
-        .downcast_ref::<cloudflare_audit_logs::Error>()
-        .and_then(|e| e.status())
-        .is_some_and(|s| s.as_u16() == 400);
-    if !refused {
-        return error;
-    }
-    let oldest = Utc::now() - chrono::Duration::days(V2_RETENTION_DAYS);
-    format!(
-        "Cloudflare refused the Audit Logs v2 window{}: v2 keeps {V2_RETENTION_DAYS} days \
-         (entries before {} are gone; the v1 log keeps older ones): {error}",
-        state
-            .window_before
-            .map(|b| format!(" ending {b}"))
-            .unwrap_or_default(),
-        oldest.format("%Y-%m-%d")
-    )
-    .into()
-}
-
-/// The v2 window of the listing under way: from the cycle's lower bound (or the caller's
-/// `since`, or as far back as v2 keeps), to the bound pinned when the window started (or the
-/// caller's `before`, or now).
-fn v2_window<F: Filters>(
-    filters: &F,
-    state: &mut Checkpoint,
-    lag: Duration,
-) -> (TimeBound, TimeBound) {
-    let (since, before) = bounds(filters);
-    let since = state
-        .cycle_since
-        .map(TimeBound::from)
-        .or(since)
-        .unwrap_or_else(|| {
-            use chrono::SubsecRound;
-            let oldest = *state.window_since.get_or_insert_with(|| {
-                (Utc::now() - chrono::Duration::days(V2_RETENTION_DAYS - 1)).trunc_subsecs(0)
-            });
-            TimeBound::from(oldest)
-        });
-    let before = match (state.cycle_since, before) {
-        // Following, or no `before` given: the window ends when it started (less the lag).
-        (Some(_), _) | (None, None) => TimeBound::from(window_end(state, lag)),
-        (None, Some(before)) => before,
-    };
-    (since, before)
-}
-
-/// The end of the listing under way, `lag` before the moment it started, pinned in the
-/// checkpoint so that a resumed listing asks for the same entries.
-fn window_end(state: &mut Checkpoint, lag: Duration) -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    let lag = chrono::Duration::from_std(lag).unwrap_or(chrono::Duration::MAX);
-    *state
-        .window_before
-        .get_or_insert_with(|| (Utc::now() - lag).trunc_subsecs(0))
-}
-
-/// Marks the listing under way as complete: the next one starts `overlap` before the
-/// high-water mark, in a window of its own.
-fn finish_listing(state: &mut Checkpoint, overlap: chrono::Duration) {
-    state.resume = None;
-    (state.window_since, state.window_before) = (None, None);
-    state.cycle_since = state
-        .high_water
-        .map(|hw| hw - overlap)
-        .or(state.cycle_since);
 }

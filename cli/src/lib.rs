@@ -27,3 +27,4 @@ pub mod sink;
 pub mod source;
 pub mod state;
 pub mod units;
+mod window;

@@ -14,6 +14,8 @@ pub enum Log {
     Insights,
     /// Audit Logs v2 of an account or an organization (`v2`).
     V2,
+    /// The history of the resource an Audit Logs v2 entry changed (`history`).
+    History,
     /// The Access authentication logs of an account (`access`).
     Access,
     /// The Access SCIM update logs of an account (`scim`).
@@ -28,6 +30,7 @@ impl Log {
             Log::User => "user",
             Log::Insights => "insights",
             Log::V2 => "v2",
+            Log::History => "history",
             Log::Access => "access",
             Log::Scim => "scim",
         }

@@ -3,7 +3,8 @@
 
 use cloudflare_audit_logs::{
     AccessAuthenticationLogsFilters, AccessScimUpdateLogsFilters, AccountAuditLogsV2Filters,
-    AuditLogsFilters, InsightsAuditLogFilters, InsightsScope, OrganizationAuditLogsV2Filters,
+    AuditLogHistoryFilters, AuditLogsFilters, InsightsAuditLogFilters, InsightsScope,
+    OrganizationAuditLogsV2Filters,
 };
 
 use crate::logs::Log;
@@ -35,6 +36,13 @@ pub enum Source {
         organization_id: String,
         filters: OrganizationAuditLogsV2Filters,
     },
+    /// The history of the resource that Audit Logs v2 entry `entry_id` (of an account or an
+    /// organization) changed; its `action.time` is the filters' `action_time`.
+    History {
+        owner: V2Owner,
+        entry_id: String,
+        filters: AuditLogHistoryFilters,
+    },
     /// An account's Access authentication logs.
     Access {
         account_id: String,
@@ -47,12 +55,21 @@ pub enum Source {
     },
 }
 
+/// Whose Audit Logs v2 entry a history is of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum V2Owner {
+    Account(String),
+    Organization(String),
+}
+
 /// How long Audit Logs v2 keep entries (18 months since general availability).
 pub const V2_RETENTION_DAYS: i64 = 548;
 
 impl Source {
     /// Which log of whose this is, as every output record names it: `log` (`account`,
-    /// `insights`, `user`, `v2`) and the account, zone or organization ID.
+    /// `user`, `insights`, `v2`, `history`, `access`, `scim`) and the account, zone or
+    /// organization ID (and the insight's issue ID, or the entry whose resource's history it
+    /// is).
     pub fn origin(&self) -> serde_json::Value {
         use serde_json::json;
         let log = self.log().key();
@@ -74,6 +91,14 @@ impl Source {
                 origin
             }
             Source::User { .. } => json!({"log": log}),
+            Source::History {
+                owner, entry_id, ..
+            } => match owner {
+                V2Owner::Account(id) => json!({"log": log, "account_id": id, "entry_id": entry_id}),
+                V2Owner::Organization(id) => {
+                    json!({"log": log, "organization_id": id, "entry_id": entry_id})
+                }
+            },
             Source::V2Organization {
                 organization_id, ..
             } => json!({"log": log, "organization_id": organization_id}),
@@ -87,6 +112,7 @@ impl Source {
             Source::User { .. } => Log::User,
             Source::Insights { .. } => Log::Insights,
             Source::V2Account { .. } | Source::V2Organization { .. } => Log::V2,
+            Source::History { .. } => Log::History,
             Source::Access { .. } => Log::Access,
             Source::Scim { .. } => Log::Scim,
         }
@@ -102,6 +128,7 @@ impl Source {
             Source::Insights { filters, .. } => serde_json::json!(filters),
             Source::V2Account { filters, .. } => serde_json::json!(filters),
             Source::V2Organization { filters, .. } => serde_json::json!(filters),
+            Source::History { filters, .. } => serde_json::json!(filters),
             Source::Access { filters, .. } => serde_json::json!(filters),
             Source::Scim { filters, .. } => serde_json::json!(filters),
         };
@@ -119,6 +146,7 @@ impl Source {
             Source::User { .. } => "user audit logs",
             Source::V2Account { .. } => "account audit logs v2",
             Source::V2Organization { .. } => "organization audit logs v2",
+            Source::History { .. } => "resource history",
             Source::Access { .. } => "access authentication logs",
             Source::Scim { .. } => "access scim update logs",
         }

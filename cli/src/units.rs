@@ -12,6 +12,13 @@ pub fn parse_time(text: &str) -> Result<TimeBound, String> {
     })
 }
 
+/// Reads a moment as RFC 3339 writes it (an entry's `action.time`), in UTC.
+pub fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .map_err(|e| format!("{text:?} is not an RFC 3339 date-time: {e}"))
+}
+
 /// Reads a duration such as `500ms`, `30s`, `5m` or `1h`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let split = text

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use cloudflare_audit_logs::{Client, RawEntry, TimeBound};
 use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
 use cloudflare_audit_logs_cli::{demo, exporter, sink};
-use exporter::{Shutdown, Source};
+use exporter::{Shutdown, Source, V2Owner};
 use futures::TryStreamExt;
 use sink::{Format, Sink};
 
@@ -45,6 +45,22 @@ async fn sent(client: &Client, source: &Source) -> BTreeMap<String, String> {
         } => client
             .organization_audit_logs_v2(organization_id, since, before)
             .stream_raw(),
+        Source::History {
+            owner,
+            entry_id,
+            filters,
+        } => {
+            let time = filters.action_time.unwrap();
+            match owner {
+                V2Owner::Account(id) => client.account_audit_log_history(id, entry_id, time),
+                V2Owner::Organization(id) => {
+                    client.organization_audit_log_history(id, entry_id, time)
+                }
+            }
+            .since(since)
+            .before(before)
+            .stream_raw()
+        }
     }
     .try_collect()
     .await
@@ -92,6 +108,7 @@ async fn every_log_is_exported_byte_for_byte() {
         v2_organization(),
         access(),
         scim(),
+        crate::history::history(3),
     ] {
         let sent = sent(&client, &source).await;
         let lines = run(&client, &source, Format::Jsonl).await;

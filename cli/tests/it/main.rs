@@ -6,6 +6,7 @@ mod csv;
 mod export;
 mod flags;
 mod fleet;
+mod history;
 mod logpush;
 mod lossless;
 mod moto;
