@@ -46,7 +46,7 @@ pub(crate) fn read(reader: &mut Reader<'_>) -> Fast<IdAndTime> {
 }
 
 /// A field seen for the first time; a second one is serde's error.
-fn once<T>(slot: &mut Option<T>, value: T) -> Fast<()> {
+pub(super) fn once<T>(slot: &mut Option<T>, value: T) -> Fast<()> {
     if slot.is_some() {
         return Err(Fail);
     }

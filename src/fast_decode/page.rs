@@ -13,6 +13,7 @@
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
+use super::id_and_time::once;
 use super::{Fail, Fast, Reader};
 use crate::RawEntry;
 use crate::raw_entry::RawPage;
@@ -68,13 +69,4 @@ fn optional<'a, T>(
         return Ok(None);
     }
     read(reader).map(Some)
-}
-
-/// A field seen for the first time; a second one is serde's error.
-fn once<T>(slot: &mut Option<T>, value: T) -> Fast<()> {
-    if slot.is_some() {
-        return Err(Fail);
-    }
-    *slot = Some(value);
-    Ok(())
 }

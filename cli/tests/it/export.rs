@@ -166,6 +166,31 @@ pub(crate) async fn export(
     .unwrap()
 }
 
+/// Exports `source` into `out` until three pages are written (as Ctrl-C would stop it),
+/// appends part of a record (a crash before the next page was recorded), then exports again
+/// from the checkpoint to the end: what each run did.
+pub(crate) async fn interrupted_and_resumed(
+    client: &Client,
+    source: &Source,
+    settings: &Settings,
+    out: &std::path::Path,
+) -> (Outcome, Outcome) {
+    let shutdown = Arc::new(Shutdown::default());
+    let mut stop = StopAfter {
+        pages: 3,
+        shutdown: shutdown.clone(),
+    };
+    let first = export(client, source, settings, out, &mut stop, &shutdown).await;
+    assert!(first.interrupted);
+    let mut file = std::fs::OpenOptions::new().append(true).open(out).unwrap();
+    file.write_all(b"{\"id\":\"half-written\",\"act").unwrap();
+    drop(file);
+    let quiet = Arc::new(Shutdown::default());
+    let rest = export(client, source, settings, out, &mut exporter::Quiet, &quiet).await;
+    assert!(!rest.interrupted);
+    (first, rest)
+}
+
 #[tokio::test]
 async fn an_interrupted_export_resumes_with_every_entry_exactly_once() {
     for (source, total) in [
@@ -181,33 +206,8 @@ async fn an_interrupted_export_resumes_with_every_entry_exactly_once() {
         let (out, state) = (dir.join("out.jsonl"), dir.join("state.json"));
         let settings = settings(Some(state.clone()), 30);
 
-        // Interrupted after three pages.
-        let shutdown = Arc::new(Shutdown::default());
-        let mut stop = StopAfter {
-            pages: 3,
-            shutdown: shutdown.clone(),
-        };
-        let first = export(&client, &source, &settings, &out, &mut stop, &shutdown).await;
-        assert!(first.interrupted);
+        let (first, rest) = interrupted_and_resumed(&client, &source, &settings, &out).await;
         assert_eq!(first.written, 90);
-
-        // A crash after writing part of a page, before recording it.
-        let mut file = std::fs::OpenOptions::new().append(true).open(&out).unwrap();
-        file.write_all(b"{\"id\":\"half-written\",\"act").unwrap();
-        drop(file);
-
-        // The rerun goes on from the checkpoint.
-        let quiet = Arc::new(Shutdown::default());
-        let rest = export(
-            &client,
-            &source,
-            &settings,
-            &out,
-            &mut exporter::Quiet,
-            &quiet,
-        )
-        .await;
-        assert!(!rest.interrupted);
         assert_eq!(first.written + rest.written, total as u64);
         assert_exactly_once(&ids(&out), total);
     }

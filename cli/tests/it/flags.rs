@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 
 use cloudflare_audit_logs::{AccountAuditLogsV2Filters, FilterValue};
 
-fn command(args: &[&str]) -> std::process::Output {
+pub(crate) fn command(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_cloudflare-audit-export"))
         .args(args)
         .stdin(Stdio::null())

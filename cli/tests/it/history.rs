@@ -1,16 +1,13 @@
 //! A resource's history exported as the library lists it: the command's flags, the records'
 //! source, and a run interrupted and resumed with every entry exactly once.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::sync::Arc;
-
 use cloudflare_audit_logs::{AuditLogHistoryFilters, TimeBound};
-use cloudflare_audit_logs_cli::exporter::{self, Observer, Shutdown, Source, V2Owner};
+use cloudflare_audit_logs_cli::exporter::{Source, V2Owner};
 use cloudflare_audit_logs_cli::{demo, demo_v2};
 use futures::TryStreamExt;
 
-use crate::export::{assert_exactly_once, client, export, ids, scratch, settings};
+use crate::export::{assert_exactly_once, client, ids, interrupted_and_resumed, scratch, settings};
+use crate::flags::command;
 
 /// The history of v2 entry `entry` of the account, newest first.
 pub(crate) fn history(entry: usize) -> Source {
@@ -21,18 +18,6 @@ pub(crate) fn history(entry: usize) -> Source {
             action_time: Some(demo_v2::v2_time(entry)),
             ..Default::default()
         },
-    }
-}
-
-/// Stops the export after a number of pages, as Ctrl-C would.
-struct StopAfter(usize, Arc<Shutdown>);
-
-impl Observer for StopAfter {
-    fn page(&mut self, _: usize, _: usize) {
-        self.0 -= 1;
-        if self.0 == 0 {
-            self.1.request();
-        }
     }
 }
 
@@ -57,30 +42,11 @@ async fn an_interrupted_history_export_resumes_with_the_librarys_entries_exactly
     assert!(expected.len() > 20, "{}", expected.len());
 
     let dir = scratch("history");
-    let (out, state) = (dir.join("out.jsonl"), dir.join("state.json"));
-    let settings = settings(Some(state), 4);
-    let shutdown = Arc::new(Shutdown::default());
-    let mut stop = StopAfter(3, shutdown.clone());
+    let out = dir.join("out.jsonl");
+    let settings = settings(Some(dir.join("state.json")), 4);
     let source = history(entry);
-    let first = export(&client, &source, &settings, &out, &mut stop, &shutdown).await;
-    assert!(first.interrupted);
+    let (first, _) = interrupted_and_resumed(&client, &source, &settings, &out).await;
     assert_eq!(first.written, 12);
-    // A crash after writing part of a page, before recording it.
-    let mut file = std::fs::OpenOptions::new().append(true).open(&out).unwrap();
-    file.write_all(b"{\"source\":{\"log\":\"hist").unwrap();
-    drop(file);
-
-    let quiet = Arc::new(Shutdown::default());
-    let rest = export(
-        &client,
-        &source,
-        &settings,
-        &out,
-        &mut exporter::Quiet,
-        &quiet,
-    )
-    .await;
-    assert!(!rest.interrupted);
     let written = ids(&out);
     assert_exactly_once(&written, expected.len());
     assert_eq!(written, expected, "the library's entries, in its order");
@@ -93,14 +59,6 @@ async fn an_interrupted_history_export_resumes_with_the_librarys_entries_exactly
         serde_json::json!({"log": "history", "account_id": demo::ACCOUNT,
                            "entry_id": demo_v2::entry_id(entry)})
     );
-}
-
-fn command(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_cloudflare-audit-export"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
 }
 
 #[test]
