@@ -2,6 +2,7 @@
 //! and how a page's body is split into them without decoding the entries.
 
 use bytes::Bytes;
+use bytestring::ByteString;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -27,20 +28,21 @@ use crate::{DecodeError, Error};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawEntry {
-    json: Bytes,
+    /// Checked as UTF-8 when it was read (with its page, where it came in one).
+    json: ByteString,
     id: Option<String>,
     time: Option<DateTime<Utc>>,
 }
 
 impl RawEntry {
-    pub(crate) fn new(json: Bytes, id: Option<String>, time: Option<DateTime<Utc>>) -> Self {
+    pub(crate) fn new(json: ByteString, id: Option<String>, time: Option<DateTime<Utc>>) -> Self {
         RawEntry { json, id, time }
     }
 
     /// An entry from its JSON text (a saved export, a test), reading its ID and its time as
     /// the listings do (see [`id`](Self::id) and [`time`](Self::time)).
     pub fn from_json(text: &str) -> Result<RawEntry, Error> {
-        read_entry(Bytes::copy_from_slice(text.as_bytes())).map_err(|e| decode_error(text, e))
+        read_entry(ByteString::from(text)).map_err(|e| decode_error(text, e))
     }
 
     /// The entry's ID, when it has one: its `id`, or for an Access authentication event (which
@@ -57,20 +59,19 @@ impl RawEntry {
 
     /// The entry's JSON text, exactly as the server sent it.
     pub fn json(&self) -> &str {
-        // Checked as UTF-8 when the page was split (serde_json's raw values are `str`s).
-        std::str::from_utf8(&self.json).unwrap_or_default()
+        &self.json
     }
 
     /// The same text as bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.json
+        self.json.as_bytes()
     }
 
     /// The entry decoded into `T` (the listing's typed entry, or a type of your own) by
     /// serde_json. For a listing's own entry type, [`decode_as`](Self::decode_as) gives the
     /// same result faster.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        parse(&self.json).map_err(|e| decode_error(self.json(), e))
+        serde_json::from_str(&self.json).map_err(|e| decode_error(self.json(), e))
     }
 
     /// The entry decoded into listing `L`'s typed entry as that listing's typed streams decode
@@ -150,20 +151,21 @@ pub(crate) fn read_page<I: DeserializeOwned>(
     })
 }
 
-/// An entry of a page serde_json has split (and so checked as JSON) as a [`RawEntry`]: its ID
-/// and time read directly where the reader can, by [`read_entry`] otherwise.
+/// An entry of a page serde_json has split (and so checked as JSON and UTF-8) as a
+/// [`RawEntry`]: its ID and time read directly where the reader can, by [`read_entry`]
+/// otherwise.
 pub(crate) fn read_page_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
-    let fast = std::str::from_utf8(&json)
-        .ok()
-        .and_then(crate::fast_decode::id_and_time);
-    match fast {
+    let json = ByteString::try_from(json).map_err(|e| {
+        <serde_json::Error as serde::de::Error>::custom(format!("an entry is not UTF-8: {e}"))
+    })?;
+    match crate::fast_decode::id_and_time(&json) {
         Some((id, time)) => Ok(RawEntry::new(json, id, time)),
         None => read_entry(json),
     }
 }
 
 /// An entry's bytes as a [`RawEntry`], its ID and time read without decoding the rest.
-pub(crate) fn read_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
+pub(crate) fn read_entry(json: ByteString) -> Result<RawEntry, serde_json::Error> {
     #[derive(serde::Deserialize)]
     struct Key<'a> {
         #[serde(borrow)]
@@ -182,7 +184,7 @@ pub(crate) fn read_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
         #[serde(default)]
         action: ActionTime,
     }
-    let key: Key<'_> = parse(&json)?;
+    let key: Key<'_> = serde_json::from_str(&json)?;
     let time = key
         .when
         .0
@@ -256,16 +258,14 @@ pub(crate) fn decode_all<T: DeserializeOwned + crate::fast_decode::FastDecode>(
     // Sized once: collecting `Result`s would grow the vector by copying large entries.
     let mut decoded = Vec::with_capacity(entries.len());
     for entry in entries {
-        decoded.push(
-            crate::fast_decode::decode(entry.as_bytes()).map_err(|source| {
-                Error::Decode(Box::new(DecodeError {
-                    status: http::StatusCode::OK,
-                    cf_ray: None,
-                    snippet: crate::error::snippet(&secrets.bytes(&entry.json)),
-                    source: secrets.serde_error(source),
-                }))
-            })?,
-        );
+        decoded.push(crate::fast_decode::decode(entry.json()).map_err(|source| {
+            Error::Decode(Box::new(DecodeError {
+                status: http::StatusCode::OK,
+                cf_ray: None,
+                snippet: crate::error::snippet(&secrets.bytes(entry.json.as_bytes())),
+                source: secrets.serde_error(source),
+            }))
+        })?);
     }
     Ok(decoded)
 }

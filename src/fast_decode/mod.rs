@@ -37,18 +37,14 @@ pub trait FastDecode: Sized {
     fn read(reader: &mut Reader<'_>) -> Fast<Self>;
 }
 
-/// `bytes` decoded as a `T`: read directly when it can be, by serde_json otherwise (the same
+/// `text` decoded as a `T`: read directly when it can be, by serde_json otherwise (the same
 /// value, or serde_json's own error).
-pub(crate) fn decode<T: FastDecode + DeserializeOwned>(
-    bytes: &[u8],
-) -> Result<T, serde_json::Error> {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        let mut reader = Reader::new(text);
-        if let Ok(value) = T::read(&mut reader).and_then(|value| reader.end().map(|()| value)) {
-            return Ok(value);
-        }
+pub(crate) fn decode<T: FastDecode + DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    let mut reader = Reader::new(text);
+    if let Ok(value) = T::read(&mut reader).and_then(|value| reader.end().map(|()| value)) {
+        return Ok(value);
     }
-    crate::raw_entry::parse(bytes)
+    serde_json::from_str(text)
 }
 
 impl FastDecode for String {

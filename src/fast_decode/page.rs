@@ -11,6 +11,7 @@
 //! result or its error.
 
 use bytes::Bytes;
+use bytestring::ByteString;
 use serde::de::DeserializeOwned;
 
 use super::id_and_time::once;
@@ -20,14 +21,17 @@ use crate::raw_entry::RawPage;
 
 /// The page `body`, its entries read out, or `None` where the reader gives up.
 pub(crate) fn read_page<I: DeserializeOwned>(body: &Bytes) -> Option<RawPage<I, RawEntry>> {
-    let text = std::str::from_utf8(body).ok()?;
-    let mut reader = Reader::new(text);
-    let page = read(&mut reader, body).ok()?;
+    let text = ByteString::try_from(body.clone()).ok()?;
+    let mut reader = Reader::new(&text);
+    let page = read(&mut reader, &text).ok()?;
     reader.end().ok()?;
     Some(page)
 }
 
-fn read<I: DeserializeOwned>(reader: &mut Reader<'_>, body: &Bytes) -> Fast<RawPage<I, RawEntry>> {
+fn read<I: DeserializeOwned>(
+    reader: &mut Reader<'_>,
+    body: &ByteString,
+) -> Fast<RawPage<I, RawEntry>> {
     let mut success: Option<Option<bool>> = None;
     let mut errors: Option<Option<Vec<crate::ResponseMessage>>> = None;
     let mut result_info: Option<Option<I>> = None;
@@ -48,7 +52,7 @@ fn read<I: DeserializeOwned>(reader: &mut Reader<'_>, body: &Bytes) -> Fast<RawP
 }
 
 /// Each entry of a `result` array, its text a slice of `body`.
-fn entries(reader: &mut Reader<'_>, body: &Bytes) -> Fast<Vec<RawEntry>> {
+fn entries(reader: &mut Reader<'_>, body: &ByteString) -> Fast<Vec<RawEntry>> {
     let mut entries = Vec::new();
     reader.array(|reader| {
         let start = reader.position()?;

@@ -218,7 +218,7 @@ fn agree<T: FastDecode + DeserializeOwned + PartialEq + Debug>(texts: &[String])
                 Err(e) => panic!("the fast path read what serde_json refuses ({e}): {text}"),
             }
         }
-        let decoded = decode::<T>(text.as_bytes());
+        let decoded = decode::<T>(text);
         match (decoded, expected) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
             (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
@@ -282,7 +282,7 @@ fn the_id_and_time_are_read_as_serde_json_reads_them() {
             continue;
         };
         read += 1;
-        let entry = crate::raw_entry::read_entry(bytes::Bytes::copy_from_slice(text.as_bytes()))
+        let entry = crate::raw_entry::read_entry(text.as_str().into())
             .unwrap_or_else(|e| panic!("read directly what serde_json refuses ({e}): {text}"));
         assert_eq!((id.as_deref(), time), (entry.id(), entry.time()), "{text}");
     }
@@ -323,13 +323,13 @@ fn escapes_numbers_and_nesting_are_exact() {
         "]".repeat(120)
     );
     assert!(AuditLog::read(&mut Reader::new(&deep)).is_err());
-    assert!(decode::<AuditLog>(deep.as_bytes()).is_ok());
+    assert!(decode::<AuditLog>(&deep).is_ok());
     let deeper = format!(
         r#"{{"metadata":{{"d":{}1{}}}}}"#,
         "[".repeat(200),
         "]".repeat(200)
     );
-    let error = decode::<AuditLog>(deeper.as_bytes()).unwrap_err();
+    let error = decode::<AuditLog>(&deeper).unwrap_err();
     assert!(error.to_string().contains("recursion limit"), "{error}");
 }
 

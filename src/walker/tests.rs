@@ -95,7 +95,7 @@ impl Listing for Fake {
             .into_iter()
             .map(|entry| {
                 let text = entry.to_string();
-                crate::RawEntry::new(bytes::Bytes::from(text.clone()), Some(text), None)
+                crate::RawEntry::new(text.clone().into(), Some(text), None)
             })
             .collect();
         Ok(Fetch::page(
