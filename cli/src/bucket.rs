@@ -119,7 +119,7 @@ impl Bucket {
             .key
             .replace("{DATE}", &start.format("%Y%m%d").to_string());
         let stamp = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
-        let unique = &crate::checkpoint::digest(records)[..8];
+        let unique = format!("{:08x}", crate::checkpoint::digest(records) >> 32);
         let file = format!("{}_{}_{unique}.log.gz", stamp(start), stamp(end));
         match prefix.trim_end_matches('/') {
             "" => file,

@@ -24,7 +24,7 @@ pub enum Admitted {
 
 /// A stable digest of an entry's bytes (the same in every process and version): eight
 /// bytes at a time, each word mixed in by multiply and xor-shift, then the length.
-pub fn digest(bytes: &[u8]) -> String {
+pub fn digest(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mix = |hash: u64, word: u64| {
         let hash = (hash ^ word).wrapping_mul(K);
@@ -41,18 +41,28 @@ pub fn digest(bytes: &[u8]) -> String {
     let mut tail = [0u8; 8];
     tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
     hash = mix(hash, u64::from_le_bytes(tail));
-    hash = mix(hash, bytes.len() as u64);
-    format!("{hash:016x}")
+    mix(hash, bytes.len() as u64)
 }
 
 /// The key of an entry that has no ID, by which the checkpoint knows it: a digest of its
 /// bytes (an entry sent again with other bytes counts as another entry).
 pub fn content_id(bytes: &[u8]) -> String {
-    format!("digest:{}", digest(bytes))
+    format!("digest:{:016x}", digest(bytes))
 }
 
-/// Everything a rerun needs to go on with no entry lost or written twice.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// An entry the checkpoint remembers (see [`Checkpoint::seen`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Written {
+    /// Its time.
+    pub at: DateTime<Utc>,
+    /// The [`digest`] of the bytes it came as. `None` for an entry recorded by a checkpoint
+    /// from before digests were kept: it counts as unchanged.
+    pub digest: Option<u64>,
+}
+
+/// Everything a rerun needs to go on with no entry lost or written twice. Its file form
+/// (`checkpoint_file`) is the same in every version.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Checkpoint {
     /// Which log with which filters; a rerun with others is refused.
     pub source: String,
@@ -60,33 +70,24 @@ pub struct Checkpoint {
     pub cycle_since: Option<DateTime<Utc>>,
     /// Audit Logs v2: the upper bound of the window under way (pinned when it starts, so that
     /// a resumed listing asks for the same window).
-    #[serde(default)]
     pub window_before: Option<DateTime<Utc>>,
     /// Audit Logs v2: the lower bound of the window under way when neither a cycle nor the
     /// caller sets one (as far back as v2 keeps, pinned when the window starts).
-    #[serde(default)]
     pub window_since: Option<DateTime<Utc>>,
     /// Where the listing under way goes on (`None`: start it from its first page).
     pub resume: Option<ResumeToken>,
     /// The latest entry time written so far.
     pub high_water: Option<DateTime<Utc>>,
-    /// IDs written at or after `high_water - overlap`, with their times: the entries the
-    /// next listing may send again.
-    pub seen: BTreeMap<String, DateTime<Utc>>,
-    /// A digest of the bytes of each entry in `seen` (64 bits, in hex): an entry sent
-    /// again with other content is written again. Checkpoints written before digests were
-    /// kept have none: their entries count as unchanged.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub digests: BTreeMap<String, String>,
+    /// The entries written at or after `high_water - overlap`, by ID: the entries the next
+    /// listing may send again. An entry sent again with other content is written again.
+    pub seen: BTreeMap<String, Written>,
     /// Bytes in the output file after the last recorded page.
     pub output_len: u64,
     /// Object store output: the name of the batch being written from this checkpoint's
     /// position. Recorded before the batch is written, so that after a crash the same
     /// batch is written again under the same name, never beside itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<String>,
     /// A checkpoint in an object store: which process exports this source, and until when.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease: Option<Lease>,
 }
 
@@ -148,15 +149,20 @@ impl Checkpoint {
     pub fn admit(&mut self, id: Option<&str>, at: Option<DateTime<Utc>>, bytes: &[u8]) -> Admitted {
         let mut admitted = Admitted::New;
         if let (Some(id), Some(at)) = (id, at) {
-            let digest = digest(bytes);
-            if self.seen.contains_key(id) {
-                match self.digests.get(id) {
-                    Some(before) if *before != digest => admitted = Admitted::Revised,
-                    _ => return Admitted::Repeat,
+            let now = Written {
+                at,
+                digest: Some(digest(bytes)),
+            };
+            match self.seen.get_mut(id) {
+                Some(before) if before.digest.is_none_or(|d| Some(d) == now.digest) => {
+                    return Admitted::Repeat;
                 }
+                Some(before) => {
+                    *before = now;
+                    admitted = Admitted::Revised;
+                }
+                None => drop(self.seen.insert(id.to_owned(), now)),
             }
-            self.seen.insert(id.to_owned(), at);
-            self.digests.insert(id.to_owned(), digest);
         }
         if let Some(at) = at {
             self.high_water = Some(self.high_water.map_or(at, |hw| hw.max(at)));
@@ -167,9 +173,7 @@ impl Checkpoint {
     /// Forgets IDs older than the window the next listing starts from.
     pub fn prune(&mut self, overlap: chrono::Duration) {
         if let Some(floor) = self.high_water.map(|hw| hw - overlap) {
-            self.seen.retain(|_, at| *at >= floor);
-            let seen = &self.seen;
-            self.digests.retain(|id, _| seen.contains_key(id));
+            self.seen.retain(|_, written| written.at >= floor);
         }
     }
 }
@@ -192,19 +196,27 @@ mod tests {
         assert_eq!(loaded.admit(Some("a"), at, b"{\"v\":2}"), Admitted::Repeat);
         // A checkpoint from before digests were kept: its entries count as unchanged.
         let mut old = loaded.clone();
-        old.digests.clear();
+        old.seen
+            .values_mut()
+            .for_each(|written| written.digest = None);
         assert_eq!(old.admit(Some("a"), at, b"{\"v\":3}"), Admitted::Repeat);
-        // Pruned IDs take their digests with them.
-        loaded.high_water = "2026-02-01T00:00:00Z".parse().ok();
+        // A revised entry takes its new time; pruning forgets entries before the window.
+        let later = "2026-01-01T00:10:00Z".parse().ok();
+        assert_eq!(
+            loaded.admit(Some("a"), later, b"{\"v\":3}"),
+            Admitted::Revised
+        );
+        assert_eq!(loaded.admit(Some("b"), at, b"{}"), Admitted::New);
         loaded.prune(chrono::Duration::minutes(5));
-        assert!(loaded.seen.is_empty() && loaded.digests.is_empty());
+        assert_eq!(loaded.seen.keys().collect::<Vec<_>>(), ["a"]);
+        assert_eq!(Some(loaded.seen["a"].at), later);
     }
 
     #[test]
     fn the_digest_is_stable_and_tells_one_byte_apart() {
         // Written into checkpoints: the same value in every version.
         assert_eq!(digest(b""), digest(b""));
-        assert_eq!(digest(br#"{"id":"a","v":1}"#), "ce7b0c493b4ff715");
+        assert_eq!(digest(br#"{"id":"a","v":1}"#), 0xce7b_0c49_3b4f_f715);
         assert_ne!(
             digest(br#"{"id":"a","v":1}"#),
             digest(br#"{"id":"a","v":2}"#)

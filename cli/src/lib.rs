@@ -7,6 +7,7 @@ pub mod access_records;
 pub mod args;
 pub mod bucket;
 pub mod checkpoint;
+mod checkpoint_file;
 pub mod config;
 pub mod console;
 pub mod delivery;
