@@ -65,6 +65,8 @@ pub struct Sink {
     timestamps: Timestamps,
     /// Where a batch sink's batches and checkpoint go.
     remote: Option<crate::delivery::Remote>,
+    /// The record being written, kept between records for its capacity.
+    line: Vec<u8>,
 }
 
 impl std::fmt::Debug for Sink {
@@ -84,30 +86,28 @@ impl std::fmt::Debug for Sink {
 }
 
 impl Sink {
-    /// Writes to standard output.
-    pub fn stdout(format: Format) -> Sink {
+    /// A sink writing `format` to `out`, which holds `len` bytes already.
+    fn new(out: Out, format: Format, len: u64) -> Sink {
         Sink {
-            out: Out::Stdout(BufWriter::new(io::stdout())),
+            out,
             format,
             origin: None,
             prefix: NO_SOURCE.to_vec(),
-            len: 0,
+            len,
             timestamps: Timestamps::default(),
             remote: None,
+            line: Vec::new(),
         }
+    }
+
+    /// Writes to standard output.
+    pub fn stdout(format: Format) -> Sink {
+        Sink::new(Out::Stdout(BufWriter::new(io::stdout())), format, 0)
     }
 
     /// Writes to memory (for tests).
     pub fn memory(format: Format) -> Sink {
-        Sink {
-            out: Out::Memory(Vec::new()),
-            format,
-            origin: None,
-            prefix: NO_SOURCE.to_vec(),
-            len: 0,
-            timestamps: Timestamps::default(),
-            remote: None,
-        }
+        Sink::new(Out::Memory(Vec::new()), format, 0)
     }
 
     /// Writes to `file` (the output at `path`) from byte `keep` on, cutting off what lies
@@ -126,24 +126,16 @@ impl Sink {
             file.seek(SeekFrom::Start(keep)).map(drop)
         };
         cut(&mut file).map_err(|e| StateError::io("cutting back", path, e))?;
-        Ok(Sink {
-            out: Out::File(BufWriter::new(file), path.to_owned()),
-            format,
-            origin: None,
-            prefix: NO_SOURCE.to_vec(),
-            len: keep,
-            timestamps: Timestamps::default(),
-            remote: None,
-        })
+        let out = Out::File(BufWriter::new(file), path.to_owned());
+        Ok(Sink::new(out, format, keep))
     }
 
     /// Collects each page's records as one batch for the object store of `remote`, which
     /// [`Sink::take_batch`] hands over whole.
     pub fn batches(format: Format, remote: crate::delivery::Remote) -> Sink {
         Sink {
-            out: Out::Batch(Vec::new()),
             remote: Some(remote),
-            ..Sink::memory(format)
+            ..Sink::new(Out::Batch(Vec::new()), format, 0)
         }
     }
 
@@ -216,7 +208,8 @@ impl Sink {
         L: Listing<Entry = R>,
         R: Record,
     {
-        let mut line = Vec::with_capacity(entry.as_bytes().len() + 128);
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
         let origin = self.origin.as_ref().unwrap_or(&serde_json::Value::Null);
         match self.format {
             Format::Jsonl => {
@@ -255,7 +248,9 @@ impl Sink {
                 csv.flush()?;
             }
         }
-        self.write_bytes(&line)
+        let written = self.write_bytes(&line);
+        self.line = line;
+        written
     }
 
     /// Pushes everything written to its destination; for a file, to the disk, so that a
