@@ -149,19 +149,22 @@ impl Checkpoint {
     pub fn admit(&mut self, id: Option<&str>, at: Option<DateTime<Utc>>, bytes: &[u8]) -> Admitted {
         let mut admitted = Admitted::New;
         if let (Some(id), Some(at)) = (id, at) {
+            let digest = digest(bytes);
             let now = Written {
                 at,
-                digest: Some(digest(bytes)),
+                digest: Some(digest),
             };
             match self.seen.get_mut(id) {
-                Some(before) if before.digest.is_none_or(|d| Some(d) == now.digest) => {
+                Some(before) if before.digest.is_none_or(|d| d == digest) => {
                     return Admitted::Repeat;
                 }
                 Some(before) => {
                     *before = now;
                     admitted = Admitted::Revised;
                 }
-                None => drop(self.seen.insert(id.to_owned(), now)),
+                None => {
+                    self.seen.insert(id.to_owned(), now);
+                }
             }
         }
         if let Some(at) = at {
