@@ -43,14 +43,25 @@ fn base_url(text: &str) {
             .trim_end_matches(']')
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
-    assert!(root.scheme() == "https" || (root.scheme() == "http" && local), "{root}");
+    assert!(
+        root.scheme() == "https" || (root.scheme() == "http" && local),
+        "{root}"
+    );
 }
 
 fn identifier(text: &str) {
-    let Ok(id) = Identifier::try_from(text) else { return };
-    assert!(text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit()), "{text:?}");
-    let url = Url::parse(&format!("https://api.example/client/v4/accounts/{}/audit_logs", *id))
-        .expect("a URL with an accepted identifier parses");
+    let Ok(id) = Identifier::try_from(text) else {
+        return;
+    };
+    assert!(
+        text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{text:?}"
+    );
+    let url = Url::parse(&format!(
+        "https://api.example/client/v4/accounts/{}/audit_logs",
+        *id
+    ))
+    .expect("a URL with an accepted identifier parses");
     let segments: Vec<_> = url.path_segments().expect("a base URL").collect();
     assert_eq!(segments, ["client", "v4", "accounts", text, "audit_logs"]);
 }
