@@ -89,7 +89,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Print the JSON Schema of the entry types (AuditLog, InsightAuditLog).
+    /// Print the JSON Schema of every listing's entry type.
     Schema {
         /// Write it to this file instead of standard output.
         #[arg(long)]

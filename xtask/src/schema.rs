@@ -8,8 +8,35 @@ use serde_json::{Map, Value, json};
 
 use crate::generator::REPLACEMENTS;
 
-/// The entry types the schema describes.
-const ENTRIES: [&str; 3] = ["AuditLog", "AuditLogV2", "InsightAuditLog"];
+/// The entry types: the item type of `result` in the 200 page of each listing (each
+/// operation with an `x-request-type`), so that a listing added to the spec is described
+/// with no change here.
+pub fn entry_types(doc: &Value) -> Result<BTreeSet<String>, String> {
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or("the spec has no paths")?;
+    let mut entries = BTreeSet::new();
+    for (path, item) in paths {
+        let operations = item.as_object().into_iter().flatten().map(|(_, op)| op);
+        for operation in operations.filter(|op| op.get("x-request-type").is_some()) {
+            let page = operation
+                .pointer("/responses/200/content/application~1json/schema/$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .ok_or_else(|| format!("a listing of {path} has no 200 page by $ref"))?;
+            let entry = doc
+                .pointer(&format!(
+                    "/components/schemas/{page}/properties/result/items/$ref"
+                ))
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .ok_or_else(|| format!("page {page} has no result items by $ref"))?;
+            entries.insert(entry.to_owned());
+        }
+    }
+    Ok(entries)
+}
 
 /// The schema document: the entry types and everything they refer to, under `$defs`.
 pub fn entry_schema(doc: &Value) -> Result<Value, String> {
@@ -17,8 +44,9 @@ pub fn entry_schema(doc: &Value) -> Result<Value, String> {
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .ok_or("the spec has no components/schemas")?;
+    let entries = entry_types(doc)?;
     let mut defs = Map::new();
-    let mut todo: Vec<String> = ENTRIES.iter().map(|s| s.to_string()).collect();
+    let mut todo: Vec<String> = entries.iter().cloned().collect();
     let mut done = BTreeSet::new();
     while let Some(name) = todo.pop() {
         if !done.insert(name.clone()) {
@@ -35,13 +63,15 @@ pub fn entry_schema(doc: &Value) -> Result<Value, String> {
         defs.insert(name, converted);
         todo.extend(refs);
     }
+    let names = entries.iter().map(String::as_str).collect::<Vec<_>>();
     Ok(json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Cloudflare audit log entries",
-        "description": "A v1 account or user audit log entry (AuditLog), an Audit Logs v2 \
-                        entry (AuditLogV2) or an insights audit log entry (InsightAuditLog), \
-                        as cloudflare-audit-logs serializes them.",
-        "anyOf": ENTRIES.iter().map(|e| json!({"$ref": format!("#/$defs/{e}")})).collect::<Vec<_>>(),
+        "description": format!(
+            "An entry of one of the audit logs ({}), as cloudflare-audit-logs serializes it.",
+            names.join(", ")
+        ),
+        "anyOf": entries.iter().map(|e| json!({"$ref": format!("#/$defs/{e}")})).collect::<Vec<_>>(),
         "$defs": defs,
     }))
 }
@@ -145,9 +175,39 @@ mod tests {
     }
 
     #[test]
-    fn holds_both_entries_and_what_they_refer_to() {
+    fn the_entry_types_are_those_of_every_listing_and_only_those() {
+        let doc = parse_yaml(include_str!("../../openapi/cloudflare-audit-logs.yaml")).unwrap();
+        assert_eq!(
+            entry_types(&doc).unwrap(),
+            [
+                "AccessRequest",
+                "AuditLog",
+                "AuditLogV2",
+                "InsightAuditLog",
+                "ScimUpdate"
+            ]
+            .map(String::from)
+            .into()
+        );
+        let described = schema()["anyOf"].to_string();
+        assert!(described.contains("#/$defs/ScimUpdate") && !described.contains("ProductCategory"));
+    }
+
+    #[test]
+    fn a_listing_whose_page_names_no_entry_type_is_an_error() {
+        let mut doc = parse_yaml(include_str!("../../openapi/cloudflare-audit-logs.yaml")).unwrap();
+        doc["components"]["schemas"]["ScimUpdatePage"]["properties"]["result"]["items"] =
+            json!({"type": "object"});
+        let error = entry_types(&doc).unwrap_err();
+        assert!(error.contains("ScimUpdatePage"), "{error}");
+    }
+
+    #[test]
+    fn holds_every_entry_and_what_they_refer_to() {
         let schema = schema();
         for name in [
+            "AccessRequest",
+            "ScimUpdate",
             "AuditLog",
             "AuditLogV2",
             "AuditLogV2Actor",
@@ -195,5 +255,22 @@ mod tests {
         assert!(!valid("InsightAuditLog", json!({"changed_by": 5})));
         assert!(!valid("AuditLog", json!({"actor": {"type": 3}})));
         assert!(!valid("AuditLog", json!({"action": {"result": "yes"}})));
+        assert!(valid(
+            "AccessRequest",
+            json!({
+                "action": "login", "allowed": true, "ray_id": "8f0c5f0e2a3b1c4d",
+                "created_at": "2026-01-01T00:00:00Z", "user_email": "a@example.com", "new": 1
+            })
+        ));
+        assert!(!valid("AccessRequest", json!({"allowed": "yes"})));
+        assert!(valid(
+            "ScimUpdate",
+            json!({
+                "cf_resource_id": "bd97ef8d-7986-43e3-9ee0-000000000001",
+                "logged_at": "2026-01-01T00:00:00Z", "error_description": null,
+                "status": "SUCCESS", "resource_type": "USER"
+            })
+        ));
+        assert!(!valid("ScimUpdate", json!({"logged_at": 5})));
     }
 }
