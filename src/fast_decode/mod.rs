@@ -11,7 +11,9 @@
 //! entry's bytes, ID and time.
 //!
 //! The reader gives up ([`Fail`]) on anything it is not sure of: a duplicate field, a missing
-//! required field, a value of another type, deep nesting, text after the entry. The entry is
+//! required field, a value of another type, deep nesting, text after the entry, an object
+//! that serde_json's `Value` reads as something else (its first key one of serde_json's
+//! private tokens). The entry is
 //! then decoded by serde_json from the start, so a result is always the one serde_json gives,
 //! and so is every error (the tests compare both on thousands of texts).
 
@@ -107,7 +109,7 @@ impl FastDecode for Value {
     fn read(reader: &mut Reader<'_>) -> Fast<Self> {
         Ok(match reader.peek()? {
             b'"' => Value::String(String::read(reader)?),
-            b'{' => Value::Object(Map::read(reader)?),
+            b'{' => Value::Object(object(reader, true)?),
             b'[' => Value::Array(Vec::read(reader)?),
             b't' | b'f' => Value::Bool(reader.boolean()?),
             b'n' => {
@@ -119,16 +121,33 @@ impl FastDecode for Value {
     }
 }
 
+/// serde_json's private tokens: its `Value` decodes an object whose first key is one of them
+/// as something else (a number, or the JSON in the value's text), where its `Map` keeps the
+/// key. Such a `Value` is left to serde_json.
+const PRIVATE_TOKENS: [&str; 2] = [
+    "$serde_json::private::Number",
+    "$serde_json::private::RawValue",
+];
+
+/// An object's keys and values. For a `Value` (`in_value`), an object whose first key is a
+/// private token is given up.
+fn object(reader: &mut Reader<'_>, in_value: bool) -> Fast<Map<String, Value>> {
+    let mut map = Map::new();
+    reader.object(|reader, key| {
+        if in_value && map.is_empty() && PRIVATE_TOKENS.contains(&&*key) {
+            return Err(Fail);
+        }
+        let value = Value::read(reader)?;
+        map.insert(key.into_owned(), value);
+        Ok(())
+    })?;
+    Ok(map)
+}
+
 impl FastDecode for Map<String, Value> {
     /// A key given twice keeps its last value, as serde_json's `Map` does.
     fn read(reader: &mut Reader<'_>) -> Fast<Self> {
-        let mut map = Map::new();
-        reader.object(|reader, key| {
-            let value = Value::read(reader)?;
-            map.insert(key.into_owned(), value);
-            Ok(())
-        })?;
-        Ok(map)
+        object(reader, false)
     }
 }
 

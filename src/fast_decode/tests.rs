@@ -390,3 +390,37 @@ fn strings_with_escapes_decode_as_serde_json_decodes_them() {
     // Every valid escape letter and most of the `\u` combinations are valid text.
     assert!(read > 250, "only {read} strings were valid and read");
 }
+
+/// Objects whose first key is one of serde_json's private tokens: serde_json's `Value`
+/// decodes such an object as a number or as the JSON in its string (`arbitrary_precision`,
+/// `raw_value`), so the fast path must leave it to serde_json.
+#[test]
+fn serde_jsons_private_tokens_decode_as_serde_json_decodes_them() {
+    let mut texts = Vec::new();
+    for key in [
+        "$serde_json::private::Number",
+        "$serde_json::private::RawValue",
+        r"$serde_json::private::Numbe\u0072",
+    ] {
+        for value in [r#""12""#, r#""[1,2]""#, r#""Changed""#, "7", "{}"] {
+            let object = format!(r#"{{"{key}":{value}}}"#);
+            let second = format!(r#"{{"a":1,"{key}":{value}}}"#);
+            for inner in [&object, &second] {
+                texts.push(format!(r#"{{"id":"e1","metadata":{{"m":{inner}}}}}"#));
+                texts.push(format!(r#"{{"id":"e1","metadata":{inner}}}"#));
+                texts.push(format!(r#"{{"id":"e1","newValue":{inner}}}"#));
+                texts.push(format!(r#"{{"id":"e1","unnamed":{inner}}}"#));
+                texts.push(format!(
+                    r#"{{"id":"e1","resource":{{"request":[{inner}]}}}}"#
+                ));
+                texts.push(inner.clone());
+            }
+        }
+    }
+    agree::<AuditLog>(&texts);
+    agree::<InsightAuditLog>(&texts);
+    agree::<AuditLogV2>(&texts);
+    agree::<AccessRequest>(&texts);
+    agree::<ScimUpdate>(&texts);
+    agree::<serde_json::Value>(&texts);
+}
