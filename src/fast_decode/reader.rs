@@ -216,8 +216,8 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// An integer written plainly (`-?(0|[1-9][0-9]*)`) that fits an `i64`; a fraction, an
-    /// exponent or anything larger is serde_json's to judge.
+    /// An integer written plainly (`-?(0|[1-9][0-9]*)`, not `-0`) that fits an `i64`; a
+    /// fraction, an exponent, `-0` or anything larger is serde_json's to judge.
     pub fn integer(&mut self) -> Fast<i64> {
         self.peek()?;
         let (bytes, start) = (self.bytes(), self.at);
@@ -227,7 +227,13 @@ impl<'a> Reader<'a> {
             at += 1;
         }
         let leading_zero = at - digits > 1 && bytes.get(digits) == Some(&b'0');
-        if at == digits || leading_zero || matches!(bytes.get(at), Some(b'.' | b'e' | b'E')) {
+        // serde_json reads `-0` as the float -0.0, which an integer field refuses.
+        let negative_zero = digits > start && bytes.get(digits..at) == Some(b"0");
+        if at == digits
+            || leading_zero
+            || negative_zero
+            || matches!(bytes.get(at), Some(b'.' | b'e' | b'E'))
+        {
             return Err(Fail);
         }
         self.at = at;

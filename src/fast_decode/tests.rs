@@ -424,3 +424,41 @@ fn serde_jsons_private_tokens_decode_as_serde_json_decodes_them() {
     agree::<ScimUpdate>(&texts);
     agree::<serde_json::Value>(&texts);
 }
+
+/// Integer fields with every edge of serde_json's integers: `-0` is a float to it (so an
+/// `i64` refuses it), as are fractions and exponents; the ends of `i64` and one past them.
+#[test]
+fn integer_fields_decode_as_serde_json_decodes_them() {
+    let numbers = [
+        "0",
+        "-0",
+        "-00",
+        "-1",
+        "01",
+        "1.0",
+        "1e2",
+        "-0.0",
+        "-9223372036854775808",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775809",
+    ];
+    let samples = sample_entries();
+    let (insight, v2) = (samples[1].to_string(), samples[2].to_string());
+    let (mut insights, mut v2s) = (Vec::new(), Vec::new());
+    for number in numbers {
+        insights.push(insight.replace(r#""zone_id":1234567"#, &format!(r#""zone_id":{number}"#)));
+        v2s.push(v2.replace(
+            r#""status_code":200"#,
+            &format!(r#""status_code":{number}"#),
+        ));
+    }
+    assert!(
+        insights
+            .iter()
+            .chain(&v2s)
+            .all(|t| !t.contains("1234567") && !t.contains(":200"))
+    );
+    assert!(agree::<InsightAuditLog>(&insights) > 0);
+    assert!(agree::<AuditLogV2>(&v2s) > 0);
+}
