@@ -1,10 +1,14 @@
-//! Decodes arbitrary bytes as the bodies both endpoints can send (a page of each, the error
-//! envelope) and as the values the crate parses by hand. Nothing may panic, and whatever
+//! Decodes arbitrary bytes as the bodies the API can send (a page of each listing's entry
+//! type, the product categories, the error envelope) and as the values the crate parses by
+//! hand. Nothing may panic, and whatever
 //! decodes must encode and decode again to the same value.
 #![no_main]
 
 use cloudflare_audit_logs::TimeBound;
-use cloudflare_audit_logs::{AuditLogPage, ErrorEnvelope, InsightAuditLogPage};
+use cloudflare_audit_logs::{
+    AccessRequestPage, AuditLogPage, AuditLogV2Page, ErrorEnvelope, InsightAuditLogPage,
+    ProductCategoriesPage, ScimUpdatePage,
+};
 use libfuzzer_sys::fuzz_target;
 
 fn round_trip<T>(data: &[u8])
@@ -21,6 +25,10 @@ where
 fuzz_target!(|data: &[u8]| {
     round_trip::<AuditLogPage>(data);
     round_trip::<InsightAuditLogPage>(data);
+    round_trip::<AuditLogV2Page>(data);
+    round_trip::<AccessRequestPage>(data);
+    round_trip::<ScimUpdatePage>(data);
+    round_trip::<ProductCategoriesPage>(data);
     round_trip::<ErrorEnvelope>(data);
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(bound) = text.parse::<TimeBound>() {
