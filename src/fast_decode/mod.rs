@@ -13,9 +13,9 @@
 //! The reader gives up ([`Fail`]) on anything it is not sure of: a duplicate field, a missing
 //! required field, a value of another type, deep nesting, text after the entry, an object
 //! that serde_json's `Value` reads as something else (its first key one of serde_json's
-//! private tokens). The entry is
-//! then decoded by serde_json from the start, so a result is always the one serde_json gives,
-//! and so is every error (the tests compare both on thousands of texts).
+//! private tokens). The entry is then decoded by serde_json from the start, so a result is
+//! always the one serde_json gives, and so is every error (the tests compare both on
+//! thousands of texts).
 
 mod escape;
 mod id_and_time;

@@ -417,12 +417,13 @@ fn serde_jsons_private_tokens_decode_as_serde_json_decodes_them() {
             }
         }
     }
-    agree::<AuditLog>(&texts);
+    // The objects led by a token are serde_json's; the others, and typed maps, are read.
+    assert!(agree::<AuditLog>(&texts) > texts.len() / 3);
     agree::<InsightAuditLog>(&texts);
     agree::<AuditLogV2>(&texts);
     agree::<AccessRequest>(&texts);
     agree::<ScimUpdate>(&texts);
-    agree::<serde_json::Value>(&texts);
+    assert!(agree::<serde_json::Value>(&texts) > texts.len() / 3);
 }
 
 /// Integer fields with every edge of serde_json's integers: `-0` is a float to it (so an
