@@ -152,6 +152,8 @@ impl FastDecode for Map<String, Value> {
 }
 
 #[cfg(test)]
+mod edge_tests;
+#[cfg(test)]
 mod page_tests;
 #[cfg(test)]
 mod tests;
