@@ -139,7 +139,8 @@ pub struct Args {
     pub checkpoint: Option<PathBuf>,
     /// A checkpoint in an object store: how long this process holds the source between
     /// writes (renewed with each checkpoint); another replica takes over once it runs out.
-    #[arg(long, default_value = units::defaults::LEASE, value_parser = units::parse_duration)]
+    /// 5s to 1h; replicas' clocks must agree to well within it.
+    #[arg(long, default_value = units::defaults::LEASE, value_parser = crate::shared_state::parse_lease)]
     pub lease: Duration,
     /// Keep polling for new entries until interrupted.
     #[arg(long)]
@@ -147,6 +148,15 @@ pub struct Args {
     /// How long to wait between polls in follow mode (e.g. 30s, 5m).
     #[arg(long, default_value = units::defaults::INTERVAL, value_parser = units::parse_duration)]
     pub interval: Duration,
+    /// Follow mode: this often (e.g. 1h), read the last --reconcile-window again, for entries
+    /// that reached the log later than --overlap allows for; they are written and counted as
+    /// late. Off unless given. Each reconciliation costs the requests of that window.
+    #[arg(long, value_parser = units::parse_duration)]
+    pub reconcile_every: Option<Duration>,
+    /// How far back a reconciliation reads (the checkpoint remembers the entries of this
+    /// window, so keep it to what the log holds in a few thousand entries or so).
+    #[arg(long, default_value = units::defaults::RECONCILE_WINDOW, value_parser = units::parse_duration)]
+    pub reconcile_window: Duration,
     /// How far before the latest entry each later poll starts, for late arrivals.
     #[arg(long, default_value = units::defaults::OVERLAP, value_parser = units::parse_duration)]
     pub overlap: Duration,

@@ -12,10 +12,11 @@
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, PutMode, PutOptions, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 
 /// The URL schemes an `--out` or `--checkpoint` may take to name an object store.
 pub const SCHEMES: [&str; 4] = ["s3://", "gs://", "az://", "file://"];
@@ -128,27 +129,124 @@ impl Bucket {
     }
 
     /// Writes `records` gzip-compressed as the object `name`, whole or not at all (an object
-    /// store's put is atomic), replacing an object of that name: after a crash, the batch
-    /// the checkpoint had announced is written again under the same name.
-    pub async fn put(&self, name: &str, records: &[u8]) -> Result<(), String> {
+    /// store's put is atomic), only if no object of that name exists (a conditional create):
+    /// so a batch written late, by a replica whose lease ran out while the batch was on its
+    /// way, can never replace another's. [`Put::Exists`] when another object has the name.
+    pub async fn create(&self, name: &str, records: &[u8]) -> Result<Put, String> {
         let mut gzip = flate2::write::GzEncoder::new(
             Vec::with_capacity(records.len() / 4),
             flate2::Compression::default(),
         );
         gzip.write_all(records)
             .map_err(|e| format!("compressing a batch: {e}"))?;
-        let body = gzip
-            .finish()
-            .map_err(|e| format!("compressing a batch: {e}"))?;
-        let options = PutOptions {
-            mode: PutMode::Overwrite,
-            ..PutOptions::default()
-        };
-        self.location
-            .store
-            .put_opts(&ObjectPath::from(name), PutPayload::from(body), options)
-            .await
-            .map(drop)
-            .map_err(|e| format!("writing {name} to {}: {e}", self.location.url))
+        let body = bytes::Bytes::from(
+            gzip.finish()
+                .map_err(|e| format!("compressing a batch: {e}"))?,
+        );
+        let path = ObjectPath::from(name);
+        let store = &self.location.store;
+        let written = with_retries(&self.location.url, "writing a batch", || {
+            let options = PutOptions {
+                mode: PutMode::Create,
+                ..PutOptions::default()
+            };
+            store.put_opts(&path, PutPayload::from(body.clone()), options)
+        })
+        .await;
+        match written {
+            Ok(_) => Ok(Put::Created),
+            Err(
+                object_store::Error::AlreadyExists { .. }
+                | object_store::Error::Precondition { .. },
+            ) => {
+                // An attempt that the store applied but answered with an error, retried, meets
+                // itself: the object holds these very bytes.
+                let ours = match store.get(&path).await {
+                    Ok(found) => found.bytes().await.is_ok_and(|b| b == body),
+                    Err(_) => false,
+                };
+                Ok(if ours { Put::Created } else { Put::Exists })
+            }
+            Err(e) => Err(format!("writing {name} to {}: {e}", self.location.url)),
+        }
     }
+
+    /// Writes `records` gzip-compressed as the object `name`, replacing an object of that
+    /// name: for a batch announced by a checkpoint of an earlier version, which did not say
+    /// what the batch would hold.
+    pub async fn overwrite(&self, name: &str, records: &[u8]) -> Result<(), String> {
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all(records)
+            .map_err(|e| format!("compressing a batch: {e}"))?;
+        let body = bytes::Bytes::from(
+            gzip.finish()
+                .map_err(|e| format!("compressing a batch: {e}"))?,
+        );
+        let path = ObjectPath::from(name);
+        let store = &self.location.store;
+        with_retries(&self.location.url, "writing a batch", || {
+            let options = PutOptions {
+                mode: PutMode::Overwrite,
+                ..PutOptions::default()
+            };
+            store.put_opts(&path, PutPayload::from(body.clone()), options)
+        })
+        .await
+        .map(drop)
+        .map_err(|e| format!("writing {name} to {}: {e}", self.location.url))
+    }
+}
+
+/// What [`Bucket::create`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Put {
+    /// The batch is in the store under its name.
+    Created,
+    /// Another object already has the name: written by an earlier attempt at the same
+    /// position (this process's or another replica's).
+    Exists,
+}
+
+/// How long a store's outage is waited out, in all, before an operation fails.
+pub const OUTAGE: Duration = Duration::from_secs(120);
+
+/// Runs `attempt` until it succeeds, fails for a reason waiting cannot heal, or the store
+/// has been out for [`OUTAGE`]: waits of 0.5 s, doubling to 8 s, each told on standard
+/// error. The store's own client retries a few times within each attempt.
+pub async fn with_retries<T, F, Fut>(
+    url: &str,
+    op: &str,
+    mut attempt: F,
+) -> Result<T, object_store::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, object_store::Error>>,
+{
+    let started = tokio::time::Instant::now();
+    let mut wait = Duration::from_millis(500);
+    loop {
+        match attempt().await {
+            Err(e) if transient(&e) && started.elapsed() + wait < OUTAGE => {
+                crate::console::say(
+                    "warning",
+                    url,
+                    &format!(
+                        "{op}: {e}; trying again in {:.1} s (a store outage is waited out for \
+                         up to {} s)",
+                        wait.as_secs_f64(),
+                        OUTAGE.as_secs()
+                    ),
+                );
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(8));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether waiting may heal `error`: the store did not answer, or answered with a server
+/// error (object_store reports both as `Generic`).
+fn transient(error: &object_store::Error) -> bool {
+    matches!(error, object_store::Error::Generic { .. })
 }

@@ -1,6 +1,7 @@
 //! A checkpoint's file form, the same in every version: the entries it remembers are two
 //! maps by ID, `seen` (each entry's time) and `digests` (each entry's digest, 16 hex
-//! digits), though in memory they are one map (one search and one key an entry).
+//! digits), though in memory they are one map (one search and one key an entry). Fields
+//! added since are left out of the file while they hold nothing.
 
 use std::collections::BTreeMap;
 
@@ -28,6 +29,18 @@ struct Out<'a> {
     pending: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     lease: Option<&'a Lease>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pending_after: Option<&'a Checkpoint>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    occurrences: BTreeMap<String, u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output_crc: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output_pending: Option<(u64, u32)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reconciled_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    low_water: Option<DateTime<Utc>>,
 }
 
 /// What a checkpoint file holds, as read. A field missing from files of earlier versions
@@ -50,6 +63,18 @@ struct In {
     pending: Option<String>,
     #[serde(default)]
     lease: Option<Lease>,
+    #[serde(default)]
+    pending_after: Option<Box<Checkpoint>>,
+    #[serde(default)]
+    occurrences: BTreeMap<String, u32>,
+    #[serde(default)]
+    output_crc: Option<u32>,
+    #[serde(default)]
+    output_pending: Option<(u64, u32)>,
+    #[serde(default)]
+    reconciled_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    low_water: Option<DateTime<Utc>>,
 }
 
 /// Each remembered entry's time, by ID.
@@ -96,6 +121,16 @@ impl Serialize for Checkpoint {
             output_len: self.output_len,
             pending: self.pending.as_deref(),
             lease: self.lease.as_ref(),
+            pending_after: self.pending_after.as_deref(),
+            occurrences: self
+                .occurrences
+                .iter()
+                .map(|(digest, n)| (format!("{digest:016x}"), *n))
+                .collect(),
+            output_crc: self.output_crc,
+            output_pending: self.output_pending,
+            reconciled_at: self.reconciled_at,
+            low_water: self.low_water,
         }
         .serialize(serializer)
     }
@@ -118,6 +153,15 @@ impl<'de> Deserialize<'de> for Checkpoint {
             };
             seen.insert(id, Written { at, digest });
         }
+        let mut occurrences = BTreeMap::new();
+        for (hex, n) in file.occurrences {
+            let digest = parse_digest(&hex).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "the occurrence count {hex:?} is not of 16 hexadecimal digits"
+                ))
+            })?;
+            occurrences.insert(digest, n);
+        }
         Ok(Checkpoint {
             source: file.source,
             cycle_since: file.cycle_since,
@@ -129,6 +173,12 @@ impl<'de> Deserialize<'de> for Checkpoint {
             output_len: file.output_len,
             pending: file.pending,
             lease: file.lease,
+            pending_after: file.pending_after,
+            occurrences,
+            output_crc: file.output_crc,
+            output_pending: file.output_pending,
+            reconciled_at: file.reconciled_at,
+            low_water: file.low_water,
         })
     }
 }

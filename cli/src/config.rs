@@ -82,6 +82,10 @@ pub struct Defaults {
     pub lag: String,
     pub timestamps: String,
     pub lease: String,
+    /// Follow mode: how often to read a longer window again (unset: never).
+    pub reconcile_every: Option<String>,
+    /// How long that window is.
+    pub reconcile_window: String,
 }
 
 impl Default for Defaults {
@@ -94,6 +98,8 @@ impl Default for Defaults {
             lag: defaults::LAG.into(),
             timestamps: "unixnano".into(),
             lease: defaults::LEASE.into(),
+            reconcile_every: None,
+            reconcile_window: defaults::RECONCILE_WINDOW.into(),
         }
     }
 }
@@ -149,6 +155,8 @@ pub struct Plan {
     pub lag: Duration,
     /// Wait for another process's lock on a source's files instead of failing that source.
     pub wait_for_lock: bool,
+    /// Follow mode: the reconciling listings, if any.
+    pub reconcile: Option<crate::exporter::Reconcile>,
     pub sources: Vec<Planned>,
 }
 
@@ -246,7 +254,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
                 s.name
             )
         })?;
-        let lease = parse_duration(s.lease.as_deref().unwrap_or(&d.lease))?;
+        let lease = crate::shared_state::parse_lease(s.lease.as_deref().unwrap_or(&d.lease))?;
         let source = source(s).map_err(|e| format!("source {:?}: {e}", s.name))?;
         sources.push(Planned {
             name: s.name.clone(),
@@ -265,6 +273,13 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
         overlap: parse_duration(&d.overlap)?,
         lag: parse_duration(&d.lag)?,
         wait_for_lock: false,
+        reconcile: match &d.reconcile_every {
+            Some(every) => Some(crate::exporter::Reconcile {
+                every: parse_duration(every)?,
+                window: parse_duration(&d.reconcile_window)?,
+            }),
+            None => None,
+        },
         sources,
     })
 }

@@ -140,6 +140,12 @@ impl Observer for Progress {
     fn idle(&mut self, wait: Duration) {
         self.show(&format!(", caught up; next poll in {} s", wait.as_secs()));
     }
+
+    fn warn(&mut self, message: &str) {
+        // Above the progress line, which is drawn again below it.
+        let label = self.bar.prefix();
+        self.bar.suspend(|| say("warning", &label, message));
+    }
 }
 
 impl Drop for Progress {

@@ -40,6 +40,16 @@ pub struct Settings {
     pub lag: Duration,
     /// Wait for another process's lock on the output or checkpoint instead of failing.
     pub wait_for_lock: bool,
+    /// Follow mode: now and then, a listing that reads a longer window again, for entries
+    /// that reached the log later than the overlap allows for (`None`: never).
+    pub reconcile: Option<Reconcile>,
+}
+
+/// How often a following export reads a longer window again, and how long a window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reconcile {
+    pub every: Duration,
+    pub window: Duration,
 }
 
 impl Settings {
@@ -52,6 +62,7 @@ impl Settings {
             checkpoint,
             lag: Duration::ZERO,
             wait_for_lock: false,
+            reconcile: None,
         }
     }
 }
@@ -89,6 +100,8 @@ pub trait Observer: Send {
     fn page(&mut self, _written: usize, _skipped: usize) {}
     /// Caught up; waiting this long before the next poll.
     fn idle(&mut self, _wait: Duration) {}
+    /// Something the operator should know, though the export goes on.
+    fn warn(&mut self, _message: &str) {}
 }
 
 /// Nothing to report to.
@@ -104,7 +117,24 @@ pub struct Outcome {
     /// Entries written again because they came back with other content (counted in
     /// `written` too).
     pub revised: u64,
+    /// Entries dated beyond now (see [`is_future`](crate::checkpoint::is_future)): written,
+    /// but not taken as the high-water mark.
+    pub future: u64,
+    /// Entries that reached the log after a listing had passed their time (found by a later
+    /// listing's overlap or a reconciling listing): written.
+    pub late: u64,
     pub interrupted: bool,
+}
+
+/// How a listing ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flow {
+    /// Its last page is recorded.
+    Complete,
+    /// Shutdown stopped it first.
+    Interrupted,
+    /// It goes on from a position the checkpoint now holds, in a listing of its own.
+    Restart,
 }
 
 pub(crate) type BoxError = Box<dyn Error + Send + Sync>;
@@ -146,18 +176,22 @@ impl Export<'_> {
     /// Listings until done, or, following, until shutdown.
     async fn run(&mut self, client: &Client, source: &Source) -> Result<Outcome, BoxError> {
         loop {
-            let done = match self.listing(client, source).await {
+            let flow = match self.listing(client, source).await {
                 Err(e) if matches!(source.log(), Log::V2 | Log::History) => {
                     Err(v2_hint(e, &self.state))
                 }
-                done => done,
+                flow => flow,
             }?;
-            if !done {
-                self.outcome.interrupted = true;
-                return Ok(std::mem::take(&mut self.outcome));
+            match flow {
+                Flow::Restart => continue,
+                Flow::Interrupted => {
+                    self.outcome.interrupted = true;
+                    return Ok(std::mem::take(&mut self.outcome));
+                }
+                Flow::Complete => {}
             }
             // The listing is complete (its last page's checkpoint already says so).
-            finish_listing(&mut self.state, self.overlap);
+            self.finish_listing();
             crate::delivery::save(self.sink, &mut self.state, self.settings).await?;
             let Some(interval) = self.settings.follow else {
                 return Ok(std::mem::take(&mut self.outcome));
@@ -168,6 +202,44 @@ impl Export<'_> {
                 return Ok(std::mem::take(&mut self.outcome));
             }
         }
+    }
+
+    /// Where the next listing starts: `overlap` before the high-water mark, or, when a
+    /// reconciliation is due, the reconciliation's window before it.
+    fn finish_listing(&mut self) {
+        let now = chrono::Utc::now();
+        let back = match self.settings.reconcile {
+            Some(r) if self.state.cycle_since.is_some() => {
+                let every = chrono::Duration::from_std(r.every).unwrap_or(chrono::Duration::MAX);
+                let due = self.state.reconciled_at.is_none_or(|at| now - at >= every);
+                let window = chrono::Duration::from_std(r.window).unwrap_or(self.overlap);
+                if due && self.state.resume.is_none() && self.state.window_before.is_none() {
+                    self.state.reconciled_at = Some(now);
+                    window.max(self.overlap)
+                } else {
+                    self.overlap
+                }
+            }
+            Some(_) => {
+                // The first listing read everything there was: the next reconciliation is a
+                // period later.
+                self.state.reconciled_at.get_or_insert(now);
+                self.overlap
+            }
+            None => self.overlap,
+        };
+        finish_listing(&mut self.state, back);
+    }
+
+    /// How far before the high-water mark the checkpoint remembers entries: the overlap, or
+    /// a reconciliation's window when that is longer.
+    fn memory(&self) -> chrono::Duration {
+        let window = self
+            .settings
+            .reconcile
+            .and_then(|r| chrono::Duration::from_std(r.window).ok())
+            .unwrap_or_default();
+        window.max(self.overlap)
     }
 }
 
@@ -183,9 +255,9 @@ struct Export<'a> {
 }
 
 impl Export<'_> {
-    /// Runs one listing of `source` to its end; false when shutdown stopped it first. Each
-    /// log only names its request; the rest is [`Export::drain`], the same for every log.
-    async fn listing(&mut self, client: &Client, source: &Source) -> Result<bool, BoxError> {
+    /// Runs one listing of `source` to its end, or until shutdown or a restart. Each log
+    /// only names its request; the rest is [`Export::drain`], the same for every log.
+    async fn listing(&mut self, client: &Client, source: &Source) -> Result<Flow, BoxError> {
         match source {
             Source::Account {
                 account_id,
@@ -270,7 +342,7 @@ impl Export<'_> {
         &mut self,
         request: Request<L>,
         filters: &L::Filters,
-    ) -> Result<bool, BoxError>
+    ) -> Result<Flow, BoxError>
     where
         L::Entry: Record + serde::de::DeserializeOwned,
     {
@@ -279,35 +351,43 @@ impl Export<'_> {
         if let Some(token) = self.state.resume.clone() {
             request = request.resume(token);
         }
+        // Entries older than this reached the log after an earlier listing had passed them.
+        let late_floor = self.state.high_water.map(|hw| hw - self.overlap);
         let mut pages: Pages<RawEntry, L::Info> = request.pages_raw();
         loop {
             if self.shutdown.is_requested() {
-                return Ok(false);
+                return Ok(Flow::Interrupted);
             }
             let page = loop {
                 // A checkpoint in a store keeps its lease while the page is on its way.
                 let renew_at = crate::delivery::renewal_due(self.sink);
                 tokio::select! {
-                    page = pages.try_next() => break page?,
-                    _ = self.shutdown.wait() => return Ok(false),
+                    page = pages.try_next() => break page,
+                    _ = self.shutdown.wait() => return Ok(Flow::Interrupted),
                     _ = crate::delivery::sleep_until(renew_at) => {
                         crate::delivery::renew(self.sink).await?;
                     }
                 }
             };
-            let Some(page) = page else { return Ok(true) };
-            // A batch is written from the position before its page (see `delivery`).
-            let before = self.sink.is_batches().then(|| self.state.clone());
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => return self.expired_cursor(e),
+            };
+            let Some(page) = page else {
+                return Ok(Flow::Complete);
+            };
+            // A batch is written from the position before its page, and a file's page is
+            // announced from it (see `delivery`).
+            let keep_before = self.sink.is_batches() || self.settings.checkpoint.is_some();
+            let before = keep_before.then(|| self.state.clone());
             let mut span = crate::delivery::Span::default();
             let (mut written, mut skipped) = (0, 0);
+            let now = chrono::Utc::now();
             for entry in &page.entries {
-                // An entry with no ID (a SCIM update) is known by its content.
-                let digest = entry
-                    .id()
-                    .is_none()
-                    .then(|| crate::checkpoint::content_id(entry.as_bytes()));
-                let id = entry.id().or(digest.as_deref());
-                match self.state.admit(id, entry.time(), entry.as_bytes()) {
+                match self
+                    .state
+                    .admit(entry.id(), entry.time(), entry.json(), now)
+                {
                     Admitted::Repeat => skipped += 1,
                     admitted => {
                         self.sink.write::<L, L::Entry>(entry)?;
@@ -316,28 +396,109 @@ impl Export<'_> {
                         if admitted == Admitted::Revised {
                             self.outcome.revised += 1;
                         }
+                        self.count_odd_times(entry, now, late_floor);
                     }
                 }
             }
             self.outcome.written += written as u64;
             self.outcome.skipped += skipped as u64;
             // Data first, then the checkpoint that points past it.
+            let memory = self.memory();
             let state = &mut self.state;
             state.resume = page.next;
-            state.prune(self.overlap);
+            state.prune(memory);
             let last = state.resume.is_none();
             if last {
                 // The same checkpoint that records the last page says where the next listing
                 // starts: a stop or a crash from here on cannot make a rerun list this one
                 // again.
-                finish_listing(state, self.overlap);
+                self.finish_listing();
             }
-            crate::delivery::commit(self.sink, before, state, span, self.settings).await?;
+            let committed =
+                crate::delivery::commit(self.sink, before, &mut self.state, span, self.settings)
+                    .await?;
             self.outcome.pages += 1;
             self.observer.page(written, skipped);
+            if committed == crate::delivery::Committed::Adopted {
+                // Its records were dropped: the batch already there holds the page.
+                self.outcome.written -= written as u64;
+                self.observer.warn(
+                    "this page's batch had already been written by an earlier attempt from the \
+                     same position (a crashed run, or a replica whose lease ran out): the \
+                     export goes on after it",
+                );
+                // That attempt's checkpoint may have ended the listing, or points elsewhere.
+                return Ok(
+                    match self.state.resume.is_none() && self.state.window_before.is_none() {
+                        true => Flow::Complete,
+                        false => Flow::Restart,
+                    },
+                );
+            }
             if last {
-                return Ok(true);
+                return Ok(Flow::Complete);
             }
         }
+    }
+
+    /// Counts (and reports) an entry dated beyond now, and one that reached the log late.
+    fn count_odd_times(
+        &mut self,
+        entry: &RawEntry,
+        now: chrono::DateTime<chrono::Utc>,
+        late_floor: Option<chrono::DateTime<chrono::Utc>>,
+    ) {
+        let Some(at) = entry.time() else { return };
+        if crate::checkpoint::is_future(at, now) {
+            self.outcome.future += 1;
+            self.observer.warn(&format!(
+                "entry {} is dated {at}, beyond now: written, but later listings do not start \
+                 after it",
+                entry.id().unwrap_or("(no ID)")
+            ));
+        } else if late_floor.is_some_and(|floor| at < floor) {
+            self.outcome.late += 1;
+        }
+    }
+
+    /// A failed page: when the server no longer takes the cursor a resumed or long listing
+    /// holds (Audit Logs v2 cursors expire), the listing starts again from the checkpoint's
+    /// time position, with the entries already written remembered; any other failure is the
+    /// export's error.
+    fn expired_cursor(&mut self, error: cloudflare_audit_logs::Error) -> Result<Flow, BoxError> {
+        let cursor = self
+            .state
+            .resume
+            .as_ref()
+            .and_then(|t| t.cursor())
+            .is_some();
+        let refused = error
+            .status()
+            .is_some_and(|s| matches!(s.as_u16(), 400 | 404 | 410 | 422));
+        if !(cursor && refused) {
+            return Err(error.into());
+        }
+        let state = &mut self.state;
+        state.resume = None;
+        state.occurrences.clear();
+        let position = match (state.cycle_since, state.low_water) {
+            // Oldest first: from the overlap before the newest entry written.
+            (Some(_), _) => {
+                state.cycle_since = state.high_water.map(|hw| hw - self.overlap);
+                "the overlap before the newest entry written"
+            }
+            // Newest first: up to just past the oldest entry written.
+            (None, Some(oldest)) => {
+                state.window_before = Some(oldest + chrono::Duration::seconds(1));
+                "just past the oldest entry written"
+            }
+            (None, None) => "its start",
+        };
+        let message = format!(
+            "the server no longer takes this listing's cursor ({error}): the listing starts \
+             again from {position}; entries already written are not written again"
+        );
+        self.observer.warn(&message);
+        Ok(Flow::Restart)
     }
 }

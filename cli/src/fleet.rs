@@ -170,6 +170,10 @@ impl Observer for Counting {
         self.metrics
             .update(&self.name, |r| r.last_success = Some(Utc::now()));
     }
+
+    fn warn(&mut self, message: &str) {
+        crate::console::say("warning", &self.name, message);
+    }
 }
 
 /// Runs every source of the plan until each is done (or, following, until shutdown), and
@@ -192,6 +196,7 @@ pub async fn run(
             checkpoint: Some(planned.checkpoint.clone()),
             lag: plan.lag,
             wait_for_lock: plan.wait_for_lock,
+            reconcile: plan.reconcile,
         };
         let (client, planned, shutdown, metrics, on_event) = (
             client.clone(),
@@ -245,6 +250,7 @@ async fn one(
         wait_for_lock: settings.wait_for_lock,
         timestamps: planned.timestamps,
         lease: planned.lease,
+        standby: settings.follow.is_some(),
     };
     // Held to the end of this function: its locks go with it.
     let mut opened = match state::open(&planned.source, &destination, shutdown).await {

@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod demo;
 pub mod demo_access;
 pub mod demo_v2;
+pub mod entry_text;
 pub mod exporter;
 pub mod fleet;
 pub mod lock;

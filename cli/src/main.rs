@@ -70,6 +70,12 @@ async fn run_config(args: &Args, path: &std::path::Path) -> ExitCode {
         }
     };
     plan.wait_for_lock = args.wait_for_lock;
+    if let Some(every) = args.reconcile_every {
+        plan.reconcile = Some(cloudflare_audit_logs_cli::exporter::Reconcile {
+            every,
+            window: args.reconcile_window,
+        });
+    }
     let demo = match args.demo {
         true => Some(demo::Demo::start(250, 230).await),
         false => None,
@@ -149,6 +155,7 @@ async fn run(args: Args) -> ExitCode {
         wait_for_lock: args.wait_for_lock,
         timestamps: args.timestamps,
         lease: args.lease,
+        standby: args.follow,
     };
     let mut opened = match state::open(&sources[0], &destination, &shutdown).await {
         Ok(opened) => opened,
@@ -182,6 +189,12 @@ async fn run(args: Args) -> ExitCode {
         checkpoint: args.checkpoint.clone(),
         lag: args.lag,
         wait_for_lock: args.wait_for_lock,
+        reconcile: args.reconcile_every.map(|every| {
+            cloudflare_audit_logs_cli::exporter::Reconcile {
+                every,
+                window: args.reconcile_window,
+            }
+        }),
     };
     for (i, source) in sources.iter().enumerate() {
         let state = match i {
@@ -203,7 +216,7 @@ async fn run(args: Args) -> ExitCode {
         match outcome {
             Ok(outcome) => {
                 let message = format!(
-                    "{} entries written{}{} in {} pages{}",
+                    "{} entries written{}{}{} in {} pages{}",
                     outcome.written,
                     if outcome.revised > 0 {
                         format!(
@@ -218,6 +231,17 @@ async fn run(args: Args) -> ExitCode {
                     } else {
                         String::new()
                     },
+                    [
+                        (
+                            outcome.late,
+                            "late: reached the log after a listing had passed them"
+                        ),
+                        (outcome.future, "dated beyond now"),
+                    ]
+                    .iter()
+                    .filter(|(n, _)| *n > 0)
+                    .map(|(n, what)| format!(" ({n} {what})"))
+                    .collect::<String>(),
                     outcome.pages,
                     match (outcome.interrupted, args.checkpoint.is_some()) {
                         (true, true) => "; interrupted, checkpoint saved",

@@ -7,18 +7,43 @@
 //!
 //! This is the object-store twin of the lock that a checkpoint file gets. It needs a store
 //! with conditional writes (S3 and R2 with `If-None-Match`/`If-Match`, GCS, Azure), and
-//! clocks that agree to well within the lease.
+//! clocks that agree to well within the lease (a skew the store's clock shows is reported).
+//! A lease is [`MIN_LEASE`] to [`MAX_LEASE`]. A one-off run that finds the lease held
+//! stops with [`StateError::Held`] unless told to wait; an expiry no lease can reach is
+//! reported, not waited on. A store outage is waited out ([`crate::bucket::OUTAGE`]); a
+//! write the store applied but answered with an error is recognised as this process's own.
 
 use std::time::Duration;
 
 use chrono::Utc;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion};
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion};
 
 use crate::bucket::Location;
 use crate::checkpoint::{Checkpoint, Lease};
 use crate::exporter::Shutdown;
 use crate::state::StateError;
+
+/// The shortest lease: renewed every third of it, a shorter one would keep the store busy
+/// for nothing and hand a source over at every slow request.
+pub const MIN_LEASE: Duration = Duration::from_secs(5);
+/// The longest lease: a replica that dies holds its sources this long.
+pub const MAX_LEASE: Duration = Duration::from_secs(3600);
+
+/// Reads `--lease` (and the config's `lease`): a duration from [`MIN_LEASE`] to
+/// [`MAX_LEASE`].
+pub fn parse_lease(text: &str) -> Result<Duration, String> {
+    let lease = crate::units::parse_duration(text)?;
+    if lease < MIN_LEASE || lease > MAX_LEASE {
+        return Err(format!(
+            "a lease of {text} is not between {} s and {} s: a replica renews its lease every \
+             third of it, and another takes over only once it has run out",
+            MIN_LEASE.as_secs(),
+            MAX_LEASE.as_secs()
+        ));
+    }
+    Ok(lease)
+}
 
 /// A checkpoint in a store, and this process's hold on it.
 #[derive(Debug)]
@@ -27,6 +52,8 @@ pub struct SharedState {
     /// This process, as leases name it.
     holder: String,
     lease: Duration,
+    /// Wait for a lease another process holds (else stop with [`StateError::Held`]).
+    wait: bool,
     /// The version this process last read or wrote; `None` before the object exists.
     version: Option<UpdateVersion>,
     /// What this process last wrote (for renewals), once it holds the lease.
@@ -35,12 +62,14 @@ pub struct SharedState {
 }
 
 impl SharedState {
-    /// The checkpoint at `location`, held for `lease` at a time.
-    pub fn new(location: Location, lease: Duration) -> SharedState {
+    /// The checkpoint at `location`, held for `lease` at a time; `wait`: wait for a lease
+    /// another process holds.
+    pub fn new(location: Location, lease: Duration, wait: bool) -> SharedState {
         SharedState {
             location,
             holder: holder(),
             lease,
+            wait,
             version: None,
             last: None,
             renewed: tokio::time::Instant::now(),
@@ -57,27 +86,18 @@ impl SharedState {
     }
 
     /// Loads the checkpoint (or `fresh` when there is none) and takes its lease, waiting as
-    /// long as another process holds it; `Interrupted` when shutdown comes first.
+    /// long as another process holds it when told to wait (else [`StateError::Held`]);
+    /// `Interrupted` when shutdown comes first.
     pub async fn acquire(
         &mut self,
         fresh: Checkpoint,
         shutdown: &Shutdown,
     ) -> Result<Checkpoint, StateError> {
+        let mut told = false;
         loop {
-            let (mut checkpoint, version) = match self.location.store.get(&self.path()).await {
-                Ok(found) => {
-                    let version = UpdateVersion {
-                        e_tag: found.meta.e_tag.clone(),
-                        version: found.meta.version.clone(),
-                    };
-                    let bytes = found.bytes().await.map_err(|e| self.failed("reading", e))?;
-                    let checkpoint: Checkpoint = serde_json::from_slice(&bytes).map_err(|e| {
-                        StateError::Inconsistent(format!("{} is not a checkpoint: {e}", self.url()))
-                    })?;
-                    (checkpoint, Some(version))
-                }
-                Err(object_store::Error::NotFound { .. }) => (fresh.clone(), None),
-                Err(e) => return Err(self.failed("reading", e)),
+            let (mut checkpoint, version) = match self.read().await? {
+                Some((checkpoint, version)) => (checkpoint, Some(version)),
+                None => (fresh.clone(), None),
             };
             if checkpoint.source != fresh.source {
                 return Err(StateError::Foreign {
@@ -87,6 +107,24 @@ impl SharedState {
             }
             let now = Utc::now();
             if let Some(lease) = checkpoint.lease.as_ref().filter(|l| l.until > now) {
+                let held = StateError::Held {
+                    checkpoint: self.url().to_owned(),
+                    holder: lease.holder.clone(),
+                    until: lease.until,
+                };
+                if lease.until > now + MAX_LEASE + chrono::Duration::minutes(5) {
+                    return Err(StateError::ImpossibleLease {
+                        checkpoint: self.url().to_owned(),
+                        holder: lease.holder.clone(),
+                        until: lease.until,
+                    });
+                }
+                if !self.wait {
+                    return Err(held);
+                }
+                if !std::mem::replace(&mut told, true) {
+                    crate::console::say("info", self.url(), &format!("waiting: {held}"));
+                }
                 // Held: wait for it to run out (it is read again then; a holder that renews
                 // it keeps the source).
                 let left = (lease.until - now).to_std().unwrap_or_default();
@@ -98,11 +136,65 @@ impl SharedState {
             }
             self.version = version;
             match self.save(&mut checkpoint).await {
-                Ok(()) => return Ok(checkpoint),
+                Ok(()) => {
+                    self.check_clock().await;
+                    return Ok(checkpoint);
+                }
                 // Another replica took it first: look again.
                 Err(StateError::LeaseLost { .. }) => continue,
                 Err(e) => return Err(e),
             }
+        }
+    }
+
+    /// The checkpoint in the store and its version, or `None` when there is none.
+    async fn read(&self) -> Result<Option<(Checkpoint, UpdateVersion)>, StateError> {
+        let path = self.path();
+        let store = &self.location.store;
+        let found = crate::bucket::with_retries(self.url(), "reading the checkpoint", || {
+            let path = path.clone();
+            async move {
+                let found = store.get(&path).await?;
+                let version = UpdateVersion {
+                    e_tag: found.meta.e_tag.clone(),
+                    version: found.meta.version.clone(),
+                };
+                Ok((found.bytes().await?, version))
+            }
+        })
+        .await;
+        let (bytes, version) = match found {
+            Ok(found) => found,
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(self.failed("reading", e)),
+        };
+        let checkpoint = serde_json::from_slice(&bytes)
+            .map_err(|e| StateError::NotACheckpoint(self.url().to_owned(), e.to_string()))?;
+        Ok(Some((checkpoint, version)))
+    }
+
+    /// Reports a clock that disagrees with the store's by more than a quarter of the lease
+    /// (at least 2 s): replicas whose clocks disagree by more than the lease can both think
+    /// they hold it (their writes stay conditional, so neither overwrites the other).
+    async fn check_clock(&self) {
+        let Ok(meta) = self.location.store.head(&self.path()).await else {
+            return;
+        };
+        let skew = (Utc::now() - meta.last_modified).abs();
+        let allowed = chrono::Duration::from_std(self.lease / 4)
+            .unwrap_or_default()
+            .max(chrono::Duration::seconds(2));
+        if skew > allowed {
+            crate::console::say(
+                "warning",
+                self.url(),
+                &format!(
+                    "this machine's clock and the store's disagree by {} s; leases need clocks \
+                     within a quarter of the lease ({} s): set the clock (NTP) on every replica",
+                    skew.num_seconds(),
+                    allowed.num_seconds()
+                ),
+            );
         }
     }
 
@@ -146,33 +238,66 @@ impl SharedState {
         let mut text = serde_json::to_vec_pretty(checkpoint)
             .map_err(|e| StateError::Inconsistent(format!("a checkpoint: {e}")))?;
         text.push(b'\n');
+        let text = bytes::Bytes::from(text);
+        let path = self.path();
+        let store = &self.location.store;
         let mode = match self.version.clone() {
             Some(version) => PutMode::Update(version),
             None => PutMode::Create,
         };
-        let options = PutOptions {
-            mode,
-            ..PutOptions::default()
-        };
-        let path = self.path();
-        match self
-            .location
-            .store
-            .put_opts(&path, PutPayload::from(text), options)
-            .await
-        {
+        let written = crate::bucket::with_retries(self.url(), "writing the checkpoint", || {
+            let options = PutOptions {
+                mode: mode.clone(),
+                ..PutOptions::default()
+            };
+            store.put_opts(&path, PutPayload::from(text.clone()), options)
+        })
+        .await;
+        match written {
             Ok(result) => {
                 self.version = Some(UpdateVersion::from(result));
                 Ok(())
             }
             Err(
                 object_store::Error::Precondition { .. }
-                | object_store::Error::AlreadyExists { .. },
-            ) => Err(StateError::LeaseLost {
-                checkpoint: self.url().to_owned(),
-            }),
+                | object_store::Error::AlreadyExists { .. }
+                | object_store::Error::NotFound { .. },
+            ) => self.refused(&text).await,
             Err(e) => Err(self.failed("writing", e)),
         }
+    }
+
+    /// Why a conditional write of `text` was refused: it was this process's own write,
+    /// applied by the store though answered with an error and then retried (`Ok`); or the
+    /// checkpoint is gone; or another process wrote it since.
+    async fn refused(&mut self, text: &[u8]) -> Result<(), StateError> {
+        let found = match self.location.store.get(&self.path()).await {
+            Ok(found) => found,
+            Err(object_store::Error::NotFound { .. }) => {
+                return Err(StateError::Vanished {
+                    checkpoint: self.url().to_owned(),
+                });
+            }
+            Err(e) => return Err(self.failed("reading", e)),
+        };
+        let version = UpdateVersion {
+            e_tag: found.meta.e_tag.clone(),
+            version: found.meta.version.clone(),
+        };
+        let bytes = found.bytes().await.map_err(|e| self.failed("reading", e))?;
+        if bytes == text {
+            self.version = Some(version);
+            return Ok(());
+        }
+        let holder = serde_json::from_slice::<Checkpoint>(&bytes)
+            .ok()
+            .and_then(|c| c.lease)
+            .map(|l| l.holder);
+        Err(StateError::LeaseLost {
+            checkpoint: self.url().to_owned(),
+            holder,
+            detail: String::new(),
+        })
     }
 
     fn failed(&self, op: &'static str, error: object_store::Error) -> StateError {

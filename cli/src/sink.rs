@@ -34,7 +34,8 @@ pub enum Format {
 
 enum Out {
     Stdout(BufWriter<io::Stdout>),
-    File(BufWriter<File>, PathBuf),
+    /// A file, and the page under way (written to the file whole by [`Sink::flush`]).
+    File(File, PathBuf, Vec<u8>),
     Memory(Vec<u8>),
     /// The records of the batch under way, for an object store ([`crate::bucket`]).
     Batch(Vec<u8>),
@@ -67,13 +68,15 @@ pub struct Sink {
     remote: Option<crate::delivery::Remote>,
     /// The record being written, kept between records for its capacity.
     line: Vec<u8>,
+    /// A file: the CRC-32 of what it holds up to the page under way.
+    crc: crc32fast::Hasher,
 }
 
 impl std::fmt::Debug for Sink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let to = match &self.out {
             Out::Stdout(_) => "standard output".to_owned(),
-            Out::File(_, path) => path.display().to_string(),
+            Out::File(_, path, _) => path.display().to_string(),
             Out::Memory(_) => "memory".to_owned(),
             Out::Batch(_) => "an object store".to_owned(),
         };
@@ -97,6 +100,7 @@ impl Sink {
             timestamps: Timestamps::default(),
             remote: None,
             line: Vec::new(),
+            crc: crc32fast::Hasher::new(),
         }
     }
 
@@ -111,12 +115,14 @@ impl Sink {
     }
 
     /// Writes to `file` (the output at `path`) from byte `keep` on, cutting off what lies
-    /// past it. [`state::open`](crate::state::open) checks the file first.
+    /// past it; `crc` is the CRC-32 of the `keep` bytes before.
+    /// [`state::open`](crate::state::open) checks the file first.
     pub fn file(
         mut file: File,
         path: &Path,
         format: Format,
         keep: u64,
+        crc: u32,
     ) -> Result<Sink, StateError> {
         let cut = |file: &mut File| -> io::Result<()> {
             // Only a file longer than `keep` is cut (a device such as a FIFO has no length).
@@ -126,8 +132,11 @@ impl Sink {
             file.seek(SeekFrom::Start(keep)).map(drop)
         };
         cut(&mut file).map_err(|e| StateError::io("cutting back", path, e))?;
-        let out = Out::File(BufWriter::new(file), path.to_owned());
-        Ok(Sink::new(out, format, keep))
+        let out = Out::File(file, path.to_owned(), Vec::new());
+        Ok(Sink {
+            crc: crc32fast::Hasher::new_with_initial_len(crc, keep),
+            ..Sink::new(out, format, keep)
+        })
     }
 
     /// Collects each page's records as one batch for the object store of `remote`, which
@@ -166,6 +175,28 @@ impl Sink {
         }
     }
 
+    /// Bytes of a file's page under way, not yet written to the file.
+    pub fn page_len(&self) -> usize {
+        match &self.out {
+            Out::File(_, _, page) => page.len(),
+            _ => 0,
+        }
+    }
+
+    /// The length and CRC-32 a file will have once its page under way is written.
+    pub fn page_end(&self) -> (u64, u32) {
+        let mut crc = self.crc.clone();
+        if let Out::File(_, _, page) = &self.out {
+            crc.update(page);
+        }
+        (self.len, crc.finalize())
+    }
+
+    /// A file: the CRC-32 of what it holds (once flushed); `None` for any other output.
+    pub fn crc(&self) -> Option<u32> {
+        matches!(self.out, Out::File(..)).then(|| self.crc.clone().finalize())
+    }
+
     /// Bytes in the output so far (standard output counts what this run wrote).
     pub fn bytes_written(&self) -> u64 {
         self.len
@@ -184,7 +215,7 @@ impl Sink {
             Out::Stdout(w) => w
                 .write_all(bytes)
                 .map_err(|e| named(e, "writing to", Path::new("standard output")))?,
-            Out::File(w, path) => w.write_all(bytes).map_err(|e| named(e, "writing", path))?,
+            Out::File(_, _, page) => page.extend_from_slice(bytes),
             Out::Memory(w) | Out::Batch(w) => w.extend_from_slice(bytes),
         }
         self.len += bytes.len() as u64;
@@ -199,8 +230,8 @@ impl Sink {
     }
 
     /// Writes one entry of listing `L` (and the CSV header before the first row of an empty
-    /// output), from the bytes the server sent: in JSON Lines those bytes themselves,
-    /// verbatim; in OCSF the event mapped from the listing's typed entry `R` (decoded as its
+    /// output), from the bytes the server sent, less any whitespace between their tokens
+    /// ([`compact`](crate::entry_text::compact)): in JSON Lines those bytes themselves; in OCSF the event mapped from the listing's typed entry `R` (decoded as its
     /// typed stream decodes it), with those bytes as `raw_data`; in CSV the columns of `R`,
     /// then `extra`: every field no other column holds, as JSON.
     pub fn write<L, R>(&mut self, entry: &RawEntry) -> io::Result<()>
@@ -211,20 +242,22 @@ impl Sink {
         let mut line = std::mem::take(&mut self.line);
         line.clear();
         let origin = self.origin.as_ref().unwrap_or(&serde_json::Value::Null);
+        // One record a line, whatever whitespace the server put between the entry's tokens.
+        let text = crate::entry_text::compact(entry.json());
         match self.format {
             Format::Jsonl => {
                 line.extend_from_slice(&self.prefix);
-                line.extend_from_slice(entry.as_bytes());
+                line.extend_from_slice(text.as_bytes());
                 line.extend_from_slice(b"}\n");
             }
             Format::Ocsf => {
                 let typed: R = entry.decode_as::<L>().map_err(io::Error::other)?;
-                let event = typed.ocsf(origin, entry.json());
+                let event = typed.ocsf(origin, &text);
                 serde_json::to_writer(&mut line, &event)?;
                 line.push(b'\n');
             }
             Format::Logpush => {
-                let record = crate::logpush::record(R::logpush(), entry.json(), self.timestamps)
+                let record = crate::logpush::record(R::logpush(), &text, self.timestamps)
                     .map_err(io::Error::other)?;
                 line.extend_from_slice(&record);
             }
@@ -242,7 +275,7 @@ impl Sink {
                     let key = column.trim_start_matches("source.");
                     origin[key].as_str().unwrap_or_default().to_owned()
                 });
-                let extra = crate::records::rest(entry.json(), R::columns());
+                let extra = crate::records::rest(&text, R::columns());
                 csv.write_record(source.chain(typed.row()).chain([extra]))
                     .map_err(io::Error::other)?;
                 csv.flush()?;
@@ -260,10 +293,14 @@ impl Sink {
             Out::Stdout(w) => w
                 .flush()
                 .map_err(|e| named(e, "writing to", Path::new("standard output"))),
-            Out::File(w, path) => w
-                .flush()
-                .and_then(|()| w.get_ref().sync_data())
-                .map_err(|e| named(e, "writing", path)),
+            Out::File(file, path, page) => {
+                file.write_all(page)
+                    .and_then(|()| file.sync_data())
+                    .map_err(|e| named(e, "writing", path))?;
+                self.crc.update(page);
+                page.clear();
+                Ok(())
+            }
             Out::Memory(_) | Out::Batch(_) => Ok(()),
         }
     }

@@ -30,8 +30,30 @@ pub enum StateError {
     /// Shutdown was requested while waiting for a lock.
     Interrupted,
     /// Another process wrote the checkpoint in the store since this one did: it holds the
-    /// source now.
-    LeaseLost { checkpoint: String },
+    /// source now. `detail` says what became of this process's last batch.
+    LeaseLost {
+        checkpoint: String,
+        holder: Option<String>,
+        detail: String,
+    },
+    /// Another process holds the checkpoint's lease, and this run was not told to wait.
+    Held {
+        checkpoint: String,
+        holder: String,
+        until: chrono::DateTime<chrono::Utc>,
+    },
+    /// The checkpoint's lease runs out later than any lease can (a clock far ahead, or an
+    /// edit by hand).
+    ImpossibleLease {
+        checkpoint: String,
+        holder: String,
+        until: chrono::DateTime<chrono::Utc>,
+    },
+    /// The checkpoint in the store was deleted (or the store lost it) while this process
+    /// held it.
+    Vanished { checkpoint: String },
+    /// The checkpoint (a file or an object) is not a checkpoint: where, and why.
+    NotACheckpoint(String, String),
     /// An operation on an object store failed.
     Store {
         op: &'static str,
@@ -92,10 +114,51 @@ impl std::fmt::Display for StateError {
                  recorded, and standard output cannot say how many of them its reader took",
             ),
             StateError::Interrupted => f.write_str("interrupted while waiting for a lock"),
-            StateError::LeaseLost { checkpoint } => write!(
+            StateError::LeaseLost {
+                checkpoint,
+                holder,
+                detail,
+            } => write!(
                 f,
-                "another replica wrote {checkpoint} since this one did (its lease ran out): that \
-                 replica exports the source now; this one stopped before writing again"
+                "another replica{} wrote {checkpoint} since this one did (this one's lease ran \
+                 out): that replica exports the source now{detail}",
+                holder
+                    .as_ref()
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default()
+            ),
+            StateError::Held {
+                checkpoint,
+                holder,
+                until,
+            } => write!(
+                f,
+                "{checkpoint} is held by another replica ({holder}) until {until}: it exports \
+                 this source now; pass --wait-for-lock to wait and take over when it stops"
+            ),
+            StateError::ImpossibleLease {
+                checkpoint,
+                holder,
+                until,
+            } => write!(
+                f,
+                "{checkpoint} is held by {holder} until {until}, later than any lease can run \
+                 (at most {} s from its last write): a replica's clock is far ahead, or the \
+                 object was edited; set that clock right, or remove the \"lease\" field from \
+                 the object",
+                crate::shared_state::MAX_LEASE.as_secs()
+            ),
+            StateError::Vanished { checkpoint } => write!(
+                f,
+                "{checkpoint} was deleted (or the store lost it) while this replica held it: \
+                 the export stops rather than start over and write every batch again; restore \
+                 the object, or move the output prefix aside and start afresh"
+            ),
+            StateError::NotACheckpoint(path, why) => write!(
+                f,
+                "{path} is not a checkpoint ({why}); nothing was written: restore it from a \
+                 backup, or move it aside to start over (an output it recorded must be moved \
+                 aside too, or the new export is refused)"
             ),
             StateError::Store { op, url, message } => write!(f, "{op} {url}: {message}"),
             StateError::Unsupported(message) => f.write_str(message),
@@ -129,6 +192,9 @@ pub struct Destination {
     /// How long a checkpoint in an object store is held at a time (see
     /// [`SharedState`](crate::shared_state::SharedState)).
     pub lease: std::time::Duration,
+    /// A following replica: it waits for the lease of a checkpoint in a store as a standby,
+    /// where a one-off run stops unless told to wait.
+    pub standby: bool,
 }
 
 /// An export's output and checkpoint, checked, locked and ready.
@@ -213,15 +279,82 @@ async fn open_any(
             out.display()
         )));
     }
+    let crc = crc_of(out, keep)?;
+    if let Some(saved) = &saved {
+        check_output(out, saved, held, crc)?;
+    }
     // Every check passed: only now is the output cut back to what the checkpoint recorded
     // (a page written but not recorded goes, and is written again).
-    let sink = Sink::file(file, out, to.format, keep)?;
+    let sink = Sink::file(file, out, to.format, keep, crc)?;
     let checkpoint = saved.unwrap_or_else(|| Checkpoint::new(source.fingerprint()));
     Ok(Opened {
         sink,
         checkpoint,
         _locks: locks,
     })
+}
+
+/// Checks the output against its checkpoint: its recorded part unchanged (when the
+/// checkpoint has its CRC), and past it only what an interrupted page left.
+fn check_output(out: &Path, saved: &Checkpoint, held: u64, crc: u32) -> Result<(), StateError> {
+    let keep = saved.output_len;
+    if saved.output_crc.is_some_and(|recorded| recorded != crc) {
+        return Err(StateError::Inconsistent(format!(
+            "{}: its first {keep} bytes are not the ones the export wrote (their CRC-32 is not \
+             the checkpoint's): the file was edited; nothing was changed. Restore it, or move \
+             it and its checkpoint aside to start over",
+            out.display()
+        )));
+    }
+    if held <= keep {
+        return Ok(());
+    }
+    let extra = held - keep;
+    let interrupted = match saved.output_pending {
+        Some((len, _)) if held < len => true,
+        Some((len, page_crc)) if held == len => crc_of(out, held)? == page_crc,
+        Some(_) => false,
+        // A checkpoint of an earlier version: it recorded no page before writing it.
+        None => saved.output_crc.is_none(),
+    };
+    if !interrupted {
+        return Err(StateError::Inconsistent(format!(
+            "{} holds {extra} bytes past the {keep} its checkpoint recorded, which no \
+             interrupted page of this export accounts for: something else wrote to it; \
+             nothing was changed. Move those bytes (or the file and its checkpoint) aside",
+            out.display()
+        )));
+    }
+    crate::console::say(
+        "info",
+        &out.display().to_string(),
+        &format!(
+            "cutting back {extra} bytes that an interrupted run wrote but did not record; \
+             their page is written again"
+        ),
+    );
+    Ok(())
+}
+
+/// The CRC-32 of the first `len` bytes of the file at `path`.
+fn crc_of(path: &Path, len: u64) -> Result<u32, StateError> {
+    use std::io::Read;
+    let mut crc = crc32fast::Hasher::new();
+    if len > 0 {
+        let file = File::open(path).map_err(|e| StateError::io("reading", path, e))?;
+        let mut reader = io::BufReader::with_capacity(1 << 16, file.take(len));
+        let mut buffer = vec![0; 1 << 16];
+        loop {
+            let n = reader
+                .read(&mut buffer)
+                .map_err(|e| StateError::io("reading", path, e))?;
+            if n == 0 {
+                break;
+            }
+            crc.update(&buffer[..n]);
+        }
+    }
+    Ok(crc.finalize())
 }
 
 /// Opens an object store output, with its checkpoint in the store (taking its lease) or in a
@@ -270,7 +403,11 @@ async fn open_store(
             )));
         }
         let location = bucket::locate(&url).map_err(|m| store_error(&url, m))?;
-        let mut shared = crate::shared_state::SharedState::new(location, to.lease);
+        let mut shared = crate::shared_state::SharedState::new(
+            location,
+            to.lease,
+            to.wait_for_lock || to.standby,
+        );
         (shared.acquire(fresh, shutdown).await?, Some(shared))
     } else {
         locks.push(lock::lock_checkpoint(checkpoint, to.wait_for_lock, shutdown).await?);

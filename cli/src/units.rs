@@ -68,6 +68,8 @@ pub mod defaults {
     pub const LAG: &str = "0s";
     /// How long a checkpoint in an object store is held at a time, renewed with each write.
     pub const LEASE: &str = "30s";
+    /// Follow mode with `--reconcile-every`: how far back a reconciling listing reads.
+    pub const RECONCILE_WINDOW: &str = "24h";
 
     /// [`OVERLAP`] as a duration.
     pub fn overlap() -> std::time::Duration {
@@ -90,7 +92,12 @@ mod tests {
 
     #[test]
     fn the_defaults_read_as_what_they_say() {
-        for text in [defaults::INTERVAL, defaults::OVERLAP, defaults::LAG] {
+        for text in [
+            defaults::INTERVAL,
+            defaults::OVERLAP,
+            defaults::LAG,
+            defaults::RECONCILE_WINDOW,
+        ] {
             assert!(parse_duration(text).is_ok(), "{text}");
         }
         assert_eq!(defaults::overlap(), Duration::from_secs(300));

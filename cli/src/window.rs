@@ -39,7 +39,9 @@ pub(crate) fn windowed<F: Filters>(
         if let Some(since) = state.cycle_since {
             set("since", serde_json::json!(TimeBound::from(since)));
         }
-        if !lag.is_zero() {
+        // A lag, or a listing started again newest first (see the exporter's expired
+        // cursors), pins the upper bound.
+        if !lag.is_zero() || state.window_before.is_some() {
             // The upper bound is `before`, or `until` for the Access logs.
             let upper = ["before", "until"]
                 .into_iter()
@@ -74,7 +76,8 @@ pub(crate) fn v2_hint(error: BoxError, state: &Checkpoint) -> BoxError {
         .downcast_ref::<cloudflare_audit_logs::Error>()
         .and_then(|e| e.status())
         .is_some_and(|s| s.as_u16() == 400);
-    if !refused {
+    // A refusal of a later page is not about the window (the first page was taken).
+    if !refused || state.resume.is_some() {
         return error;
     }
     let oldest = Utc::now() - chrono::Duration::days(V2_RETENTION_DAYS);
@@ -113,7 +116,8 @@ pub(crate) fn v2_window<F: Filters>(
     let before = match (state.cycle_since, before) {
         // Following, or no `before` given: the window ends when it started (less the lag).
         (Some(_), _) | (None, None) => TimeBound::from(window_end(state, lag)),
-        (None, Some(before)) => before,
+        // The caller's bound, unless a listing started again newest first pinned another.
+        (None, Some(before)) => state.window_before.map(TimeBound::from).unwrap_or(before),
     };
     (since, before)
 }
@@ -129,9 +133,11 @@ fn window_end(state: &mut Checkpoint, lag: Duration) -> DateTime<Utc> {
 }
 
 /// Marks the listing under way as complete: the next one starts `overlap` before the
-/// high-water mark, in a window of its own.
+/// high-water mark, in a window of its own, counting its entries without IDs afresh.
 pub(crate) fn finish_listing(state: &mut Checkpoint, overlap: chrono::Duration) {
     state.resume = None;
+    state.occurrences.clear();
+    state.low_water = None;
     (state.window_since, state.window_before) = (None, None);
     state.cycle_since = state
         .high_water

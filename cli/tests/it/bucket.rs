@@ -119,7 +119,7 @@ async fn a_stale_conditional_write_is_refused() {
     };
     let shutdown = Shutdown::default();
     let lease = Duration::from_millis(600);
-    let mut first = SharedState::new(location(), lease);
+    let mut first = SharedState::new(location(), lease, true);
     let mut state = first
         .acquire(Checkpoint::new("s".into()), &shutdown)
         .await
@@ -128,7 +128,7 @@ async fn a_stale_conditional_write_is_refused() {
     first.save(&mut state).await.unwrap();
 
     // Another replica waits for the lease to run out, then takes the source over.
-    let mut second = SharedState::new(location(), lease);
+    let mut second = SharedState::new(location(), lease, true);
     let started = Instant::now();
     let mut taken = second
         .acquire(Checkpoint::new("s".into()), &shutdown)
@@ -152,7 +152,7 @@ async fn a_stale_conditional_write_is_refused() {
     assert!(stored.lease.unwrap().holder != state.lease.unwrap().holder);
 
     // A checkpoint of another export is refused before its lease is touched.
-    let mut third = SharedState::new(location(), lease);
+    let mut third = SharedState::new(location(), lease, true);
     let foreign = third
         .acquire(Checkpoint::new("other".into()), &shutdown)
         .await
@@ -183,7 +183,8 @@ async fn replicas_share_an_export_and_one_killed_loses_and_repeats_nothing() {
         "--checkpoint",
         "s3://replicas/state.json",
         "--lease",
-        "2s",
+        "5s",
+        "--wait-for-lock",
     ];
     let spawn = || -> Child { command(&args).spawn().unwrap() };
     let mut replicas = [spawn(), spawn()];
@@ -239,7 +240,7 @@ async fn replicas_share_an_export_and_one_killed_loses_and_repeats_nothing() {
         "{}",
         String::from_utf8_lossy(&done.stderr)
     );
-    eprintln!("a replica took over {took_over:?} after the other was killed (lease 2s)");
+    eprintln!("a replica took over {took_over:?} after the other was killed (lease 5s)");
 
     let (keys, records) = records(&bucket, "logs").await;
     let ids: HashSet<String> = records
@@ -331,7 +332,8 @@ async fn a_following_replica_keeps_its_lease_between_polls_and_gives_it_up_on_ex
         "--checkpoint",
         "s3://follow/state.json",
         "--lease",
-        "2s",
+        "5s",
+        "--wait-for-lock",
     ];
     let following = [&common[..], &["--follow", "--interval", "30s"]].concat();
     let mut first = command(&following).spawn().unwrap();
@@ -350,10 +352,10 @@ async fn a_following_replica_keeps_its_lease_between_polls_and_gives_it_up_on_ex
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let objects = bucket.keys("logs").await.len();
-    // While the first waits for its next poll, its lease (2 s) is renewed: a second replica
+    // While the first waits for its next poll, its lease (5 s) is renewed: a second replica
     // keeps waiting well past it.
     let mut second = command(&common).spawn().unwrap();
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    tokio::time::sleep(Duration::from_secs(8)).await;
     assert!(second.try_wait().unwrap().is_none(), "the second one waits");
     // Stopped, the first gives its lease up, and the second takes over at once, with
     // nothing left to write.

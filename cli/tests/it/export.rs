@@ -97,6 +97,7 @@ pub(crate) fn settings(checkpoint: Option<PathBuf>, per_page: u64) -> Settings {
         checkpoint,
         lag: Duration::ZERO,
         wait_for_lock: false,
+        reconcile: None,
     }
 }
 
@@ -121,9 +122,9 @@ pub(crate) fn assert_exactly_once(ids: &[String], expected: usize) {
 }
 
 /// Stops the export after a number of pages, as Ctrl-C would.
-struct StopAfter {
-    pages: usize,
-    shutdown: Arc<Shutdown>,
+pub(crate) struct StopAfter {
+    pub(crate) pages: usize,
+    pub(crate) shutdown: Arc<Shutdown>,
 }
 
 impl Observer for StopAfter {
@@ -150,6 +151,7 @@ pub(crate) async fn export(
         wait_for_lock: false,
         timestamps: Default::default(),
         lease: Duration::from_secs(30),
+        standby: false,
     };
     let mut opened = state::open(source, &destination, shutdown).await.unwrap();
     let checkpoint = std::mem::take(&mut opened.checkpoint);
@@ -167,8 +169,9 @@ pub(crate) async fn export(
 }
 
 /// Exports `source` into `out` until three pages are written (as Ctrl-C would stop it),
-/// appends part of a record (a crash before the next page was recorded), then exports again
-/// from the checkpoint to the end: what each run did.
+/// leaves what a crash while writing the next page leaves (the page announced in the
+/// checkpoint, part of a record in the file), then exports again from the checkpoint to the
+/// end: what each run did.
 pub(crate) async fn interrupted_and_resumed(
     client: &Client,
     source: &Source,
@@ -182,6 +185,11 @@ pub(crate) async fn interrupted_and_resumed(
     };
     let first = export(client, source, settings, out, &mut stop, &shutdown).await;
     assert!(first.interrupted);
+    if let Some(path) = &settings.checkpoint {
+        let mut saved = Checkpoint::load(path).unwrap().unwrap();
+        saved.output_pending = Some((saved.output_len + 4096, 0));
+        saved.save(path).unwrap();
+    }
     let mut file = std::fs::OpenOptions::new().append(true).open(out).unwrap();
     file.write_all(b"{\"id\":\"half-written\",\"act").unwrap();
     drop(file);
@@ -265,6 +273,7 @@ async fn a_scheduled_rerun_appends_only_new_entries() {
         wait_for_lock: false,
         timestamps: Default::default(),
         lease: Duration::from_secs(30),
+        standby: false,
     };
     let refused = state::open(&other, &destination, &none).await.unwrap_err();
     assert!(refused.to_string().contains("another export"), "{refused}");

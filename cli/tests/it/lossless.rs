@@ -76,7 +76,10 @@ fn key(json: &str) -> String {
     let entry = RawEntry::from_json(json).unwrap();
     match entry.id() {
         Some(id) => id.to_owned(),
-        None => cloudflare_audit_logs_cli::checkpoint::content_id(entry.as_bytes()),
+        None => format!(
+            "digest:{:016x}",
+            cloudflare_audit_logs_cli::entry_text::identity(entry.json()).unwrap()
+        ),
     }
 }
 

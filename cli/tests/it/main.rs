@@ -3,6 +3,7 @@
 
 mod bucket;
 mod csv;
+mod edges;
 mod export;
 mod flags;
 mod fleet;
