@@ -190,8 +190,7 @@ impl Export<'_> {
                 }
                 Flow::Complete => {}
             }
-            // The listing is complete (its last page's checkpoint already says so).
-            self.finish_listing();
+            // The listing is complete, and its checkpoint says where the next one starts.
             crate::delivery::save(self.sink, &mut self.state, self.settings).await?;
             let Some(interval) = self.settings.follow else {
                 return Ok(std::mem::take(&mut self.outcome));
@@ -213,7 +212,7 @@ impl Export<'_> {
                 let every = chrono::Duration::from_std(r.every).unwrap_or(chrono::Duration::MAX);
                 let due = self.state.reconciled_at.is_none_or(|at| now - at >= every);
                 let window = chrono::Duration::from_std(r.window).unwrap_or(self.overlap);
-                if due && self.state.resume.is_none() && self.state.window_before.is_none() {
+                if due {
                     self.state.reconciled_at = Some(now);
                     window.max(self.overlap)
                 } else {
@@ -374,6 +373,7 @@ impl Export<'_> {
                 Err(e) => return self.expired_cursor(e),
             };
             let Some(page) = page else {
+                self.finish_listing();
                 return Ok(Flow::Complete);
             };
             // A batch is written from the position before its page, and a file's page is

@@ -330,3 +330,85 @@ fn a_lease_too_short_or_too_long_is_refused_with_the_bounds() {
         assert!(stderr.contains("between 5 s and 3600 s"), "{stderr}");
     }
 }
+
+/// Follows the account log through `polls` listings (a reconciliation every listing after
+/// the first, when `reconcile`), against a server that shows an entry 30 minutes late: only
+/// to listings that reach back past it. What was written, and the outcome.
+async fn follow_with_a_late_entry(reconcile: bool) -> (Vec<String>, Outcome) {
+    let server = MockServer::start_async().await;
+    let now = chrono::Utc::now();
+    let recent = format!(
+        r#"{{"id":"recent","when":"{}"}}"#,
+        (now - chrono::Duration::minutes(2)).to_rfc3339()
+    );
+    let late = format!(
+        r#"{{"id":"late","when":"{}"}}"#,
+        (now - chrono::Duration::minutes(30)).to_rfc3339()
+    );
+    let reaches_back = move |req: &httpmock::HttpMockRequest| {
+        req.query_params().iter().any(|(name, value)| {
+            name == "since"
+                && value
+                    .parse::<chrono::DateTime<chrono::Utc>>()
+                    .is_ok_and(|since| since < now - chrono::Duration::minutes(31))
+        })
+    };
+    let path = format!("/client/v4/accounts/{ACCOUNT}/audit_logs");
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(path.clone()).is_true(reaches_back);
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(v1_page(&[&recent, &late]));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(path.clone());
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(v1_page(&[&recent]));
+        })
+        .await;
+    struct StopAfterPolls(usize, Arc<Shutdown>);
+    impl exporter::Observer for StopAfterPolls {
+        fn idle(&mut self, _: std::time::Duration) {
+            self.0 -= 1;
+            if self.0 == 0 {
+                self.1.request();
+            }
+        }
+    }
+    let dir = scratch(&format!("late-{reconcile}"));
+    let out = dir.join("out.jsonl");
+    let mut settings = settings(Some(dir.join("k.json")), 1000);
+    settings.overlap = std::time::Duration::from_secs(300);
+    settings.follow = Some(std::time::Duration::from_millis(10));
+    settings.reconcile = reconcile.then_some(exporter::Reconcile {
+        every: std::time::Duration::ZERO,
+        window: std::time::Duration::from_secs(3600),
+    });
+    let shutdown = Arc::new(Shutdown::default());
+    let mut stop = StopAfterPolls(3, shutdown.clone());
+    let source = account();
+    let outcome = crate::export::export(
+        &client(&server),
+        &source,
+        &settings,
+        &out,
+        &mut stop,
+        &shutdown,
+    )
+    .await;
+    (crate::export::ids(&out), outcome)
+}
+
+#[tokio::test]
+async fn a_reconciling_listing_writes_an_entry_that_arrived_later_than_the_overlap() {
+    let (ids, outcome) = follow_with_a_late_entry(false).await;
+    assert_eq!(ids, ["recent"], "the overlap alone does not reach it");
+    assert_eq!(outcome.late, 0);
+    let (ids, outcome) = follow_with_a_late_entry(true).await;
+    assert_eq!(ids, ["recent", "late"], "each once");
+    assert_eq!(outcome.late, 1);
+}
