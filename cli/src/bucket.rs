@@ -133,16 +133,7 @@ impl Bucket {
     /// so a batch written late, by a replica whose lease ran out while the batch was on its
     /// way, can never replace another's. [`Put::Exists`] when another object has the name.
     pub async fn create(&self, name: &str, records: &[u8]) -> Result<Put, String> {
-        let mut gzip = flate2::write::GzEncoder::new(
-            Vec::with_capacity(records.len() / 4),
-            flate2::Compression::default(),
-        );
-        gzip.write_all(records)
-            .map_err(|e| format!("compressing a batch: {e}"))?;
-        let body = bytes::Bytes::from(
-            gzip.finish()
-                .map_err(|e| format!("compressing a batch: {e}"))?,
-        );
+        let body = gzip(records)?;
         let path = ObjectPath::from(name);
         let store = &self.location.store;
         let written = with_retries(&self.location.url, "writing a batch", || {
@@ -175,13 +166,7 @@ impl Bucket {
     /// name: for a batch announced by a checkpoint of an earlier version, which did not say
     /// what the batch would hold.
     pub async fn overwrite(&self, name: &str, records: &[u8]) -> Result<(), String> {
-        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gzip.write_all(records)
-            .map_err(|e| format!("compressing a batch: {e}"))?;
-        let body = bytes::Bytes::from(
-            gzip.finish()
-                .map_err(|e| format!("compressing a batch: {e}"))?,
-        );
+        let body = gzip(records)?;
         let path = ObjectPath::from(name);
         let store = &self.location.store;
         with_retries(&self.location.url, "writing a batch", || {
@@ -195,6 +180,18 @@ impl Bucket {
         .map(drop)
         .map_err(|e| format!("writing {name} to {}: {e}", self.location.url))
     }
+}
+
+/// `records` gzip-compressed, as a batch object holds them.
+fn gzip(records: &[u8]) -> Result<bytes::Bytes, String> {
+    let mut gzip = flate2::write::GzEncoder::new(
+        Vec::with_capacity(records.len() / 4),
+        flate2::Compression::default(),
+    );
+    gzip.write_all(records)
+        .and_then(|()| gzip.finish())
+        .map(bytes::Bytes::from)
+        .map_err(|e| format!("compressing a batch: {e}"))
 }
 
 /// What [`Bucket::create`] found.

@@ -23,6 +23,7 @@ pub mod logs;
 pub mod ocsf;
 pub mod ocsf_event;
 pub mod ocsf_iam;
+mod output_check;
 pub mod records;
 pub mod shared_state;
 pub mod sink;
