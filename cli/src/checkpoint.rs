@@ -121,6 +121,9 @@ pub struct Checkpoint {
     /// The oldest entry time the listing under way has passed: where a listing that lists
     /// the newest first starts again when its cursor is no longer taken.
     pub low_water: Option<DateTime<Utc>>,
+    /// An export into an object store: the export's ID, which its output prefix's claim
+    /// names (see [`crate::prefix_claim`]).
+    pub export: Option<String>,
 }
 
 /// Who holds a source, and until when: renewed with each checkpoint it writes.

@@ -41,6 +41,8 @@ struct Out<'a> {
     reconciled_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     low_water: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    export: Option<&'a str>,
 }
 
 /// What a checkpoint file holds, as read. A field missing from files of earlier versions
@@ -75,6 +77,8 @@ struct In {
     reconciled_at: Option<DateTime<Utc>>,
     #[serde(default)]
     low_water: Option<DateTime<Utc>>,
+    #[serde(default)]
+    export: Option<String>,
 }
 
 /// Each remembered entry's time, by ID.
@@ -131,6 +135,7 @@ impl Serialize for Checkpoint {
             output_pending: self.output_pending,
             reconciled_at: self.reconciled_at,
             low_water: self.low_water,
+            export: self.export.as_deref(),
         }
         .serialize(serializer)
     }
@@ -179,6 +184,7 @@ impl<'de> Deserialize<'de> for Checkpoint {
             output_pending: file.output_pending,
             reconciled_at: file.reconciled_at,
             low_water: file.low_water,
+            export: file.export,
         })
     }
 }

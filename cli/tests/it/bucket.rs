@@ -36,7 +36,7 @@ async fn output(args: &[&str]) -> Output {
 
 /// Every record of every batch under `prefix`, with the batches' names.
 async fn records(bucket: &Bucket, prefix: &str) -> (Vec<String>, Vec<serde_json::Value>) {
-    let keys = bucket.keys(prefix).await;
+    let keys = bucket.batches(prefix).await;
     let mut records = Vec::new();
     for key in &keys {
         for line in bucket.lines(key).await {
@@ -101,7 +101,7 @@ async fn a_full_export_lands_in_the_bucket_as_logpush_batches() {
         "{}",
         String::from_utf8_lossy(&again.stderr)
     );
-    assert_eq!(bucket.keys("audit/account").await, keys);
+    assert_eq!(bucket.batches("audit/account").await, keys);
 
     // A store output without a checkpoint would write every batch again on a rerun.
     let refused = output(&[&flags[..], &["--out", out]].concat()).await;
@@ -192,7 +192,7 @@ async fn replicas_share_an_export_and_one_killed_loses_and_repeats_nothing() {
     let started = Instant::now();
     let held = loop {
         if let Some(pid) = holder(&bucket, "state.json").await
-            && bucket.keys("logs").await.len() >= 3
+            && bucket.batches("logs").await.len() >= 3
         {
             break pid;
         }
@@ -216,13 +216,13 @@ async fn replicas_share_an_export_and_one_killed_loses_and_repeats_nothing() {
         replicas[survivor].try_wait().unwrap().is_none(),
         "the other one waits"
     );
-    let before = bucket.keys("logs").await.len();
+    let before = bucket.batches("logs").await.len();
     let killed = Instant::now();
     replicas[victim].kill().unwrap();
     replicas[victim].wait().unwrap();
     // The survivor takes over once the lease runs out, and finishes the export.
     let took_over = loop {
-        if bucket.keys("logs").await.len() > before + 1 {
+        if bucket.batches("logs").await.len() > before + 1 {
             break killed.elapsed();
         }
         assert!(
@@ -351,7 +351,7 @@ async fn a_following_replica_keeps_its_lease_between_polls_and_gives_it_up_on_ex
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let objects = bucket.keys("logs").await.len();
+    let objects = bucket.batches("logs").await.len();
     // While the first waits for its next poll, its lease (5 s) is renewed: a second replica
     // keeps waiting well past it.
     let mut second = command(&common).spawn().unwrap();
@@ -380,8 +380,82 @@ async fn a_following_replica_keeps_its_lease_between_polls_and_gives_it_up_on_ex
         stopped.elapsed()
     );
     assert_eq!(
-        bucket.keys("logs").await.len(),
+        bucket.batches("logs").await.len(),
         objects,
+        "nothing written twice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_export_into_a_claimed_prefix_is_refused_before_it_writes() {
+    let bucket = moto().bucket("claimed").await;
+    let out = "s3://claimed/audit/{DATE}/";
+    let export = |log: &'static str, state: &'static str| {
+        let flags = ["--demo", "--log", log, "--format", "logpush", "-q"];
+        async move { output(&[&flags[..], &["--out", out, "--checkpoint", state]].concat()).await }
+    };
+    let first = export("account", "s3://claimed/state/a.json").await;
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let batches = bucket.batches("audit").await;
+    assert_eq!(batches.len(), 5);
+    // The claim names the export its checkpoint names.
+    let claim: serde_json::Value =
+        serde_json::from_slice(&bucket.get("audit/_cloudflare-audit-export.json").await).unwrap();
+    let saved: serde_json::Value =
+        serde_json::from_slice(&bucket.get("state/a.json").await).unwrap();
+    assert_eq!(claim["export"], saved["export"]);
+    assert!(claim["export"].as_str().is_some_and(|id| id.len() == 32));
+    assert_eq!(claim["checkpoint"], "s3://claimed/state/a.json");
+
+    // Another log, and the same log with another checkpoint: both refused, nothing written
+    // to the prefix, and no lease left behind.
+    for (log, state) in [
+        ("user", "s3://claimed/state/b.json"),
+        ("account", "s3://claimed/state/c.json"),
+    ] {
+        let refused = export(log, state).await;
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("holds another export's batches")
+                && stderr.contains("s3://claimed/state/a.json")
+                && stderr.contains("a prefix of its own"),
+            "{stderr}"
+        );
+        assert_eq!(bucket.batches("audit").await, batches);
+        let key = state.trim_start_matches("s3://claimed/");
+        let left: Checkpoint = serde_json::from_slice(&bucket.get(key).await).unwrap();
+        assert!(left.lease.is_none(), "{left:?}");
+    }
+
+    // The export itself goes on; a checkpoint of an earlier version, which names no export,
+    // claims an unclaimed prefix on its next run.
+    let again = export("account", "s3://claimed/state/a.json").await;
+    assert!(again.status.success());
+    bucket.delete("audit/_cloudflare-audit-export.json").await;
+    let mut old = saved.clone();
+    old.as_object_mut().unwrap().remove("export");
+    bucket
+        .put("state/a.json", &serde_json::to_vec(&old).unwrap())
+        .await;
+    let upgraded = export("account", "s3://claimed/state/a.json").await;
+    assert!(
+        upgraded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&upgraded.stderr)
+    );
+    let claim: serde_json::Value =
+        serde_json::from_slice(&bucket.get("audit/_cloudflare-audit-export.json").await).unwrap();
+    let saved: serde_json::Value =
+        serde_json::from_slice(&bucket.get("state/a.json").await).unwrap();
+    assert_eq!(claim["export"], saved["export"]);
+    assert_eq!(
+        bucket.batches("audit").await,
+        batches,
         "nothing written twice"
     );
 }

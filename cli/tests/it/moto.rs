@@ -120,6 +120,14 @@ impl Bucket {
         keys
     }
 
+    /// The batches under `prefix` (the objects whose names end in `.log.gz`, as readers of
+    /// a Logpush bucket take them), by name.
+    pub async fn batches(&self, prefix: &str) -> Vec<String> {
+        let mut keys = self.keys(prefix).await;
+        keys.retain(|key| key.ends_with(".log.gz"));
+        keys
+    }
+
     /// The object `key`, as stored.
     pub async fn get(&self, key: &str) -> Vec<u8> {
         let found = self.store.get(&ObjectPath::from(key)).await.unwrap();
@@ -130,6 +138,20 @@ impl Bucket {
     pub async fn try_get(&self, key: &str) -> Option<Vec<u8>> {
         let found = self.store.get(&ObjectPath::from(key)).await.ok()?;
         Some(found.bytes().await.ok()?.to_vec())
+    }
+
+    /// Writes `bytes` as the object `key`, replacing any.
+    pub async fn put(&self, key: &str, bytes: &[u8]) {
+        let payload = object_store::PutPayload::from(bytes.to_vec());
+        self.store
+            .put(&ObjectPath::from(key), payload)
+            .await
+            .unwrap();
+    }
+
+    /// Deletes the object `key`.
+    pub async fn delete(&self, key: &str) {
+        self.store.delete(&ObjectPath::from(key)).await.unwrap();
     }
 
     /// The lines of the gzip object `key`; panics on a partial or corrupt object.

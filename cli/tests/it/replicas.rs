@@ -66,7 +66,7 @@ async fn replica(
 /// How many times each entry ID stands in the batches under `logs/`.
 async fn written(bucket: &Bucket) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
-    for key in bucket.keys("logs").await {
+    for key in bucket.batches("logs").await {
         for line in bucket.lines(&key).await {
             let record: serde_json::Value = serde_json::from_str(&line).unwrap();
             let id = record["entry"]["id"].as_str().unwrap().to_owned();
