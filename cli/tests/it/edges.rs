@@ -412,3 +412,67 @@ async fn a_reconciling_listing_writes_an_entry_that_arrived_later_than_the_overl
     assert_eq!(ids, ["recent", "late"], "each once");
     assert_eq!(outcome.late, 1);
 }
+
+#[tokio::test]
+async fn byte_identical_scim_updates_are_each_written_once_across_listings() {
+    // SCIM updates have no ID: three distinct events that happen to be the same text, and
+    // another. The next listing sends them again, with a fourth of the same text, respaced
+    // and with its keys in another order.
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+    let same = format!(r#"{{"logged_at":"{at}","status":"SUCCESS","request_method":"PATCH"}}"#);
+    let respaced =
+        format!(r#"{{ "request_method": "PATCH", "status": "SUCCESS", "logged_at": "{at}" }}"#);
+    let other = format!(r#"{{"logged_at":"{at}","status":"FAILURE","request_method":"POST"}}"#);
+    let path = format!("/client/v4/accounts/{ACCOUNT}/access/logs/scim/updates");
+    let server = MockServer::start_async().await;
+    let first = server
+        .mock_async(|when, then| {
+            when.method(GET).path(&path);
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(v1_page(&[&same, &same, &other, &same]));
+        })
+        .await;
+    let dir = scratch("scim-identical");
+    let out = dir.join("out.jsonl");
+    let source = Source::Scim {
+        account_id: ACCOUNT.into(),
+        filters: cloudflare_audit_logs::AccessScimUpdateLogsFilters {
+            idp_id: Some(vec!["okta".into()]),
+            ..Default::default()
+        },
+    };
+    let settings = settings(Some(dir.join("k.json")), 1000);
+    let run = || async {
+        crate::export::export(
+            &client(&server),
+            &source,
+            &settings,
+            &out,
+            &mut exporter::Quiet,
+            &Arc::new(Shutdown::default()),
+        )
+        .await
+    };
+    assert_eq!(run().await.written, 4, "each of the three, and the other");
+    first.delete_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(&path);
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(v1_page(&[&same, &other, &respaced, &same, &same]));
+        })
+        .await;
+    assert_eq!(run().await.written, 1, "only the fourth");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let entries: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap()["entry"].clone())
+        .collect();
+    let status = |s: &str| entries.iter().filter(|e| e["status"] == s).count();
+    assert_eq!(
+        (entries.len(), status("SUCCESS"), status("FAILURE")),
+        (5, 4, 1)
+    );
+}

@@ -1,11 +1,12 @@
 //! An object store in front of a real one (moto) that behaves as an unlucky network makes
 //! it: batch writes that arrive late (and land even when their sender gave up on them), and
-//! writes that the store applies but answers with an error.
+//! writes that the store applies but answers with an error, and an outage (every request
+//! fails, as when the store cannot be reached).
 
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -27,6 +28,8 @@ pub struct Faulty {
     batch_on_its_way: AtomicBool,
     /// The next this many writes are applied, then answered with an error.
     pub fail_after_applying: AtomicUsize,
+    /// Until when every request fails unanswered (an outage), once set.
+    down_until: Mutex<Option<tokio::time::Instant>>,
 }
 
 impl Faulty {
@@ -36,6 +39,25 @@ impl Faulty {
             batch_delay,
             batch_on_its_way: AtomicBool::new(false),
             fail_after_applying: AtomicUsize::new(0),
+            down_until: Mutex::new(None),
+        }
+    }
+
+    /// Every request fails for `outage` from now.
+    pub fn go_down(&self, outage: Duration) {
+        *self.down_until.lock().unwrap() = Some(tokio::time::Instant::now() + outage);
+    }
+
+    /// An error while the store is down.
+    fn down(&self) -> Result<()> {
+        match *self.down_until.lock().unwrap() {
+            Some(until) if tokio::time::Instant::now() < until => {
+                Err(object_store::Error::Generic {
+                    store: "Faulty",
+                    source: "connection refused (the store is down)".into(),
+                })
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -54,6 +76,7 @@ impl ObjectStore for Faulty {
         payload: PutPayload,
         opts: PutOptions,
     ) -> Result<PutResult> {
+        self.down()?;
         let batch = location.as_ref().ends_with(".log.gz");
         let delay = if batch {
             self.batch_on_its_way.store(true, Ordering::SeqCst);
@@ -95,6 +118,7 @@ impl ObjectStore for Faulty {
     }
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
+        self.down()?;
         self.inner.get_opts(location, options).await
     }
 

@@ -35,6 +35,7 @@ async fn replica(
     bucket: &'static str,
     server: &demo::Demo,
     lease: Duration,
+    per_page: u64,
 ) -> Result<Outcome, String> {
     let source = account();
     let shutdown = Arc::new(Shutdown::default());
@@ -53,7 +54,7 @@ async fn replica(
     exporter::run(
         &client(server),
         &source,
-        &settings(None, 1000),
+        &settings(None, per_page),
         &mut sink,
         state,
         &shutdown,
@@ -85,13 +86,13 @@ async fn a_replica_whose_lease_ran_out_never_replaces_the_new_holders_batch() {
     // after its lease has run out.
     let slow: Arc<dyn ObjectStore> =
         Arc::new(Faulty::new(bucket.store.clone(), Duration::from_secs(8)));
-    let a = replica(slow.clone(), "fenced", &server, lease);
+    let a = replica(slow.clone(), "fenced", &server, lease, 1000);
     let b = async {
         // Newer entries arrive while A's batch is on its way; B takes over once A's lease
         // has run out, and lists from the checkpoint A left.
         tokio::time::sleep(Duration::from_millis(500)).await;
         server.append(30, 0);
-        replica(bucket.store.clone(), "fenced", &server, lease).await
+        replica(bucket.store.clone(), "fenced", &server, lease, 1000).await
     };
     let (a, b) = tokio::join!(a, b);
     let b = b.unwrap();
@@ -183,4 +184,26 @@ async fn a_held_lease_stops_a_one_off_run_and_an_impossible_one_is_reported() {
         matches!(impossible, StateError::ImpossibleLease { .. }),
         "{impossible}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_outage_of_seconds_is_waited_out() {
+    let bucket = moto().bucket("outage").await;
+    let server = demo::Demo::start(250, 0).await;
+    let faulty = Arc::new(Faulty::new(bucket.store.clone(), Duration::ZERO));
+    let store: Arc<dyn ObjectStore> = faulty.clone();
+    let export = replica(store, "outage", &server, Duration::from_secs(30), 50);
+    let outage = async {
+        // The store goes down for 6 s once the export has written its first batches.
+        while bucket.batches("logs").await.len() < 2 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        faulty.go_down(Duration::from_secs(6));
+    };
+    let (outcome, ()) = tokio::join!(export, outage);
+    let outcome = outcome.unwrap();
+    assert_eq!(outcome.written, 250, "{outcome:?}");
+    let counts = written(&bucket).await;
+    assert_eq!(counts.len(), 250, "every entry");
+    assert!(counts.values().all(|n| *n == 1), "each once");
 }
