@@ -10,8 +10,6 @@
 
 #![allow(dead_code)]
 
-mod fast;
-mod lossless;
 mod queries;
 
 use std::fmt;
@@ -318,9 +316,7 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, CodegenErro
             )));
         }
     };
-    let mut file =
-        syn::parse2::<syn::File>(tokens).map_err(|e| CodegenError::Format(e.to_string()))?;
-    let decoders = lossless::generate(&mut file)?;
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| CodegenError::Format(e.to_string()))?;
     let mut out = String::from(
         "// Generated from openapi/cloudflare-audit-logs.yaml by progenitor; do not edit.\n\
          // Edit the spec and rebuild instead; `cargo xtask codegen` prints this file.\n\n",
@@ -331,7 +327,6 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, CodegenErro
     out.push_str(&prettyplease::unparse(&file).replace("```ignore", "```text"));
     out.push_str(&operation_paths(&spec));
     out.push_str(&queries::generate(&spec, &file)?);
-    out.push_str(&decoders);
     Ok(out)
 }
 

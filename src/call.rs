@@ -79,14 +79,6 @@ pub(crate) async fn call_page<P: crate::envelope::PageParts>(
     };
     exchange(raw_only, request, |exchange, response| {
         let status = response.status();
-        // In one pass where the reader can; where it gives up, serde_json splits the page
-        // and each entry is read after, with serde_json's result or error.
-        if let Some(page) = crate::fast_decode::read_page::<P::Info>(&exchange.body) {
-            if !P::raw_succeeded(page.success) {
-                return Err(exchange.api_error(status, &exchange.headers, page.errors));
-            }
-            return Ok((page.result_info, page.entries));
-        }
         let page = crate::raw_entry::read_page::<P::Info>(&exchange.body)
             .map_err(|source| exchange.decode_error(status, source))?;
         if !P::raw_succeeded(page.success) {

@@ -34,7 +34,7 @@ pub type Fetched<L, M> =
 /// ```
 pub trait Listing: Clone + Debug + Send + Sync + Sized + 'static {
     /// What a page holds.
-    type Entry: serde::de::DeserializeOwned + crate::fast_decode::FastDecode + Send + 'static;
+    type Entry: serde::de::DeserializeOwned + Send + 'static;
     /// The filters, generated from the spec's query parameters.
     type Filters: crate::Filters;
     /// Where a page starts: a page number or a cursor.

@@ -1,6 +1,6 @@
 //! How the walker reads a listing's pages: [`Raw`] reads each page for its `result_info`, its
-//! entries' bytes and each entry's ID and time (in one pass where it can,
-//! [`crate::fast_decode::read_page`]), decoding nothing else. Typed entries are
+//! entries' bytes and each entry's ID and time (serde_json splits the page), decoding
+//! nothing else. Typed entries are
 //! decoded from these afterwards ([`Request::pages`](crate::Request::pages)), while the next
 //! page is on its way.
 

@@ -85,15 +85,6 @@ macro_rules! open_enum {
             }
         }
 
-        /// The same value as `Deserialize` gives, read in place.
-        impl crate::fast_decode::FastDecode for $name {
-            fn read(reader: &mut crate::fast_decode::Reader<'_>) -> crate::fast_decode::Fast<Self> {
-                Ok(match reader.str()? {
-                    std::borrow::Cow::Borrowed(value) => Self::from(value),
-                    std::borrow::Cow::Owned(value) => Self::from(value),
-                })
-            }
-        }
 
         impl<'de> serde::de::Visitor<'de> for OpenEnumVisitor<$name> {
             type Value = $name;

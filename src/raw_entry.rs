@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use crate::decode_time::OptionalTime;
 use crate::{DecodeError, Error};
 
 /// One entry exactly as Cloudflare sent it: its JSON text byte for byte (every field, known
@@ -68,15 +67,13 @@ impl RawEntry {
     }
 
     /// The entry decoded into `T` (the listing's typed entry, or a type of your own) by
-    /// serde_json. For a listing's own entry type, [`decode_as`](Self::decode_as) gives the
-    /// same result faster.
+    /// serde_json.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_str(&self.json).map_err(|e| decode_error(self.json(), e))
     }
 
-    /// The entry decoded into listing `L`'s typed entry as that listing's typed streams decode
-    /// it: read straight from the text where it can be, by serde_json otherwise, with the
-    /// same result and the same errors as [`decode`](Self::decode) into that type.
+    /// The entry decoded into listing `L`'s typed entry, as that listing's typed streams
+    /// decode it: [`decode`](Self::decode) with the type named by the listing.
     ///
     /// ```
     /// use cloudflare_audit_logs::{RawEntry, listings::AuditLogs};
@@ -88,7 +85,7 @@ impl RawEntry {
     /// # Ok::<(), cloudflare_audit_logs::Error>(())
     /// ```
     pub fn decode_as<L: crate::listings::Listing>(&self) -> Result<L::Entry, Error> {
-        crate::fast_decode::decode(&self.json).map_err(|e| decode_error(self.json(), e))
+        self.decode()
     }
 }
 
@@ -123,8 +120,8 @@ pub(crate) struct RawPage<I, E> {
     pub(crate) entries: Vec<E>,
 }
 
-/// Reads a page body with serde_json without decoding its entries (what
-/// [`fast_decode::read_page`](crate::fast_decode::read_page) does in one pass where it can).
+/// Reads a page body with serde_json without decoding its entries: each entry of `result`
+/// stays the slice of the body the server sent (`RawValue`).
 pub(crate) fn read_page<I: DeserializeOwned>(
     body: &Bytes,
 ) -> Result<RawPage<I, Bytes>, serde_json::Error> {
@@ -152,16 +149,12 @@ pub(crate) fn read_page<I: DeserializeOwned>(
 }
 
 /// An entry of a page serde_json has split (and so checked as JSON and UTF-8) as a
-/// [`RawEntry`]: its ID and time read directly where the reader can, by [`read_entry`]
-/// otherwise.
+/// [`RawEntry`], its ID and time read by [`read_entry`].
 pub(crate) fn read_page_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
     let json = ByteString::try_from(json).map_err(|e| {
         <serde_json::Error as serde::de::Error>::custom(format!("an entry is not UTF-8: {e}"))
     })?;
-    match crate::fast_decode::id_and_time(&json) {
-        Some((id, time)) => Ok(RawEntry::new(json, id, time)),
-        None => read_entry(json),
-    }
+    read_entry(json)
 }
 
 /// An entry's bytes as a [`RawEntry`], its ID and time read without decoding the rest.
@@ -174,24 +167,23 @@ pub(crate) fn read_entry(json: ByteString) -> Result<RawEntry, serde_json::Error
         #[serde(borrow)]
         ray_id: Option<std::borrow::Cow<'a, str>>,
         #[serde(default)]
-        when: OptionalTime,
+        when: Option<DateTime<Utc>>,
         #[serde(default)]
-        changed_at: OptionalTime,
+        changed_at: Option<DateTime<Utc>>,
         #[serde(default)]
-        created_at: OptionalTime,
+        created_at: Option<DateTime<Utc>>,
         #[serde(default)]
-        logged_at: OptionalTime,
+        logged_at: Option<DateTime<Utc>>,
         #[serde(default)]
         action: ActionTime,
     }
     let key: Key<'_> = serde_json::from_str(&json)?;
     let time = key
         .when
-        .0
-        .or(key.changed_at.0)
+        .or(key.changed_at)
         .or(key.action.0)
-        .or(key.created_at.0)
-        .or(key.logged_at.0);
+        .or(key.created_at)
+        .or(key.logged_at);
     let id = key.id.or(key.ray_id).map(std::borrow::Cow::into_owned);
     Ok(RawEntry::new(json, id, time))
 }
@@ -212,9 +204,9 @@ impl<'de> serde::Deserialize<'de> for ActionTime {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ActionTime, A::Error> {
                 let mut time = None;
-                while let Some(key) = map.next_key::<crate::decode_key::Key<'de>>()? {
-                    match key.as_str() {
-                        "time" => time = map.next_value::<OptionalTime>()?.0,
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match &*key {
+                        "time" => time = map.next_value::<Option<DateTime<Utc>>>()?,
                         _ => map.next_value::<IgnoredAny>().map(drop)?,
                     }
                 }
@@ -251,14 +243,14 @@ impl<'de> serde::Deserialize<'de> for ActionTime {
 }
 
 /// Each entry of a page decoded into `T`, an error showing none of the client's secrets.
-pub(crate) fn decode_all<T: DeserializeOwned + crate::fast_decode::FastDecode>(
+pub(crate) fn decode_all<T: DeserializeOwned>(
     entries: &[RawEntry],
     secrets: &crate::redact::Secrets,
 ) -> Result<Vec<T>, Error> {
     // Sized once: collecting `Result`s would grow the vector by copying large entries.
     let mut decoded = Vec::with_capacity(entries.len());
     for entry in entries {
-        decoded.push(crate::fast_decode::decode(entry.json()).map_err(|source| {
+        decoded.push(serde_json::from_str(entry.json()).map_err(|source| {
             Error::Decode(Box::new(DecodeError {
                 status: http::StatusCode::OK,
                 cf_ray: None,

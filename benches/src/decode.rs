@@ -1,10 +1,9 @@
 //! Decoding speed, and full typed iteration on loopback against the raw floor.
 //!
-//! Three decoding figures per log, in MB of JSON a second on one core:
-//! - **entries**: each entry of the pages decoded into its generated type from its own text,
-//!   as [`RawEntry::decode_as`] does it (what a typed stream does for every entry);
-//! - **entries through serde**: the same entries decoded by serde_json and the types' serde
-//!   decoders ([`RawEntry::decode`]), the path every entry took before `decode_as`;
+//! Two decoding figures per log, in MB of JSON a second on one core:
+//! - **entries**: each entry of the pages decoded into its generated type from its own text
+//!   by serde_json, as [`RawEntry::decode_as`] does it (what a typed stream does for every
+//!   entry);
 //! - **pages**: each whole page decoded into its generated page type with
 //!   `serde_json::from_slice` (what a caller of the generated client alone does).
 
@@ -38,39 +37,24 @@ fn split(bodies: &[Bytes]) -> Result<Vec<RawEntry>> {
     Ok(entries)
 }
 
-/// How an entry is decoded.
-#[derive(Clone, Copy, PartialEq)]
-enum Path {
-    /// `RawEntry::decode_as`: read straight from the text.
-    Direct,
-    /// `RawEntry::decode`: serde_json and serde's visitors.
-    Serde,
-}
-
 /// Decodes every entry as listing `L`'s entry type, on this thread.
-fn each<L: Listing>(entries: &[RawEntry], path: Path) -> Result<usize>
-where
-    L::Entry: DeserializeOwned,
-{
+fn each<L: Listing>(entries: &[RawEntry]) -> Result<usize> {
     for entry in entries {
-        match path {
-            Path::Direct => drop(entry.decode_as::<L>()?),
-            Path::Serde => drop(entry.decode::<L::Entry>()?),
-        }
+        drop(entry.decode_as::<L>()?);
     }
     Ok(entries.len())
 }
 
 /// Decodes every entry into the log's generated type, on this thread.
-fn entries(entries: &[RawEntry], log: Log, path: Path) -> Result<usize> {
+fn entries(entries: &[RawEntry], log: Log) -> Result<usize> {
     match log {
-        Log::Account | Log::User => each::<AuditLogs>(entries, path),
-        Log::Insights | Log::Insight => each::<InsightsAuditLog>(entries, path),
-        Log::V2 => each::<AccountAuditLogsV2>(entries, path),
-        Log::V2Organization => each::<OrganizationAuditLogsV2>(entries, path),
-        Log::History => each::<AuditLogHistory>(entries, path),
-        Log::Access => each::<AccessAuthenticationLogs>(entries, path),
-        Log::Scim => each::<AccessScimUpdateLogs>(entries, path),
+        Log::Account | Log::User => each::<AuditLogs>(entries),
+        Log::Insights | Log::Insight => each::<InsightsAuditLog>(entries),
+        Log::V2 => each::<AccountAuditLogsV2>(entries),
+        Log::V2Organization => each::<OrganizationAuditLogsV2>(entries),
+        Log::History => each::<AuditLogHistory>(entries),
+        Log::Access => each::<AccessAuthenticationLogs>(entries),
+        Log::Scim => each::<AccessScimUpdateLogs>(entries),
     }
 }
 
@@ -105,16 +89,15 @@ fn rate(bytes: usize, took: Duration) -> f64 {
     bytes as f64 / took.as_secs_f64() / 1e6
 }
 
-/// `bench decode LOG ROUNDS [serde]`: the log's entries decoded `rounds` times over (for a
-/// profiler), and the rate; with `serde`, through serde_json ([`RawEntry::decode`]).
-pub async fn profile(log: Log, rounds: usize, serde: bool) -> Result<()> {
-    let path = if serde { Path::Serde } else { Path::Direct };
+/// `bench decode LOG ROUNDS`: the log's entries decoded `rounds` times over (for a
+/// profiler), and the rate.
+pub async fn profile(log: Log, rounds: usize) -> Result<()> {
     let server = Server::start(100_000, 0, true)?;
     let split = split(&fetch_raw(&server.base, log, 100_000, 1000).await?)?;
     let bytes: usize = split.iter().map(|e| e.as_bytes().len()).sum();
     let started = Instant::now();
     for _ in 0..rounds {
-        entries(&split, log, path)?;
+        entries(&split, log)?;
     }
     let took = started.elapsed() / rounds as u32;
     println!("{}: {:.0} MB/s a core", log.name(), rate(bytes, took));
@@ -129,7 +112,7 @@ pub async fn throughput() -> Result<()> {
         "### Full typed iteration against the raw floor ({count} entries, {per_page} per page, no added latency)\n"
     );
     println!(
-        "| log | raw floor | typed iteration | ratio | decoding entries (decode_as), one core | through serde (decode) | speed-up | decoding pages, one core |\n|---|---|---|---|---|---|---|---|"
+        "| log | raw floor | typed iteration | ratio | decoding entries, one core | decoding pages, one core |\n|---|---|---|---|---|---|"
     );
     for log in Log::ALL {
         let base = server.base.clone();
@@ -138,8 +121,7 @@ pub async fn throughput() -> Result<()> {
         let split = split(&bodies)?;
         let entry_bytes: usize = split.iter().map(|e| e.as_bytes().len()).sum();
         let page_bytes: usize = bodies.iter().map(|b| b.len()).sum();
-        let direct = median(|| std::future::ready(entries(&split, log, Path::Direct))).await?;
-        let serde = median(|| std::future::ready(entries(&split, log, Path::Serde))).await?;
+        let direct = median(|| std::future::ready(entries(&split, log))).await?;
         let by_page = median(|| std::future::ready(pages(&bodies, log))).await?;
 
         let arrived = typed(&base, log, per_page, 4).await?;
@@ -153,20 +135,18 @@ pub async fn throughput() -> Result<()> {
             false => "cursor, 1 ahead",
         };
         println!(
-            "| {} ({ahead}) | {} | {} | {:.2}× | {:.0} MB/s | {:.0} MB/s | {:.2}× | {:.0} MB/s |",
+            "| {} ({ahead}) | {} | {} | {:.2}× | {:.0} MB/s | {:.0} MB/s |",
             log.name(),
             ms(raw),
             ms(full),
             full.as_secs_f64() / raw.as_secs_f64(),
             rate(entry_bytes, direct),
-            rate(entry_bytes, serde),
-            serde.as_secs_f64() / direct.as_secs_f64(),
             rate(page_bytes, by_page),
         );
         if log == Log::Account {
             let one = median(|| typed(&base, log, per_page, 1)).await?;
             println!(
-                "| account (pages, 1 ahead) | {} | {} | {:.2}× | | | | |",
+                "| account (pages, 1 ahead) | {} | {} | {:.2}× | | |",
                 ms(raw),
                 ms(one),
                 one.as_secs_f64() / raw.as_secs_f64()

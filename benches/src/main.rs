@@ -301,13 +301,11 @@ fn main() -> Result<()> {
         "network" => runtime.block_on(near_network())?,
         // The export command's throughput against the raw floor: bench export [FORMAT].
         "export" => runtime.block_on(export::table(arg(1)))?,
-        // bench decode [LOG [ROUNDS [serde]]]: decode that log's entries (the account log's by
-        // default) over and over, on this thread (for a profiler), then print the rate; with
-        // `serde`, through serde_json.
+        // bench decode [LOG [ROUNDS]]: decode that log's entries (the account log's by
+        // default) over and over, on this thread (for a profiler), then print the rate.
         "decode" => runtime.block_on(decode::profile(
             Log::named(if arg(1).is_empty() { "account" } else { arg(1) })?,
             arg(2).parse().unwrap_or(10),
-            arg(3) == "serde",
         ))?,
         "" => {
             println!("## cloudflare-audit-logs benchmark\n");

@@ -48,12 +48,6 @@ impl crate::Filters for () {
     const FIELDS: &'static [crate::FilterField] = &[];
 }
 
-impl crate::fast_decode::FastDecode for u32 {
-    fn read(reader: &mut crate::fast_decode::Reader<'_>) -> crate::fast_decode::Fast<Self> {
-        reader.delegate()
-    }
-}
-
 impl Listing for Fake {
     type Entry = u32;
     type Filters = ();
