@@ -33,7 +33,7 @@ pub const REPLACEMENTS: &[(&str, &str)] = &[
 ];
 
 /// The type handed to every request's hooks: the crate's execution seam.
-pub const INNER_TYPE: &str = "crate::transport::Transport";
+pub const INNER_TYPE: &str = "crate::http::transport::Transport";
 
 /// Choices that vary between builds.
 #[derive(Clone, Copy, Debug, Default)]

@@ -96,7 +96,7 @@ impl Client {
         entry_id: impl Into<String>,
         action_time: chrono::DateTime<chrono::Utc>,
     ) -> crate::AuditLogHistoryRequest {
-        let owner = crate::audit_log_history::HistoryOwner::Account(account_id.into());
+        let owner = crate::listings::audit_log_history::HistoryOwner::Account(account_id.into());
         crate::AuditLogHistoryRequest::history(self.clone(), owner, entry_id.into(), action_time)
     }
 
@@ -109,7 +109,8 @@ impl Client {
         entry_id: impl Into<String>,
         action_time: chrono::DateTime<chrono::Utc>,
     ) -> crate::AuditLogHistoryRequest {
-        let owner = crate::audit_log_history::HistoryOwner::Organization(organization_id.into());
+        let owner =
+            crate::listings::audit_log_history::HistoryOwner::Organization(organization_id.into());
         crate::AuditLogHistoryRequest::history(self.clone(), owner, entry_id.into(), action_time)
     }
 
@@ -174,7 +175,7 @@ impl Client {
     }
 
     /// The transport every call of this client goes through.
-    pub(crate) fn transport(&self) -> &crate::transport::Transport {
+    pub(crate) fn transport(&self) -> &crate::http::transport::Transport {
         progenitor_client::ClientInfo::inner(&*self.generated)
     }
 

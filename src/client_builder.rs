@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::transport::{DEFAULT_USER_AGENT, Settings, Timeouts, Transport};
-use crate::{Client, Credentials, Error, RateLimit, RetryPolicy, generated, validate};
+use crate::http::transport::{DEFAULT_USER_AGENT, Settings, Timeouts, Transport};
+use crate::http::validate;
+use crate::{Client, Credentials, Error, RateLimit, RetryPolicy, generated};
 
 /// Cloudflare's API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -44,7 +45,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     allow_plain_http: bool,
     no_proxy: bool,
-    on_retry: Option<crate::retry_event::RetryHook>,
+    on_retry: Option<crate::http::retry_event::RetryHook>,
 }
 
 impl ClientBuilder {
@@ -174,7 +175,7 @@ impl ClientBuilder {
     /// [`RetryEvent`](crate::RetryEvent)). It runs on the task that sends the request, so it
     /// should return quickly (log a line, count). Retries are also traced (`retrying` events).
     pub fn on_retry(mut self, hook: impl Fn(&crate::RetryEvent) + Send + Sync + 'static) -> Self {
-        self.on_retry = Some(crate::retry_event::RetryHook(Arc::new(hook)));
+        self.on_retry = Some(crate::http::retry_event::RetryHook(Arc::new(hook)));
         self
     }
 

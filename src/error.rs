@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 
 use crate::CredentialsError;
 use crate::generated::types::ResponseMessage;
-use crate::retry::is_retryable_status;
+use crate::http::retry::is_retryable_status;
 
 /// How many bytes of a body an error message quotes.
 const SNIPPET_LEN: usize = 300;

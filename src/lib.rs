@@ -68,59 +68,23 @@
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// The listings: the v1 account and user logs (one file), Audit Logs v2 with its history and
-// product categories, and the insights log, over the shared machinery.
-mod access_authentication_logs;
-mod access_scim_update_logs;
-mod audit_log_history;
-mod audit_logs;
-mod audit_logs_v2;
-mod insights;
-
-mod call;
 mod client;
 mod client_builder;
-mod credentials;
-mod envelope;
 mod error;
-mod exchange;
-mod filter_field;
 mod generated;
-mod listing;
-mod mode;
-mod numbered;
-mod open_enums;
-mod page;
-mod peek;
-mod rate_limit;
-mod raw_entry;
-mod recent;
-mod redact;
-mod request;
-mod retry;
-mod retry_event;
-mod time_bound;
-mod transport;
-mod validate;
-mod walker;
+mod http;
+pub mod listings;
+mod model;
+mod paging;
 
-pub use access_authentication_logs::AccessAuthenticationLogsRequest;
-pub use access_scim_update_logs::AccessScimUpdateLogsRequest;
-pub use audit_log_history::AuditLogHistoryRequest;
-pub use audit_logs::{AuditLogsRequest, DEFAULT_CONCURRENCY};
-pub use audit_logs_v2::{
-    AccountAuditLogsV2Request, OrganizationAuditLogsV2Request, ProductCategoriesRequest,
-};
 pub use client::Client;
 pub use client_builder::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT, ENV_BASE_URL, http_client_builder,
 };
-pub use credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
 pub use error::{
     ApiError, DecodeError, Error, PaginationError, RateLimited, TimeoutKind, TransportError,
 };
-pub use filter_field::{FilterField, FilterValue, Filters};
 pub use generated::query::{
     AccessAuthenticationLogsFilters, AccessScimUpdateLogsFilters, AccountAuditLogsV2Filters,
     AuditLogHistoryFilters, AuditLogsFilters, InsightsAuditLogFilters,
@@ -136,6 +100,15 @@ pub use generated::types::{
     AuditLogV2Resource, AuditLogV2Zone, Direction, FieldChanged, InsightAuditLog, MessageSource,
     Order, Product, ProductCategory, ResponseMessage,
 };
+pub use http::credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
+pub use listings::access_authentication_logs::AccessAuthenticationLogsRequest;
+pub use listings::access_scim_update_logs::AccessScimUpdateLogsRequest;
+pub use listings::audit_log_history::AuditLogHistoryRequest;
+pub use listings::audit_logs::{AuditLogsRequest, DEFAULT_CONCURRENCY};
+pub use listings::audit_logs_v2::{
+    AccountAuditLogsV2Request, OrganizationAuditLogsV2Request, ProductCategoriesRequest,
+};
+pub use model::filter_field::{FilterField, FilterValue, Filters};
 // What the generated client's calls take and return, beyond the entries.
 pub use generated::types::{AccessRequestPage, IssueId, ScimUpdatePage};
 pub use generated::types::{
@@ -143,37 +116,21 @@ pub use generated::types::{
     InsightAuditLogPage, OrganizationIdentifier, PageResultInfo, ProductCategoriesPage,
     V2ResultInfo, V2ResultInfoCursors,
 };
-pub use insights::{InsightsAuditLogRequest, InsightsScope};
-pub use open_enums::{
+pub use http::rate_limit::RateLimit;
+pub use http::retry::RetryPolicy;
+pub use http::retry_event::RetryEvent;
+pub use http::transport::{ClientStats, DEFAULT_USER_AGENT};
+pub use http::validate::MAX_PER_PAGE;
+pub use listings::insights::{InsightsAuditLogRequest, InsightsScope};
+pub use model::open_enums::{
     ActionResult, ActionType, ActorContext, ActorType, ChangedField, HistoryStatus, ResourceScope,
     V2ActorType,
 };
-pub use page::{Entries, HistoryInfo, NumberedInfo, Page, Pages, ResumeToken};
-pub use rate_limit::RateLimit;
-pub use raw_entry::RawEntry;
-pub use recent::DEFAULT_MAX_PAGES_WITHOUT_PROGRESS;
-pub use request::Request;
-pub use retry::RetryPolicy;
-pub use retry_event::RetryEvent;
-pub use time_bound::TimeBound;
-pub use transport::{ClientStats, DEFAULT_USER_AGENT};
-pub use validate::MAX_PER_PAGE;
-
-/// What each paginated listing is: the `L` of its [`Request<L>`](Request). Each one's
-/// request has a name of its own ([`AuditLogsRequest`] and so on), which is what code usually
-/// writes.
-pub mod listings {
-    pub use crate::listing::Listing;
-
-    pub use crate::access_authentication_logs::AccessAuthenticationLogs;
-    pub use crate::access_scim_update_logs::AccessScimUpdateLogs;
-    pub use crate::audit_log_history::AuditLogHistory;
-    pub use crate::audit_logs::AuditLogs;
-    pub use crate::audit_logs_v2::{
-        AccountAuditLogsV2, AuditLogsV2, OfAccount, OfOrganization, OrganizationAuditLogsV2,
-    };
-    pub use crate::insights::InsightsAuditLog;
-}
+pub use model::raw_entry::RawEntry;
+pub use model::time_bound::TimeBound;
+pub use paging::page::{Entries, HistoryInfo, NumberedInfo, Page, Pages, ResumeToken};
+pub use paging::recent::DEFAULT_MAX_PAGES_WITHOUT_PROGRESS;
+pub use paging::request::Request;
 
 /// The client generated from `openapi/cloudflare-audit-logs.yaml` at build time, for anything
 /// the listings do not cover ([`Client::generated`] hands it out). Nothing here is written by
@@ -183,7 +140,7 @@ pub mod listings {
 /// are at the crate's root.
 pub mod raw {
     pub use crate::generated::{Client, builder};
-    pub use crate::transport::Transport;
+    pub use crate::http::transport::Transport;
     pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 
     /// The builders of the response types (`AuditLog::builder()`), generated.

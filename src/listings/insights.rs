@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use crate::generated::query::InsightsAuditLogFilters;
 use crate::generated::types::InsightAuditLog;
-use crate::listing::{CursorListing, Fetched, Listing, PerPage};
-use crate::mode::Mode;
-use crate::validate::{check_identifier, check_segment};
-use crate::walker::Fetch;
+use crate::http::validate::{check_identifier, check_segment};
+use crate::paging::listing::Fetch;
+use crate::paging::listing::Mode;
+use crate::paging::listing::{CursorListing, Fetched, Listing, PerPage};
 use crate::{Client, Error, Request};
 
 /// Whose insights audit log: an account's or one zone's. The two are separate endpoints.

@@ -7,16 +7,17 @@ use std::time::Duration;
 
 use futures::stream::{self, BoxStream, StreamExt};
 
-use crate::listing::Listing;
-use crate::mode::Mode;
-use crate::recent::{RecentEntries, id_fingerprint};
+use crate::paging::listing::Listing;
+use crate::paging::listing::Mode;
+use crate::paging::recent::{RecentEntries, id_fingerprint};
 use crate::{Error, Page, PaginationError, Request, TimeoutKind};
 
-use crate::peek::Early;
+use crate::paging::peek::Early;
 
+use super::WalkedPage;
 use super::resume::{digest, start, token};
 use super::task::Task;
-use super::{Fetch, WalkedPage};
+use crate::paging::listing::Fetch;
 
 /// Walks a listing from where [`start`] says, keeping up to [`Listing::in_flight`] pages on
 /// their way while the caller consumes earlier ones, and yielding pages strictly in order.
@@ -66,7 +67,7 @@ pub(crate) fn walk<L: Listing, M: Mode<L>>(
 }
 
 /// A fetch under way, the position it fetches, and where its page's `result_info` may
-/// arrive before the page is read ([`crate::peek`]).
+/// arrive before the page is read ([`crate::paging::peek`]).
 type InFlight<L, M> = (
     <L as Listing>::Position,
     Task<Fetch<<M as Mode<L>>::Item, <L as Listing>::Position, <L as Listing>::Info>>,
@@ -255,7 +256,7 @@ impl<L: Listing, M: Mode<L>> WalkState<L, M> {
             self.committed += 1;
             self.next = self.request.listing.predict(&at, self.last.as_ref());
             let (fetch, early) =
-                crate::peek::scoped(L::fetch::<M>(self.request.clone(), at.clone()));
+                crate::paging::peek::scoped(L::fetch::<M>(self.request.clone(), at.clone()));
             self.queue.push_back((at, Task::spawn(fetch), early));
         }
         Ok(())

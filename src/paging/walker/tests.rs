@@ -9,6 +9,7 @@ use futures::TryStreamExt;
 use super::*;
 use std::time::Duration;
 
+use crate::paging::listing::Fetch;
 use crate::{Credentials, PaginationError};
 
 /// A page: its entries and the page it says comes next.
@@ -53,7 +54,7 @@ impl Listing for Fake {
     type Filters = ();
     type Position = Option<String>;
     type Info = ();
-    type Size = crate::listing::PerPage;
+    type Size = crate::paging::listing::PerPage;
 
     fn name(&self) -> &'static str {
         "fake"
@@ -71,10 +72,10 @@ impl Listing for Fake {
         Ok(None)
     }
 
-    async fn fetch<M: crate::mode::Mode<Self>>(
+    async fn fetch<M: crate::paging::listing::Mode<Self>>(
         request: Arc<Request<Self>>,
         at: Option<String>,
-    ) -> crate::listing::Fetched<Self, M> {
+    ) -> crate::paging::listing::Fetched<Self, M> {
         let listing = &request.listing;
         let page = number(&at);
         listing.started.lock().unwrap().push(page);

@@ -13,10 +13,10 @@ use std::sync::Arc;
 
 use crate::generated::query::{AccountAuditLogsV2Filters, OrganizationAuditLogsV2Filters};
 use crate::generated::types::{AuditLogV2, ProductCategory, V2ResultInfo};
-use crate::listing::{CursorListing, Fetched, Limit, Listing};
-use crate::mode::Mode;
-use crate::validate::{check_identifier, check_segment};
-use crate::walker::Fetch;
+use crate::http::validate::{check_identifier, check_segment};
+use crate::paging::listing::Fetch;
+use crate::paging::listing::Mode;
+use crate::paging::listing::{CursorListing, Fetched, Limit, Listing};
 use crate::{Client, Error, Filters, Request, TimeBound};
 
 /// The longest organization ID the client sends (its form is undocumented).
@@ -297,7 +297,7 @@ impl ProductCategoriesRequest {
             .generated()
             .account_audit_log_product_categories()
             .account_id(self.account_id.as_str());
-        Ok(crate::call::call(request.send())
+        Ok(crate::http::call::call(request.send())
             .await?
             .result
             .unwrap_or_default())

@@ -3,16 +3,16 @@
 //!
 //! The filters and their setters are generated from the spec (`AccessScimUpdateLogsFilters`);
 //! this file holds the rest of the listing's API: whose log, which identity providers, how a
-//! page is fetched and where the next one starts ([`crate::numbered`]).
+//! page is fetched and where the next one starts ([`crate::paging::numbered`]).
 
 use std::sync::Arc;
 
 use crate::generated::query::AccessScimUpdateLogsFilters;
 use crate::generated::types::ScimUpdate;
-use crate::listing::{Fetched, Listing, PerPage};
-use crate::mode::Mode;
-use crate::numbered::{self, Position};
-use crate::validate::check_identifier;
+use crate::http::validate::check_identifier;
+use crate::paging::listing::Mode;
+use crate::paging::listing::{Fetched, Listing, PerPage};
+use crate::paging::numbered::{self, Position};
 use crate::{Client, Error, NumberedInfo, Request};
 
 /// A request for the Access SCIM update logs of an account

@@ -3,8 +3,8 @@
 
 use chrono::Utc;
 
-use crate::page::Position as TokenPosition;
-use crate::walker::{Fetch, Resumable};
+use crate::paging::listing::{Fetch, Resumable};
+use crate::paging::page::Position as TokenPosition;
 use crate::{Error, NumberedInfo, PaginationError, TimeBound};
 
 /// The outcome of one numbered fetch.
@@ -92,12 +92,12 @@ pub(crate) struct NumberedPage<T> {
 
 /// Runs one generated call of a numbered listing `L` and reads its page as `M` reads it.
 pub(crate) async fn call<L, M, P>(
-    request: impl std::future::Future<Output = crate::call::Call<P>> + Send,
+    request: impl std::future::Future<Output = crate::http::call::Call<P>> + Send,
 ) -> Result<NumberedPage<M::Item>, Error>
 where
-    L: crate::listing::Listing,
-    M: crate::mode::Mode<L>,
-    P: crate::envelope::PageParts<Entry = L::Entry, Info = crate::PageResultInfo>,
+    L: crate::paging::listing::Listing,
+    M: crate::paging::listing::Mode<L>,
+    P: crate::http::envelope::PageParts<Entry = L::Entry, Info = crate::PageResultInfo>,
 {
     let (info, entries) = M::call(request).await?;
     let info = info.unwrap_or_default();

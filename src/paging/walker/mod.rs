@@ -4,7 +4,7 @@
 //! - [`resume`]: where a run starts (a fresh start, or a resume token checked against the
 //!   listing, its filters and identifiers) and the tokens a run hands out;
 //! - [`schedule`]: pages fetched ahead in order, loop guards, the no-progress guard and
-//!   repeated entries (through [`crate::recent`]), the run deadline;
+//!   repeated entries (through [`crate::paging::recent`]), the run deadline;
 //! - [`task`]: a fetch on its own task, cancelled when dropped.
 //! - [`driver`]: the walk on a task of its own, so that the next request leaves from the
 //!   fetch's worker the moment its position is known.
@@ -19,50 +19,13 @@ mod tests;
 
 use std::sync::Arc;
 
-use crate::listing::Listing;
-use crate::mode::Mode;
+use crate::paging::listing::Listing;
+use crate::paging::listing::Mode;
 use crate::{Client, Error, Page, Request, ResumeToken};
 
-pub use resume::Resumable;
 use resume::{digest, start, token};
 pub(crate) use schedule::walk;
 pub(crate) use task::Task;
-
-/// What one fetch learned: the entries, where the next page starts (`None`: this was the
-/// last), and the last position the server says exists, when it says.
-pub struct Fetch<T, P, I> {
-    /// The entries, as the walk's mode reads them.
-    pub(crate) entries: Vec<T>,
-    pub(crate) next: Option<P>,
-    pub(crate) last: Option<P>,
-    /// What else the page said ([`Page::info`]).
-    pub(crate) info: I,
-    /// The server refused this page in a way that, past the end of a listing, means "no such
-    /// page" (see [`Listing::proven`]): the walker ends the listing there, unless the page is
-    /// the run's first or one an earlier answer proved to exist, where this is the error.
-    pub(crate) refused: Option<Error>,
-}
-
-impl<T, P, I: Default> Fetch<T, P, I> {
-    /// A page that holds `entries` and says where the next one starts.
-    pub(crate) fn page(entries: Vec<T>, next: Option<P>) -> Self {
-        Fetch {
-            entries,
-            next,
-            last: None,
-            info: I::default(),
-            refused: None,
-        }
-    }
-
-    /// A page the server refused (see [`Fetch::refused`]).
-    pub(crate) fn refused(error: Error) -> Self {
-        Fetch {
-            refused: Some(error),
-            ..Fetch::page(Vec::new(), None)
-        }
-    }
-}
 
 /// What every request carries for its runs: the client, and the caller's resume token and
 /// page limits.
@@ -81,7 +44,7 @@ impl Run {
             client,
             resume: None,
             max_pages: None,
-            max_pages_without_progress: crate::recent::DEFAULT_MAX_PAGES_WITHOUT_PROGRESS,
+            max_pages_without_progress: crate::paging::recent::DEFAULT_MAX_PAGES_WITHOUT_PROGRESS,
         }
     }
 }

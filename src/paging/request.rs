@@ -1,9 +1,9 @@
 //! [`Request`]: the one request type every paginated listing shares. It is the query (the
 //! filters, the page size, where to start) and it runs it (`send`, `pages`, `stream`).
 
-use crate::listing::{CursorListing, Limit, Listing, PageSize, PerPage};
-use crate::mode::Raw;
-use crate::walker::{Run, first_page, walk};
+use crate::paging::listing::Raw;
+use crate::paging::listing::{CursorListing, Limit, Listing, PageSize, PerPage};
+use crate::paging::walker::{Run, first_page, walk};
 use crate::{Client, Entries, Error, Page, Pages, RawEntry, ResumeToken};
 
 /// A request for one paginated listing, made by a [`Client`] method; `L` says which (see
@@ -117,7 +117,9 @@ impl<L: Listing> Request<L> {
         let pages = walk::<L, Raw>(self)
             .map(move |page| {
                 let secrets = secrets.clone();
-                crate::walker::Task::blocking(move || page.and_then(|p| decoded::<L>(p, &secrets)))
+                crate::paging::walker::Task::blocking(move || {
+                    page.and_then(|p| decoded::<L>(p, &secrets))
+                })
             })
             .buffered(DECODING_AHEAD);
         Pages {
@@ -210,9 +212,9 @@ const DECODING_AHEAD: usize = 2;
 /// first error (no page is handed out half decoded), which shows none of the client's secrets.
 fn decoded<L: Listing>(
     page: Page<RawEntry, L::Info>,
-    secrets: &crate::redact::Secrets,
+    secrets: &crate::http::redact::Secrets,
 ) -> Result<Page<L::Entry, L::Info>, Error> {
-    let entries = crate::raw_entry::decode_all(&page.entries, secrets)?;
+    let entries = crate::model::raw_entry::decode_all(&page.entries, secrets)?;
     Ok(Page {
         entries,
         next: page.next,

@@ -1,4 +1,4 @@
-//! One generated call, run through the execution seam ([`crate::transport`]) with a record
+//! One generated call, run through the execution seam ([`crate::http::transport`]) with a record
 //! of what the seam saw, and its outcome as this crate's [`Error`]: the typed body ([`call`]),
 //! or a page read for its raw entries ([`call_page`]).
 
@@ -8,9 +8,9 @@ use std::future::Future;
 use progenitor_client::ResponseValue;
 
 use crate::Error;
-use crate::envelope::Envelope;
-use crate::exchange::{EXCHANGE, Exchange};
 use crate::generated::types::ErrorEnvelope;
+use crate::http::envelope::Envelope;
+use crate::http::exchange::{EXCHANGE, Exchange};
 
 /// A generated call of an operation whose success body is `T`.
 pub type Call<T> = Result<ResponseValue<T>, progenitor_client::Error<ErrorEnvelope>>;
@@ -40,7 +40,7 @@ async fn exchange<T, R>(
             // request leave before the page is read.
             if exchange.raw_only
                 && response.status().is_success()
-                && crate::peek::offer(&exchange.body)
+                && crate::paging::peek::offer(&exchange.body)
             {
                 tokio::task::yield_now().await;
             }
@@ -70,7 +70,7 @@ pub(crate) async fn call<T: Envelope>(request: impl Future<Output = Call<T>>) ->
 /// its `result` as the bytes the server sent, with its ID and time. The generated call
 /// decodes nothing of the body (see [`Exchange::raw_only`]); an error status, a
 /// `success: false` and an undecodable body are the same errors as [`call`]'s.
-pub(crate) async fn call_page<P: crate::envelope::PageParts>(
+pub(crate) async fn call_page<P: crate::http::envelope::PageParts>(
     request: impl Future<Output = Call<P>>,
 ) -> Result<(Option<P::Info>, Vec<crate::RawEntry>), Error> {
     let raw_only = Exchange {
@@ -79,7 +79,7 @@ pub(crate) async fn call_page<P: crate::envelope::PageParts>(
     };
     exchange(raw_only, request, |exchange, response| {
         let status = response.status();
-        let page = crate::raw_entry::read_page::<P::Info>(&exchange.body)
+        let page = crate::model::raw_entry::read_page::<P::Info>(&exchange.body)
             .map_err(|source| exchange.decode_error(status, source))?;
         if !P::raw_succeeded(page.success) {
             return Err(exchange.api_error(status, &exchange.headers, page.errors));
@@ -87,7 +87,7 @@ pub(crate) async fn call_page<P: crate::envelope::PageParts>(
         let mut entries = Vec::with_capacity(page.entries.len());
         for entry in page.entries {
             entries.push(
-                crate::raw_entry::read_page_entry(entry)
+                crate::model::raw_entry::read_page_entry(entry)
                     .map_err(|source| exchange.decode_error(status, source))?,
             );
         }

@@ -2,7 +2,7 @@
 //! the caller through a channel of one place.
 //!
 //! The walker sends a page's request the moment the fetch before it finds where that page
-//! starts ([`crate::peek`]). When the walk is polled by the caller's task, that moment waits
+//! starts ([`crate::paging::peek`]). When the walk is polled by the caller's task, that moment waits
 //! for the caller's thread to wake (often the `main` thread, parked in `block_on`) and then
 //! for a worker to take the new fetch: two hand-offs between threads, each up to a
 //! millisecond or two on a machine whose other core is busy. On a task of its own, the walk

@@ -5,7 +5,7 @@
 //! generator's `api-version` header, reads the whole body before the generated code decodes it,
 //! and records the exchange (status, headers, raw body, attempts) so that errors keep all of it.
 
-use crate::exchange::{EXCHANGE, record};
+use crate::http::exchange::{EXCHANGE, record};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -18,12 +18,13 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
+use crate::TimeoutKind;
 use crate::generated;
-use crate::rate_limit::Limiter;
-use crate::redact::Secrets;
-use crate::retry::{RetryPolicy, Wait, is_retryable_status};
-use crate::retry_event::{RetryEvent, RetryHook};
-use crate::{TimeoutKind, validate};
+use crate::http::rate_limit::Limiter;
+use crate::http::redact::Secrets;
+use crate::http::retry::{RetryPolicy, Wait, is_retryable_status};
+use crate::http::retry_event::{RetryEvent, RetryHook};
+use crate::http::validate;
 
 /// The `User-Agent` this crate sends unless told otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!(

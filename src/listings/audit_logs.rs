@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use crate::generated::query::AuditLogsFilters;
 use crate::generated::types::AuditLog;
-use crate::listing::{Fetched, Listing, PerPage};
-use crate::mode::Mode;
-use crate::numbered::{self, Position};
-use crate::validate::check_identifier;
+use crate::http::validate::check_identifier;
+use crate::paging::listing::Mode;
+use crate::paging::listing::{Fetched, Listing, PerPage};
+use crate::paging::numbered::{self, Position};
 use crate::{Client, Error, NumberedInfo, Request};
 
 /// How many pages of the account audit logs are in flight by default (see

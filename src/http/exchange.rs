@@ -10,8 +10,8 @@ use reqwest::header::HeaderMap;
 
 use crate::error::{ApiError, DecodeError, RateLimited, TransportError, snippet};
 use crate::generated::types::{ErrorEnvelope, ResponseMessage};
-use crate::redact::Secrets;
-use crate::retry::server_wait;
+use crate::http::redact::Secrets;
+use crate::http::retry::server_wait;
 use crate::{Error, TimeoutKind};
 
 /// What the transport saw of one call: the last response and how many attempts it took.

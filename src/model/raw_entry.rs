@@ -71,22 +71,6 @@ impl RawEntry {
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_str(&self.json).map_err(|e| decode_error(self.json(), e))
     }
-
-    /// The entry decoded into listing `L`'s typed entry, as that listing's typed streams
-    /// decode it: [`decode`](Self::decode) with the type named by the listing.
-    ///
-    /// ```
-    /// use cloudflare_audit_logs::{RawEntry, listings::AuditLogs};
-    ///
-    /// let entry = RawEntry::from_json(r#"{"id":"e1","when":"2026-01-01T00:00:00Z","metadata":{"n":1.50}}"#)?;
-    /// let typed = entry.decode_as::<AuditLogs>()?;
-    /// assert_eq!(typed.metadata.as_ref().map(|m| m["n"].to_string()), Some("1.50".into()));
-    /// assert_eq!(typed, entry.decode()?);
-    /// # Ok::<(), cloudflare_audit_logs::Error>(())
-    /// ```
-    pub fn decode_as<L: crate::listings::Listing>(&self) -> Result<L::Entry, Error> {
-        self.decode()
-    }
 }
 
 fn decode_error(text: &str, source: serde_json::Error) -> Error {
@@ -245,7 +229,7 @@ impl<'de> serde::Deserialize<'de> for ActionTime {
 /// Each entry of a page decoded into `T`, an error showing none of the client's secrets.
 pub(crate) fn decode_all<T: DeserializeOwned>(
     entries: &[RawEntry],
-    secrets: &crate::redact::Secrets,
+    secrets: &crate::http::redact::Secrets,
 ) -> Result<Vec<T>, Error> {
     // Sized once: collecting `Result`s would grow the vector by copying large entries.
     let mut decoded = Vec::with_capacity(entries.len());

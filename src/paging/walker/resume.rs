@@ -1,10 +1,8 @@
 //! Where a run starts, and the resume tokens it hands out: a token names its listing and a
 //! stable digest of the filters and identifiers, so that it resumes only the run it came from.
 
-use std::hash::Hash;
-
-use crate::listing::Listing;
-use crate::page::Position as TokenPosition;
+use crate::paging::listing::Listing;
+use crate::paging::listing::Resumable;
 use crate::{Error, Request, ResumeToken};
 
 /// The stable digest of a listing's filters: FNV-1a (64 bits) of their JSON text, which
@@ -16,30 +14,6 @@ pub(crate) fn digest(filters: &serde_json::Value) -> String {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     });
     format!("{hash:016x}")
-}
-
-/// A position a resume token can carry.
-pub trait Resumable: Hash + Clone + PartialEq + Send + Sync + 'static {
-    /// The position as a token stores it.
-    fn to_token(&self) -> TokenPosition;
-    /// The position a token names (`None`: a token of the other kind).
-    fn from_token(token: &TokenPosition) -> Option<Self>;
-}
-
-/// A cursor position: the cursor of the page, none for the first page of a run.
-impl Resumable for Option<String> {
-    fn to_token(&self) -> TokenPosition {
-        TokenPosition::Cursor {
-            cursor: self.clone().unwrap_or_default(),
-        }
-    }
-
-    fn from_token(token: &TokenPosition) -> Option<Self> {
-        match token {
-            TokenPosition::Cursor { cursor } => Some(Some(cursor.clone())),
-            TokenPosition::Page { .. } => None,
-        }
-    }
 }
 
 pub(super) fn token<L: Listing>(

@@ -9,13 +9,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::audit_logs_v2::{MAX_ORGANIZATION_ID, check_window, guess_cursor, next_cursor};
 use crate::generated::query::AuditLogHistoryFilters;
 use crate::generated::types::AuditLogV2;
-use crate::listing::{CursorListing, Fetched, Limit, Listing};
-use crate::mode::Mode;
-use crate::validate::{check_identifier, check_segment};
-use crate::walker::Fetch;
+use crate::http::validate::{check_identifier, check_segment};
+use crate::listings::audit_logs_v2::{
+    MAX_ORGANIZATION_ID, check_window, guess_cursor, next_cursor,
+};
+use crate::paging::listing::Fetch;
+use crate::paging::listing::Mode;
+use crate::paging::listing::{CursorListing, Fetched, Limit, Listing};
 use crate::{Client, Error, HistoryInfo, Request};
 
 /// The longest entry ID the client sends (its form is undocumented).
