@@ -10,6 +10,7 @@
 
 #![allow(dead_code)]
 
+mod pages;
 mod queries;
 
 use std::fmt;
@@ -63,8 +64,10 @@ pub enum CodegenError {
         /// What did not fit.
         message: String,
     },
-    /// The generator refused the document.
+    /// progenitor refused the document.
     Generator(String),
+    /// The crate's own rules refused it (`codegen/`: request types, pages, entries).
+    Rules(String),
     /// The generated tokens are not valid Rust (a generator bug).
     Format(String),
 }
@@ -90,6 +93,12 @@ impl fmt::Display for CodegenError {
             }
             CodegenError::Generator(message) => {
                 write!(f, "progenitor rejected the spec: {message}")
+            }
+            CodegenError::Rules(message) => {
+                write!(
+                    f,
+                    "the crate's generator (codegen/) rejected the spec: {message}"
+                )
             }
             CodegenError::Format(message) => write!(f, "generated code does not parse: {message}"),
         }
@@ -327,6 +336,7 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, CodegenErro
     out.push_str(&prettyplease::unparse(&file).replace("```ignore", "```text"));
     out.push_str(&operation_paths(&spec));
     out.push_str(&queries::generate(&spec, &file)?);
+    out.push_str(&pages::generate(&spec)?);
     Ok(out)
 }
 

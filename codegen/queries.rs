@@ -72,7 +72,7 @@ pub fn generate(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<String, C
             };
             let builder = camel(id);
             let Some(types) = builders.get(&builder) else {
-                return Err(CodegenError::Generator(format!(
+                return Err(CodegenError::Rules(format!(
                     "no generated builder {builder} for operation {id}"
                 )));
             };
@@ -85,7 +85,7 @@ pub fn generate(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<String, C
             if entry.operations.is_empty() {
                 entry.fields = fields;
             } else if signature(&entry.fields) != signature(&fields) {
-                return Err(CodegenError::Generator(format!(
+                return Err(CodegenError::Rules(format!(
                     "operation {id} shares x-request-type {request} but not its query parameters"
                 )));
             }
@@ -180,7 +180,7 @@ fn query_fields(
                 {
                     Some(openapiv3::ReferenceOr::Item(p)) => p,
                     _ => {
-                        return Err(CodegenError::Generator(format!(
+                        return Err(CodegenError::Rules(format!(
                             "parameter {reference} does not resolve"
                         )));
                     }
@@ -193,7 +193,7 @@ fn query_fields(
         let flag = |key: &str| parameter_data.extensions.get(key).and_then(|v| v.as_bool());
         let name = field_name(&parameter_data.name);
         let Some(ty) = types.get(&name) else {
-            return Err(CodegenError::Generator(format!(
+            return Err(CodegenError::Rules(format!(
                 "the generated builder has no field {name} for parameter {}",
                 parameter_data.name
             )));

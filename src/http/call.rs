@@ -87,7 +87,7 @@ pub(crate) async fn call_page<P: crate::http::envelope::PageParts>(
         let mut entries = Vec::with_capacity(page.entries.len());
         for entry in page.entries {
             entries.push(
-                crate::model::raw_entry::read_page_entry(entry)
+                crate::model::raw_entry::read_page_entry(entry, P::ENTRY)
                     .map_err(|source| exchange.decode_error(status, source))?,
             );
         }

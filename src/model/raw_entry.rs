@@ -41,7 +41,8 @@ impl RawEntry {
     /// An entry from its JSON text (a saved export, a test), reading its ID and its time as
     /// the listings do (see [`id`](Self::id) and [`time`](Self::time)).
     pub fn from_json(text: &str) -> Result<RawEntry, Error> {
-        read_entry(ByteString::from(text)).map_err(|e| decode_error(text, e))
+        read_entry(ByteString::from(text), crate::generated::ENTRY_FIELDS)
+            .map_err(|e| decode_error(text, e))
     }
 
     /// The entry's ID, when it has one: its `id`, or for an Access authentication event (which
@@ -132,97 +133,163 @@ pub(crate) fn read_page<I: DeserializeOwned>(
     })
 }
 
+/// Where in an entry of one listing its ID and its time are, as paths of object keys
+/// (generated from the entry schema's `x-entry-id` and `x-entry-time`; an empty ID path: the
+/// entry has no ID).
+#[derive(Clone, Copy, Debug)]
+pub struct EntryFields {
+    pub id: &'static [&'static str],
+    pub time: &'static [&'static str],
+}
+
 /// An entry of a page serde_json has split (and so checked as JSON and UTF-8) as a
-/// [`RawEntry`], its ID and time read by [`read_entry`].
-pub(crate) fn read_page_entry(json: Bytes) -> Result<RawEntry, serde_json::Error> {
+/// [`RawEntry`], its ID and time read where `fields` says.
+pub(crate) fn read_page_entry(
+    json: Bytes,
+    fields: EntryFields,
+) -> Result<RawEntry, serde_json::Error> {
     let json = ByteString::try_from(json).map_err(|e| {
         <serde_json::Error as serde::de::Error>::custom(format!("an entry is not UTF-8: {e}"))
     })?;
-    read_entry(json)
+    read_entry(json, &[fields])
 }
 
-/// An entry's bytes as a [`RawEntry`], its ID and time read without decoding the rest.
-pub(crate) fn read_entry(json: ByteString) -> Result<RawEntry, serde_json::Error> {
-    #[derive(serde::Deserialize)]
-    struct Key<'a> {
-        #[serde(borrow)]
-        id: Option<std::borrow::Cow<'a, str>>,
-        /// The Access authentication logs have no `id`; each event is one request's.
-        #[serde(borrow)]
-        ray_id: Option<std::borrow::Cow<'a, str>>,
-        #[serde(default)]
-        when: Option<DateTime<Utc>>,
-        #[serde(default)]
-        changed_at: Option<DateTime<Utc>>,
-        #[serde(default)]
-        created_at: Option<DateTime<Utc>>,
-        #[serde(default)]
-        logged_at: Option<DateTime<Utc>>,
-        #[serde(default)]
-        action: ActionTime,
+/// An entry's bytes as a [`RawEntry`], its ID and time read without decoding the rest: the
+/// first of `fields`' ID paths the entry has, and likewise its time.
+pub(crate) fn read_entry(
+    json: ByteString,
+    fields: &[EntryFields],
+) -> Result<RawEntry, serde_json::Error> {
+    let mut id = None;
+    let mut time = None;
+    for fields in fields {
+        if id.is_none() && !fields.id.is_empty() {
+            id = at_path::<std::borrow::Cow<'_, str>>(&json, fields.id)?.map(|id| id.into_owned());
+        }
+        if time.is_none() {
+            time = at_path::<DateTime<Utc>>(&json, fields.time)?;
+        }
     }
-    let key: Key<'_> = serde_json::from_str(&json)?;
-    let time = key
-        .when
-        .or(key.changed_at)
-        .or(key.action.0)
-        .or(key.created_at)
-        .or(key.logged_at);
-    let id = key.id.or(key.ray_id).map(std::borrow::Cow::into_owned);
     Ok(RawEntry::new(json, id, time))
 }
 
-/// The `time` of an entry's `action` object (Audit Logs v2); nothing for an `action` that is
-/// no object (the Access logs' `action` is a word).
-#[derive(Default)]
-struct ActionTime(Option<DateTime<Utc>>);
+/// The value at `path` (object keys) in the entry `text`, when there is one: `None` when a
+/// key is missing, its value `null`, or a value on the way is no object. A key given twice
+/// on the way is an error, as in the typed entries; so is an entry that is no object.
+fn at_path<'a, T: serde::Deserialize<'a>>(
+    text: &'a str,
+    path: &'static [&'static str],
+) -> Result<Option<T>, serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let found = AtPath::<T> {
+        path,
+        top: true,
+        value: std::marker::PhantomData,
+    }
+    .deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(found)
+}
 
-impl<'de> serde::Deserialize<'de> for ActionTime {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::{IgnoredAny, MapAccess, Visitor};
-        struct Time;
-        impl<'de> Visitor<'de> for Time {
-            type Value = ActionTime;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an action")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ActionTime, A::Error> {
-                let mut time = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match &*key {
-                        "time" => time = map.next_value::<Option<DateTime<Utc>>>()?,
-                        _ => map.next_value::<IgnoredAny>().map(drop)?,
-                    }
+/// A [`serde::de::DeserializeSeed`] that finds the value at `path`, skipping the rest.
+struct AtPath<T> {
+    path: &'static [&'static str],
+    /// The entry itself, which must be an object.
+    top: bool,
+    value: std::marker::PhantomData<T>,
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for AtPath<T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        if self.path.is_empty() {
+            return <Option<T> as serde::Deserialize>::deserialize(d);
+        }
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for AtPath<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(if self.top {
+            "an entry (an object)"
+        } else {
+            "any value"
+        })
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+        use serde::de::IgnoredAny;
+        let (key, rest) = (self.path[0], &self.path[1..]);
+        let mut found = None;
+        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if name == key {
+                if found.is_some() {
+                    return Err(serde::de::Error::duplicate_field(key));
                 }
-                Ok(ActionTime(time))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<ActionTime, E> {
-                Ok(ActionTime(None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<ActionTime, E> {
-                Ok(ActionTime(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<ActionTime, E> {
-                Ok(ActionTime(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<ActionTime, E> {
-                Ok(ActionTime(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<ActionTime, E> {
-                Ok(ActionTime(None))
-            }
-            fn visit_unit<E>(self) -> Result<ActionTime, E> {
-                Ok(ActionTime(None))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<ActionTime, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(ActionTime(None))
+                let seed = AtPath::<T> {
+                    path: rest,
+                    top: false,
+                    value: std::marker::PhantomData,
+                };
+                found = Some(map.next_value_seed(seed)?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
             }
         }
-        deserializer.deserialize_any(Time)
+        Ok(found.flatten())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+        if self.top {
+            return Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Seq,
+                &"an entry (an object)",
+            ));
+        }
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Option<T>, E> {
+        self.scalar(serde::de::Unexpected::Str(v))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Option<T>, E> {
+        self.scalar(serde::de::Unexpected::Bool(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Option<T>, E> {
+        self.scalar(serde::de::Unexpected::Signed(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Option<T>, E> {
+        self.scalar(serde::de::Unexpected::Unsigned(v))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Option<T>, E> {
+        self.scalar(serde::de::Unexpected::Float(v))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+        self.scalar(serde::de::Unexpected::Unit)
+    }
+}
+
+impl<T> AtPath<T> {
+    /// A value that is no object: nothing at the path below it (the entry itself must be one).
+    fn scalar<U, E: serde::de::Error>(
+        self,
+        what: serde::de::Unexpected<'_>,
+    ) -> Result<Option<U>, E> {
+        if self.top {
+            return Err(E::invalid_type(what, &"an entry (an object)"));
+        }
+        Ok(None)
     }
 }
 

@@ -65,6 +65,14 @@ pub fn lint(text: &str) -> Vec<Problem> {
     {
         problems.push(problem("/servers", "no server URL"));
     }
+    // What the build would refuse: a spec that passes every rule above but does not generate
+    // (progenitor's refusals, and the crate's own: a listing's entry with no `x-entry-time`,
+    // two operations of one request type with other parameters).
+    if problems.is_empty()
+        && let Err(e) = generator::generate(text, generator::Options::default())
+    {
+        problems.push(problem("", format!("the spec does not generate: {e}")));
+    }
     problems
 }
 

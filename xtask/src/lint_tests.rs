@@ -152,3 +152,17 @@ fn deviations_are_explained() {
     );
     assert_found(&problems, "/components/parameters/V1Page", "must say why");
 }
+
+#[test]
+fn a_spec_that_does_not_generate_is_a_problem() {
+    // A listing's entry must say which field is its time.
+    let problems = lint_edited("      x-entry-time: when\n", "");
+    assert_found(&problems, "", "x-entry-time");
+    // Two operations of one request type must take the same query parameters: a filter
+    // added to the account log alone (the user log shares its request type).
+    let problems = lint_edited(
+        "        - $ref: '#/components/parameters/V1HideUserLogs'\n",
+        "        - $ref: '#/components/parameters/V1HideUserLogs'\n        - name: extra_filter\n          in: query\n          description: A filter.\n          schema:\n            type: string\n",
+    );
+    assert_found(&problems, "", "shares x-request-type AuditLogsRequest");
+}
