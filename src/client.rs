@@ -159,7 +159,7 @@ impl Client {
 
     /// The generated client, for anything this wrapper does not cover. Its calls go through
     /// the same credentials and execution seam.
-    pub fn generated(&self) -> &crate::raw::Client {
+    pub fn generated(&self) -> &crate::generated::Client {
         &self.generated
     }
 

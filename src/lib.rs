@@ -56,9 +56,10 @@
 //! ```
 //!
 //! The request and response types are generated at build time from the OpenAPI document in
-//! `openapi/` (the generated client itself is [`raw::Client`]); this crate adds
-//! authentication, pagination and errors. Every public type has one path: the response types
-//! and filters here at the root, the generated client and its builders under [`raw`].
+//! `openapi/` (the generated client itself is [`generated::Client`]); this crate adds
+//! authentication, pagination and errors. At the root: the client, each listing's request,
+//! the entries and filters, the paging types and the errors. Everything else the generator
+//! makes (page envelopes, result infos, identifiers, builders) is under [`generated`].
 
 #![forbid(unsafe_code)]
 // Every example in the documentation and the README compiles without a warning (examples
@@ -71,7 +72,7 @@
 mod client;
 mod client_builder;
 mod error;
-mod generated;
+pub mod generated;
 mod http;
 pub mod listings;
 mod model;
@@ -101,6 +102,11 @@ pub use generated::types::{
     Order, Product, ProductCategory, ResponseMessage,
 };
 pub use http::credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
+pub use http::rate_limit::RateLimit;
+pub use http::retry::RetryPolicy;
+pub use http::retry_event::RetryEvent;
+pub use http::transport::{ClientStats, DEFAULT_USER_AGENT};
+pub use http::validate::MAX_PER_PAGE;
 pub use listings::access_authentication_logs::AccessAuthenticationLogsRequest;
 pub use listings::access_scim_update_logs::AccessScimUpdateLogsRequest;
 pub use listings::audit_log_history::AuditLogHistoryRequest;
@@ -108,20 +114,8 @@ pub use listings::audit_logs::{AuditLogsRequest, DEFAULT_CONCURRENCY};
 pub use listings::audit_logs_v2::{
     AccountAuditLogsV2Request, OrganizationAuditLogsV2Request, ProductCategoriesRequest,
 };
-pub use model::filter_field::{FilterField, FilterValue, Filters};
-// What the generated client's calls take and return, beyond the entries.
-pub use generated::types::{AccessRequestPage, IssueId, ScimUpdatePage};
-pub use generated::types::{
-    AuditLogEntryId, AuditLogPage, AuditLogV2Page, CursorResultInfo, ErrorEnvelope, Identifier,
-    InsightAuditLogPage, OrganizationIdentifier, PageResultInfo, ProductCategoriesPage,
-    V2ResultInfo, V2ResultInfoCursors,
-};
-pub use http::rate_limit::RateLimit;
-pub use http::retry::RetryPolicy;
-pub use http::retry_event::RetryEvent;
-pub use http::transport::{ClientStats, DEFAULT_USER_AGENT};
-pub use http::validate::MAX_PER_PAGE;
 pub use listings::insights::{InsightsAuditLogRequest, InsightsScope};
+pub use model::filter_field::{FilterField, FilterValue, Filters};
 pub use model::open_enums::{
     ActionResult, ActionType, ActorContext, ActorType, ChangedField, HistoryStatus, ResourceScope,
     V2ActorType,
@@ -132,23 +126,9 @@ pub use paging::page::{Entries, HistoryInfo, NumberedInfo, Page, Pages, ResumeTo
 pub use paging::recent::DEFAULT_MAX_PAGES_WITHOUT_PROGRESS;
 pub use paging::request::Request;
 
-/// The client generated from `openapi/cloudflare-audit-logs.yaml` at build time, for anything
-/// the listings do not cover ([`Client::generated`] hands it out). Nothing here is written by
-/// hand: `build.rs` runs progenitor over the spec on every build (`cargo xtask codegen` prints
-/// the same code for review). Its requests carry the same credentials and pass through the
-/// same execution seam ([`Transport`](raw::Transport)); the types its calls take and return
-/// are at the crate's root.
-pub mod raw {
-    pub use crate::generated::{Client, builder};
-    pub use crate::http::transport::Transport;
-    pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
-
-    /// The builders of the response types (`AuditLog::builder()`), generated.
-    pub mod types {
-        pub use crate::generated::types::builder::*;
-        pub use crate::generated::types::error::ConversionError;
-    }
-}
+#[allow(deprecated)]
+pub use deprecated::*;
+mod deprecated;
 
 /// The result of this crate's calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

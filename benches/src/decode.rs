@@ -65,7 +65,7 @@ fn page<P: DeserializeOwned>(body: &[u8], result: impl Fn(P) -> Option<usize>) -
 
 /// Decodes every body into the generated page type, on this thread.
 fn pages(bodies: &[Bytes], log: Log) -> Result<usize> {
-    use cloudflare_audit_logs::{
+    use cloudflare_audit_logs::generated::types::{
         AccessRequestPage, AuditLogPage, AuditLogV2Page, InsightAuditLogPage, ScimUpdatePage,
     };
     let mut n = 0;

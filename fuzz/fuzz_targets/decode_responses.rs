@@ -5,7 +5,7 @@
 #![no_main]
 
 use cloudflare_audit_logs::TimeBound;
-use cloudflare_audit_logs::{
+use cloudflare_audit_logs::generated::types::{
     AccessRequestPage, AuditLogPage, AuditLogV2Page, ErrorEnvelope, InsightAuditLogPage,
     ProductCategoriesPage, ScimUpdatePage,
 };

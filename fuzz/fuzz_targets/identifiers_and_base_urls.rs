@@ -4,7 +4,7 @@
 //! generated types accept fills exactly one path segment, unchanged.
 #![no_main]
 
-use cloudflare_audit_logs::Identifier;
+use cloudflare_audit_logs::generated::types::Identifier;
 use cloudflare_audit_logs::{Client, Credentials};
 use libfuzzer_sys::fuzz_target;
 use url::Url;

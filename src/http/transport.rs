@@ -39,8 +39,8 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
 const GENERATOR_VERSION_HEADER: &str = "api-version";
 
 /// The client's settings for sending requests (credentials, retries, pacing, limits), which
-/// every call of the generated client ([`raw::Client`](crate::raw::Client)) reads: what
-/// [`ClientInfo::inner`](crate::raw::ClientInfo::inner) returns. It has no public methods;
+/// every call of the generated client ([`raw::Client`](crate::generated::Client)) reads: what
+/// [`ClientInfo::inner`](crate::generated::ClientInfo::inner) returns. It has no public methods;
 /// configure it through [`ClientBuilder`](crate::ClientBuilder), read its counters through
 /// [`Client::stats`](crate::Client::stats).
 #[derive(Clone, Debug)]

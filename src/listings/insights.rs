@@ -190,7 +190,7 @@ impl Listing for InsightsAuditLog {
 }
 
 /// Where the page after one with this `result_info` starts: its non-empty `cursor`.
-fn next_cursor(info: Option<crate::CursorResultInfo>) -> Option<Option<String>> {
+fn next_cursor(info: Option<crate::generated::types::CursorResultInfo>) -> Option<Option<String>> {
     info.and_then(|info| info.cursor)
         .filter(|c| !c.is_empty())
         .map(Some)

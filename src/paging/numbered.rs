@@ -97,7 +97,10 @@ pub(crate) async fn call<L, M, P>(
 where
     L: crate::paging::listing::Listing,
     M: crate::paging::listing::Mode<L>,
-    P: crate::http::envelope::PageParts<Entry = L::Entry, Info = crate::PageResultInfo>,
+    P: crate::http::envelope::PageParts<
+            Entry = L::Entry,
+            Info = crate::generated::types::PageResultInfo,
+        >,
 {
     let (info, entries) = M::call(request).await?;
     let info = info.unwrap_or_default();

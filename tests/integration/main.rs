@@ -9,6 +9,7 @@ mod account_prefetch;
 mod audit_logs_v2;
 mod client_config;
 mod conformance;
+mod deprecated_names;
 mod early_cursor;
 mod error_mapping;
 mod faults;
