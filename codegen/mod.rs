@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 mod pages;
+mod public;
 mod queries;
 
 use std::fmt;
@@ -337,6 +338,7 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, CodegenErro
     out.push_str(&operation_paths(&spec));
     out.push_str(&queries::generate(&spec, &file)?);
     out.push_str(&pages::generate(&spec)?);
+    out.push_str(&public::generate(&spec)?);
     Ok(out)
 }
 

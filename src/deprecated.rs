@@ -3,9 +3,8 @@
 /// The generated client, now [`crate::generated`] (one meaning for "raw": an entry's bytes).
 #[deprecated(since = "0.2.0", note = "renamed `cloudflare_audit_logs::generated`")]
 pub mod raw {
-    pub use crate::generated::{
-        ByteStream, Client, ClientInfo, Error, ResponseValue, Transport, builder,
-    };
+    pub use crate::generated::{ByteStream, Client, ClientInfo, Error, ResponseValue, builder};
+    pub use crate::http::transport::Transport;
 
     /// The builders of the response types (`AuditLog::builder()`), generated.
     pub mod types {

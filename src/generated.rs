@@ -5,7 +5,8 @@
 //!
 //! Nothing here is written by hand: `build.rs` runs progenitor over the spec on every build
 //! (`cargo xtask codegen` prints the same code for review). Its requests carry the same
-//! credentials and pass through the same execution seam ([`Transport`]).
+//! credentials and pass through the same execution seam
+//! ([`Transport`](crate::Transport)).
 #![allow(
     missing_docs,
     unused_imports,
@@ -14,7 +15,5 @@
     clippy::unwrap_used,
     clippy::expect_used
 )]
-
-pub use crate::http::transport::Transport;
 
 include!(concat!(env!("OUT_DIR"), "/codegen.rs"));

@@ -86,26 +86,16 @@ pub use client_builder::{
 pub use error::{
     ApiError, DecodeError, Error, PaginationError, RateLimited, TimeoutKind, TransportError,
 };
-pub use generated::query::{
-    AccessAuthenticationLogsFilters, AccessScimUpdateLogsFilters, AccountAuditLogsV2Filters,
-    AuditLogHistoryFilters, AuditLogsFilters, InsightsAuditLogFilters,
-    OrganizationAuditLogsV2Filters,
-};
-pub use generated::types::{
-    AccessEmailOp, AccessOp, AccessRequest, ScimRequestMethod, ScimResourceType, ScimStatus,
-    ScimUpdate,
-};
-pub use generated::types::{
-    AuditLog, AuditLogAction, AuditLogActor, AuditLogOwner, AuditLogResource, AuditLogV2,
-    AuditLogV2Account, AuditLogV2Action, AuditLogV2Actor, AuditLogV2Organization, AuditLogV2Raw,
-    AuditLogV2Resource, AuditLogV2Zone, Direction, FieldChanged, InsightAuditLog, MessageSource,
-    Order, Product, ProductCategory, ResponseMessage,
-};
+// The entries' and the filters' types, generated: whatever the spec's listings bring.
+pub use generated::entries::*;
+pub use generated::query::*;
+// What Cloudflare's `errors` and `messages` hold (in [`ApiError`]).
+pub use generated::types::{MessageSource, ResponseMessage};
 pub use http::credentials::{Credentials, CredentialsError, ENV_API_KEY, ENV_API_TOKEN, ENV_EMAIL};
 pub use http::rate_limit::RateLimit;
 pub use http::retry::RetryPolicy;
 pub use http::retry_event::RetryEvent;
-pub use http::transport::{ClientStats, DEFAULT_USER_AGENT};
+pub use http::transport::{ClientStats, DEFAULT_USER_AGENT, Transport};
 pub use http::validate::MAX_PER_PAGE;
 pub use listings::access_authentication_logs::AccessAuthenticationLogsRequest;
 pub use listings::access_scim_update_logs::AccessScimUpdateLogsRequest;

@@ -118,3 +118,15 @@ impl Listing for AccessAuthenticationLogs {
         at.predict(last)
     }
 }
+
+/// The client's way in to this listing.
+impl crate::Client {
+    /// The Access authentication logs of an account (every login to an Access application,
+    /// allowed or not), with page-number pagination.
+    pub fn access_authentication_logs(
+        &self,
+        account_id: impl Into<String>,
+    ) -> crate::AccessAuthenticationLogsRequest {
+        crate::AccessAuthenticationLogsRequest::access(self.clone(), account_id.into())
+    }
+}

@@ -137,3 +137,16 @@ impl Listing for AccessScimUpdateLogs {
         at.predict(last)
     }
 }
+
+/// The client's way in to this listing.
+impl crate::Client {
+    /// The Access SCIM update logs of an account for the identity provider `idp_id` (more by
+    /// [`idp_id`](crate::AccessScimUpdateLogsRequest::idp_id)), with page-number pagination.
+    pub fn access_scim_update_logs(
+        &self,
+        account_id: impl Into<String>,
+        idp_id: impl Into<String>,
+    ) -> crate::AccessScimUpdateLogsRequest {
+        crate::AccessScimUpdateLogsRequest::scim(self.clone(), account_id.into(), idp_id.into())
+    }
+}

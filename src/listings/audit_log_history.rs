@@ -173,3 +173,34 @@ impl CursorListing for AuditLogHistory {
         &mut self.cursor
     }
 }
+
+/// The client's way in to this listing.
+impl crate::Client {
+    /// The history of the resource that the account's Audit Logs v2 entry `entry_id` changed
+    /// (`GET /accounts/{account_id}/logs/audit/{id}/history`): `action_time` is the entry's
+    /// `action.time`. Set the window to look in with `.since(..)` and `.before(..)` (both
+    /// required; see [`AuditLogHistoryRequest`](crate::AuditLogHistoryRequest)).
+    pub fn account_audit_log_history(
+        &self,
+        account_id: impl Into<String>,
+        entry_id: impl Into<String>,
+        action_time: chrono::DateTime<chrono::Utc>,
+    ) -> crate::AuditLogHistoryRequest {
+        let owner = crate::listings::audit_log_history::HistoryOwner::Account(account_id.into());
+        crate::AuditLogHistoryRequest::history(self.clone(), owner, entry_id.into(), action_time)
+    }
+
+    /// The history of the resource that the organization's Audit Logs v2 entry `entry_id`
+    /// changed (`GET /organizations/{organization_id}/logs/audit/{id}/history`), as
+    /// [`account_audit_log_history`](Self::account_audit_log_history).
+    pub fn organization_audit_log_history(
+        &self,
+        organization_id: impl Into<String>,
+        entry_id: impl Into<String>,
+        action_time: chrono::DateTime<chrono::Utc>,
+    ) -> crate::AuditLogHistoryRequest {
+        let owner =
+            crate::listings::audit_log_history::HistoryOwner::Organization(organization_id.into());
+        crate::AuditLogHistoryRequest::history(self.clone(), owner, entry_id.into(), action_time)
+    }
+}

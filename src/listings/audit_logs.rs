@@ -166,3 +166,18 @@ impl Listing for AuditLogs {
         self.concurrency
     }
 }
+
+/// The client's way in to this listing.
+impl crate::Client {
+    /// The v1 audit logs of `account_id` (`GET /accounts/{account_id}/audit_logs`), with
+    /// page-number pagination.
+    pub fn account_audit_logs(&self, account_id: impl Into<String>) -> AuditLogsRequest {
+        AuditLogsRequest::v1(self.clone(), Some(account_id.into()))
+    }
+
+    /// The v1 audit logs of the user the credentials belong to (`GET /user/audit_logs`): the
+    /// same filters, entries and pagination as [`account_audit_logs`](Self::account_audit_logs).
+    pub fn user_audit_logs(&self) -> AuditLogsRequest {
+        AuditLogsRequest::v1(self.clone(), None)
+    }
+}

@@ -303,3 +303,48 @@ impl ProductCategoriesRequest {
             .unwrap_or_default())
     }
 }
+
+/// The client's way in to this listing.
+impl crate::Client {
+    /// An account's Audit Logs v2 (`GET /accounts/{account_id}/logs/audit`) between `since`
+    /// and `before` (both required by the API; a `chrono::DateTime<Utc>`, a
+    /// `chrono::NaiveDate` or a [`TimeBound`](crate::TimeBound)), with cursor pagination.
+    pub fn account_audit_logs_v2(
+        &self,
+        account_id: impl Into<String>,
+        since: impl Into<crate::TimeBound>,
+        before: impl Into<crate::TimeBound>,
+    ) -> crate::AccountAuditLogsV2Request {
+        crate::AccountAuditLogsV2Request::v2(
+            self.clone(),
+            account_id.into(),
+            since.into(),
+            before.into(),
+        )
+    }
+
+    /// An organization's Audit Logs v2 (`GET /organizations/{organization_id}/logs/audit`)
+    /// between `since` and `before`, with cursor pagination.
+    pub fn organization_audit_logs_v2(
+        &self,
+        organization_id: impl Into<String>,
+        since: impl Into<crate::TimeBound>,
+        before: impl Into<crate::TimeBound>,
+    ) -> crate::OrganizationAuditLogsV2Request {
+        crate::OrganizationAuditLogsV2Request::v2(
+            self.clone(),
+            organization_id.into(),
+            since.into(),
+            before.into(),
+        )
+    }
+
+    /// The product categories of Audit Logs v2 and their products
+    /// (`GET /accounts/{account_id}/logs/audit/product_categories`).
+    pub fn account_audit_log_product_categories(
+        &self,
+        account_id: impl Into<String>,
+    ) -> crate::ProductCategoriesRequest {
+        crate::ProductCategoriesRequest::new(self.clone(), account_id.into())
+    }
+}

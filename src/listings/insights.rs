@@ -201,3 +201,21 @@ impl CursorListing for InsightsAuditLog {
         &mut self.cursor
     }
 }
+
+/// The client's way in to this listing.
+impl crate::Client {
+    /// The Security Center insights audit log of an account or a zone, with cursor pagination.
+    pub fn insights_audit_log(&self, scope: InsightsScope) -> InsightsAuditLogRequest {
+        InsightsAuditLogRequest::insights(self.clone(), scope)
+    }
+
+    /// The audit log of one Security Center insight (its `issue_id`) of an account or a zone:
+    /// the insights log's filters, cursor and entries, narrowed to that insight.
+    pub fn insight_audit_log(
+        &self,
+        scope: InsightsScope,
+        issue_id: impl Into<String>,
+    ) -> InsightsAuditLogRequest {
+        InsightsAuditLogRequest::of_insight(self.clone(), scope, issue_id.into())
+    }
+}
