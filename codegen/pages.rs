@@ -21,7 +21,6 @@ use super::CodegenError;
 /// One body type: what its schema says.
 struct Body {
     success_required: bool,
-    errors_required: bool,
     /// A listing's page: its `result_info` type and its entry's type, ID path and time path.
     page: Option<(String, String, Vec<String>, Vec<String>)>,
 }
@@ -58,20 +57,19 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
     );
     let mut fields = Vec::new();
     for (name, body) in &bodies {
+        // `success` and `errors` may be optional, nullable or neither: the envelope module's
+        // `Said` and `Errors` read each form.
         let success = if body.success_required {
-            "self.success"
+            "crate::http::envelope::Said::said(&self.success) == Some(true)"
         } else {
-            "self.success != Some(false)"
-        };
-        let errors = if body.errors_required {
-            "std::mem::take(&mut self.errors)"
-        } else {
-            "self.errors.take().unwrap_or_default()"
+            "crate::http::envelope::Said::said(&self.success) != Some(false)"
         };
         out.push_str(&format!(
             "    impl crate::http::envelope::Envelope for types::{name} {{\n\
              \x20       fn succeeded(&self) -> bool {{ {success} }}\n\
-             \x20       fn take_errors(&mut self) -> Vec<types::ResponseMessage> {{ {errors} }}\n\
+             \x20       fn take_errors(&mut self) -> Vec<types::ResponseMessage> {{\n\
+             \x20           crate::http::envelope::Errors::take_all(&mut self.errors)\n\
+             \x20       }}\n\
              \x20   }}\n"
         ));
         let Some((info, entry, id, time)) = &body.page else {
@@ -157,7 +155,6 @@ fn body(schemas: &openapiv3::Components, name: &str) -> Result<Body, CodegenErro
     };
     Ok(Body {
         success_required: required("success"),
-        errors_required: required("errors"),
         page,
     })
 }

@@ -28,3 +28,38 @@ pub trait PageParts: Envelope + Send + 'static {
     /// Whether a page whose `success` is this succeeded (as [`Envelope::succeeded`]).
     fn raw_succeeded(success: Option<bool>) -> bool;
 }
+
+/// What a body's `success` says, whether the generated field is a `bool` or an
+/// `Option<bool>` (optional or nullable in the spec).
+pub trait Said {
+    fn said(&self) -> Option<bool>;
+}
+
+impl Said for bool {
+    fn said(&self) -> Option<bool> {
+        Some(*self)
+    }
+}
+
+impl Said for Option<bool> {
+    fn said(&self) -> Option<bool> {
+        *self
+    }
+}
+
+/// A body's `errors`, taken out, whether the generated field is a `Vec` or an `Option<Vec>`.
+pub trait Errors {
+    fn take_all(&mut self) -> Vec<ResponseMessage>;
+}
+
+impl Errors for Vec<ResponseMessage> {
+    fn take_all(&mut self) -> Vec<ResponseMessage> {
+        std::mem::take(self)
+    }
+}
+
+impl Errors for Option<Vec<ResponseMessage>> {
+    fn take_all(&mut self) -> Vec<ResponseMessage> {
+        self.take().unwrap_or_default()
+    }
+}
