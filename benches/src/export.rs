@@ -21,7 +21,7 @@ use super::logs::{floor, read};
 use super::{Result, Server, median, ms};
 
 /// The export command's source for a log.
-fn source(log: Log) -> Result<Source> {
+pub fn source(log: Log) -> Result<Source> {
     let (since, before) = (Some(chrono_day(1)), Some(chrono_day(2)));
     let insights = |issue: Option<&str>| Source::Insights {
         scope: InsightsScope::Zone(ZONE.into()),

@@ -15,6 +15,7 @@ mod decode;
 mod export;
 mod fixture;
 mod logs;
+mod process;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -169,12 +170,27 @@ async fn rss_run(endpoint: &str, entries: usize, per_page: usize) -> Result<()> 
     Ok(())
 }
 
+/// The Python that runs the official SDK: `BENCH_PYTHON`, else the tests' virtual
+/// environment (which has the SDK) when it exists, else `python3`.
+fn python() -> std::path::PathBuf {
+    if let Some(python) = std::env::var_os("BENCH_PYTHON") {
+        return python.into();
+    }
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/tmp/python-env/bin/python");
+    if tests.exists() {
+        return tests;
+    }
+    "python3".into()
+}
+
 fn python_sdk() -> Result<()> {
     let entries = 10_000;
     println!(
         "\n### The official Python SDK on the same server ({entries} entries, 1000 per page)\n"
     );
-    let has_sdk = Command::new("python3")
+    let python = python();
+    let has_sdk = Command::new(&python)
         .args(["-c", "import cloudflare"])
         .stderr(Stdio::null())
         .status()
@@ -189,7 +205,7 @@ fn python_sdk() -> Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     for log in [Log::Account, Log::Insights] {
         let endpoint = log.name();
-        let output = Command::new("python3")
+        let output = Command::new(&python)
             .args([script, &server.base, endpoint])
             .output()?;
         let text = String::from_utf8_lossy(&output.stdout);
@@ -297,6 +313,20 @@ fn main() -> Result<()> {
             println!("{}", ms(started.elapsed()));
             Ok::<(), Box<dyn std::error::Error>>(())
         })?,
+        // bench wall [LATENCY_MS]: whole processes against curl's floor (50 and 20 ms).
+        "wall" => process::wall(&match arg(1).parse() {
+            Ok(latency) => vec![latency],
+            Err(_) => vec![50, 20],
+        })?,
+        "client" => runtime.block_on(process::client_run(arg(1), Log::named(arg(2))?))?,
+        // bench cpu: CPU seconds for a million entries, typed iteration and the export.
+        "cpu" => process::cpu()?,
+        "cpu-run" => runtime.block_on(process::cpu_run(
+            arg(1),
+            Log::named(arg(2))?,
+            arg(3),
+            arg(4).parse()?,
+        ))?,
         // Typed iteration against the floor with 20 ms per request.
         "network" => runtime.block_on(near_network())?,
         // The export command's throughput against the raw floor: bench export [FORMAT].
@@ -314,6 +344,8 @@ fn main() -> Result<()> {
             runtime.block_on(latency())?;
             runtime.block_on(export::table("jsonl"))?;
             drop(runtime);
+            process::wall(&[50, 20])?;
+            process::cpu()?;
             peak_rss()?;
             python_sdk()?;
         }
