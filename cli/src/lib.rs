@@ -1,35 +1,28 @@
-//! The exporter behind the `cloudflare-audit-export` command: its modules are public so that
-//! its tests (and other programs) can drive an export without the command line.
+//! The exporter behind the `cloudflare-audit-export` command, in folders by job:
+//!
+//! - `command/`: flags, the config file, units, the console, many sources under one budget;
+//! - `sources/`: which log, whose, and each listing's time window;
+//! - `export/`: the run loop of one source and the small types its parts share;
+//! - `formats/`: JSON Lines, CSV, OCSF and Logpush records;
+//! - `destinations/`: files and locks, object stores, shared checkpoints, prefix claims;
+//! - `state/`: checkpoints, and opening an export's output and checkpoint;
+//! - `demo/`: the bundled server `--demo` runs.
+//!
+//! The modules other programs (and the command's tests) drive an export with are public here.
 
 #![forbid(unsafe_code)]
 
-pub mod access_records;
-pub mod args;
-pub mod bucket;
-pub mod checkpoint;
-mod checkpoint_file;
-pub mod config;
-pub mod console;
-pub mod delivery;
+mod command;
 pub mod demo;
-pub mod demo_access;
-pub mod demo_v2;
-pub mod entry_text;
-pub mod exporter;
-pub mod fleet;
-pub mod lock;
-pub mod logpush;
-pub mod logs;
-pub mod ocsf;
-pub mod ocsf_event;
-pub mod ocsf_iam;
-mod output_check;
-mod prefix_claim;
-pub mod records;
-pub mod shared_state;
-pub mod sink;
-pub mod source;
+mod destinations;
+mod export;
+mod formats;
+mod sources;
 pub mod state;
-mod state_error;
-pub mod units;
-mod window;
+
+pub use command::{args, config, console, fleet, units};
+pub use destinations::{bucket, delivery, lock, shared_state};
+pub use export::exporter;
+pub use formats::{entry_text, logpush, ocsf, records, sink};
+pub use sources::{logs, source};
+pub use state::checkpoint;

@@ -3,7 +3,7 @@
 
 use cloudflare_audit_logs::{AuditLogHistoryFilters, TimeBound};
 use cloudflare_audit_logs_cli::exporter::{Source, V2Owner};
-use cloudflare_audit_logs_cli::{demo, demo_v2};
+use cloudflare_audit_logs_cli::demo::{self, v2 as demo_v2};
 use futures::TryStreamExt;
 
 use crate::export::{assert_exactly_once, client, ids, interrupted_and_resumed, scratch, settings};

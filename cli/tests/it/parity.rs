@@ -321,7 +321,7 @@ async fn the_same_entries_for_an_insight_and_the_access_logs() {
         .unwrap();
     assert_eq!(
         ours.len(),
-        cloudflare_audit_logs_cli::demo_access::ACCESS_EVENTS
+        cloudflare_audit_logs_cli::demo::access::ACCESS_EVENTS
     );
     assert_eq!(ours, all, "Access authentication logs");
 }

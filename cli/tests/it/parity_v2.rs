@@ -4,7 +4,7 @@
 
 use crate::parity::{client, python_ids};
 use cloudflare_audit_logs::{Direction, HistoryStatus, TimeBound};
-use cloudflare_audit_logs_cli::{demo, demo_v2};
+use cloudflare_audit_logs_cli::demo::{self, v2 as demo_v2};
 use futures::TryStreamExt;
 use serde_json::json;
 

@@ -342,7 +342,7 @@ fn failures_name_the_file_and_leave_no_temporary_file() {
 
 #[test]
 fn following_the_access_logs_writes_each_event_once_with_or_without_an_id() {
-    use cloudflare_audit_logs_cli::demo_access::{ACCESS_EVENTS, SCIM_UPDATES};
+    use cloudflare_audit_logs_cli::demo::access::{ACCESS_EVENTS, SCIM_UPDATES};
     for (log, total) in [("access", ACCESS_EVENTS), ("scim", SCIM_UPDATES)] {
         let dir = scratch(&format!("follow-{log}"));
         let args = [

@@ -1,0 +1,379 @@
+//! The config file of a many-source run (TOML): one rate budget, defaults, and the sources,
+//! each with its log, its owner, its filters (read straight into the library's filter types,
+//! which refuse unknown names), its output and its checkpoint.
+//!
+//! ```toml
+//! [budget]             # one budget for the whole process; without it, Cloudflare's own:
+//! requests = 1200      # 1200 requests per 5 minutes (also `budget = "1200/5m"`, or
+//! per = "5m"           # `budget = "none"` for no pacing)
+//!
+//! [defaults]
+//! per_page = 1000
+//! format = "jsonl"     # or "csv", "ocsf", "logpush"
+//! timestamps = "unixnano"  # Logpush records' time: or "unix", "rfc3339"
+//! lease = "30s"        # a checkpoint in an object store: how long a replica holds it
+//! interval = "60s"     # follow mode: time between polls
+//! overlap = "5m"
+//! lag = "2m"           # each listing ends this long before now
+//!
+//! [[source]]
+//! name = "prod-v2"
+//! log = "v2"           # account | user | insights | v2 | history | access | scim
+//! # issue = "ISSUE_ID"   # insights: one insight's log
+//! # idp = ["IDP_ID"]     # scim: the identity providers
+//! # entry = "ENTRY_ID"   # history: the v2 entry (and `action_time` in the filters)
+//! account = "023e105f4ecef8ad9ca31a8372d0c353"
+//! out = "prod-v2.jsonl" # or an object store: "s3://bucket/audit/{DATE}/"
+//! # checkpoint = "s3://bucket/state/prod-v2.json"  # shared by replicas (see the README)
+//! [source.filters]
+//! action_type = ["create", "delete"]
+//! actor_context_not = ["dash"]
+//! ```
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use cloudflare_audit_logs::{InsightsScope, RateLimit};
+use serde::Deserialize;
+
+use crate::command::units::{defaults, parse_budget, parse_duration};
+use crate::formats::sink::Format;
+use crate::sources::logs::Log;
+use crate::sources::source::{Source, V2Owner};
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The rate budget every source shares.
+    #[serde(default)]
+    pub budget: Option<BudgetConfig>,
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(rename = "source", default)]
+    pub sources: Vec<SourceConfig>,
+}
+
+/// The budget as the file says it: `"1200/5m"` or `"none"`, or a table.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum BudgetConfig {
+    Text(String),
+    Table(Budget),
+}
+
+/// Requests per window, spread evenly.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    pub requests: u32,
+    pub per: String,
+}
+
+/// Settings every source takes unless it says otherwise.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Defaults {
+    pub per_page: u64,
+    pub format: String,
+    pub interval: String,
+    pub overlap: String,
+    pub lag: String,
+    pub timestamps: String,
+    pub lease: String,
+    /// Follow mode: how often to read a longer window again (unset: never).
+    pub reconcile_every: Option<String>,
+    /// How long that window is.
+    pub reconcile_window: String,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            per_page: defaults::PER_PAGE,
+            format: "jsonl".into(),
+            interval: defaults::INTERVAL.into(),
+            overlap: defaults::OVERLAP.into(),
+            lag: defaults::LAG.into(),
+            timestamps: "unixnano".into(),
+            lease: defaults::LEASE.into(),
+            reconcile_every: None,
+            reconcile_window: defaults::RECONCILE_WINDOW.into(),
+        }
+    }
+}
+
+/// One source as the file says it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    pub name: String,
+    pub log: String,
+    pub account: Option<String>,
+    pub zone: Option<String>,
+    pub organization: Option<String>,
+    #[serde(default)]
+    pub filters: Option<toml::Table>,
+    pub out: PathBuf,
+    /// Default: the output's path with `.checkpoint.json` added.
+    pub checkpoint: Option<PathBuf>,
+    pub format: Option<String>,
+    pub timestamps: Option<String>,
+    pub lease: Option<String>,
+    /// `log = "insights"`: one insight's log (its issue ID).
+    pub issue: Option<String>,
+    /// `log = "scim"`: the identity providers whose updates to export.
+    #[serde(default)]
+    pub idp: Vec<String>,
+    /// `log = "history"`: the Audit Logs v2 entry whose resource's history to export (its
+    /// `action.time` is `action_time` in `filters`).
+    pub entry: Option<String>,
+}
+
+/// A source ready to run.
+#[derive(Clone, Debug)]
+pub struct Planned {
+    pub name: String,
+    pub source: Source,
+    pub out: PathBuf,
+    pub checkpoint: PathBuf,
+    pub format: Format,
+    pub timestamps: crate::formats::logpush::Timestamps,
+    pub lease: Duration,
+}
+
+/// Everything a run needs from the file.
+#[derive(Debug)]
+pub struct Plan {
+    /// The budget the file sets: `Some(None)` for `"none"`, `None` when it says nothing
+    /// (the command then keeps to Cloudflare's).
+    pub budget: Option<Option<RateLimit>>,
+    pub per_page: u64,
+    pub interval: Duration,
+    pub overlap: Duration,
+    pub lag: Duration,
+    /// Wait for another process's lock on a source's files instead of failing that source.
+    pub wait_for_lock: bool,
+    /// Follow mode: the reconciling listings, if any.
+    pub reconcile: Option<crate::export::settings::Reconcile>,
+    pub sources: Vec<Planned>,
+}
+
+/// Reads and checks a config file; relative paths are taken from the file's directory.
+pub fn load(path: &Path) -> Result<Plan, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let plan = parse(&text, base).map_err(|e| format!("{}: {e}", path.display()))?;
+    plan.check_files()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(plan)
+}
+
+impl Plan {
+    /// Refuses two sources whose outputs or checkpoints are one file, however their paths
+    /// are spelled (relative, `..`, absolute, symlinks, hard links).
+    pub fn check_files(&self) -> Result<(), crate::state::error::StateError> {
+        let paths: Vec<&Path> = self
+            .sources
+            .iter()
+            .flat_map(|s| [s.out.as_path(), s.checkpoint.as_path()])
+            .collect();
+        crate::destinations::files::same_file_check(&paths)
+    }
+}
+
+/// Checks a config's text; relative paths are taken from `base`.
+pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
+    let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+    let d = &config.defaults;
+    let budget = match &config.budget {
+        Some(BudgetConfig::Table(b)) => Some(Some(
+            RateLimit::new(b.requests, parse_duration(&b.per)?).map_err(|e| e.to_string())?,
+        )),
+        Some(BudgetConfig::Text(text)) => Some(parse_budget(text)?),
+        None => None,
+    };
+    if config.sources.is_empty() {
+        return Err("no [[source]]: nothing to export".into());
+    }
+    let mut names = BTreeSet::new();
+    let mut outputs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut sources = Vec::new();
+    for s in &config.sources {
+        if !names.insert(s.name.clone()) {
+            return Err(format!("two sources are named {:?}", s.name));
+        }
+        // An object store URL is taken as it is; a path from the file's directory.
+        let place = |p: &Path| match crate::destinations::bucket::is_url(p) {
+            true => p.to_owned(),
+            false => base.join(p),
+        };
+        let out = place(&s.out);
+        let checkpoint = match &s.checkpoint {
+            Some(c) => place(c),
+            None if crate::destinations::bucket::is_url(&out) => {
+                return Err(format!(
+                    "source {:?}: an object store `out` needs a `checkpoint` (a path, or an \
+                     object store URL outside the output's prefix)",
+                    s.name
+                ));
+            }
+            None => {
+                let mut c = out.clone().into_os_string();
+                c.push(".checkpoint.json");
+                PathBuf::from(c)
+            }
+        };
+        for path in [&out, &checkpoint] {
+            if let Some(first) = outputs.get(path) {
+                let shared = crate::state::error::StateError::Shared {
+                    first: first.clone(),
+                    second: path.clone(),
+                };
+                return Err(format!("source {:?}: {shared}", s.name));
+            }
+            outputs.insert(path.clone());
+        }
+        // The same names as `--format` (one list: the flag's value enum).
+        let format = s.format.as_deref().unwrap_or(&d.format);
+        let format = <Format as clap::ValueEnum>::from_str(format, false).map_err(|_| {
+            format!(
+                "source {:?}: format {format:?} is not jsonl, csv, ocsf or logpush",
+                s.name
+            )
+        })?;
+        let timestamps = s.timestamps.as_deref().unwrap_or(&d.timestamps);
+        let timestamps =
+            <crate::formats::logpush::Timestamps as clap::ValueEnum>::from_str(timestamps, false)
+                .map_err(|_| {
+                format!(
+                    "source {:?}: timestamps {timestamps:?} is not unixnano, unix or rfc3339",
+                    s.name
+                )
+            })?;
+        let lease =
+            crate::destinations::lease::parse_lease(s.lease.as_deref().unwrap_or(&d.lease))?;
+        let source = source(s).map_err(|e| format!("source {:?}: {e}", s.name))?;
+        sources.push(Planned {
+            name: s.name.clone(),
+            source,
+            out,
+            checkpoint,
+            format,
+            timestamps,
+            lease,
+        });
+    }
+    Ok(Plan {
+        budget,
+        per_page: d.per_page,
+        interval: parse_duration(&d.interval)?,
+        overlap: parse_duration(&d.overlap)?,
+        lag: parse_duration(&d.lag)?,
+        wait_for_lock: false,
+        reconcile: match &d.reconcile_every {
+            Some(every) => Some(crate::export::settings::Reconcile {
+                every: parse_duration(every)?,
+                window: parse_duration(&d.reconcile_window)?,
+            }),
+            None => None,
+        },
+        sources,
+    })
+}
+
+/// The filters of a source, in the library's own type for its log.
+fn filters<F: serde::de::DeserializeOwned>(s: &SourceConfig) -> Result<F, String> {
+    let table = s.filters.clone().unwrap_or_default();
+    let json = serde_json::to_value(table).map_err(|e| e.to_string())?;
+    serde_json::from_value(json).map_err(|e| format!("filters: {e}"))
+}
+
+/// A resource's history: the entry's ID and its `action_time` are required.
+fn history(s: &SourceConfig, owner: V2Owner) -> Result<Source, String> {
+    let filters: cloudflare_audit_logs::AuditLogHistoryFilters = filters(s)?;
+    match (&s.entry, filters.action_time) {
+        (Some(entry), Some(_)) => Ok(Source::History {
+            owner,
+            entry_id: entry.clone(),
+            filters,
+        }),
+        _ => Err(
+            "log \"history\" needs `entry = \"ENTRY_ID\"` and `action_time` in `filters` \
+                  (the entry's action.time)"
+                .into(),
+        ),
+    }
+}
+
+fn source(s: &SourceConfig) -> Result<Source, String> {
+    let owner = (&s.account, &s.zone, &s.organization);
+    Ok(match (Log::from_key(&s.log)?, owner) {
+        (Log::Account, (Some(account), None, None)) => Source::Account {
+            account_id: account.clone(),
+            filters: filters(s)?,
+        },
+        (Log::User, (None, None, None)) => Source::User {
+            filters: filters(s)?,
+        },
+        (Log::Insights, (Some(account), None, None)) => Source::Insights {
+            scope: InsightsScope::Account(account.clone()),
+            issue: s.issue.clone(),
+            filters: filters(s)?,
+        },
+        (Log::Insights, (None, Some(zone), None)) => Source::Insights {
+            scope: InsightsScope::Zone(zone.clone()),
+            issue: s.issue.clone(),
+            filters: filters(s)?,
+        },
+        (Log::Access, (Some(account), None, None)) => Source::Access {
+            account_id: account.clone(),
+            filters: filters(s)?,
+        },
+        (Log::Scim, (Some(account), None, None)) => {
+            let mut filters: cloudflare_audit_logs::AccessScimUpdateLogsFilters = filters(s)?;
+            let mut idps = filters.idp_id.take().unwrap_or_default();
+            idps.extend(s.idp.iter().cloned());
+            if idps.is_empty() {
+                return Err(
+                    "log \"scim\" needs `idp = [\"IDP_ID\"]`: the identity providers whose \
+                     updates to export"
+                        .into(),
+                );
+            }
+            filters.idp_id = Some(idps);
+            Source::Scim {
+                account_id: account.clone(),
+                filters,
+            }
+        }
+        (Log::V2, (Some(account), None, None)) => Source::V2Account {
+            account_id: account.clone(),
+            filters: filters(s)?,
+        },
+        (Log::V2, (None, None, Some(organization))) => Source::V2Organization {
+            organization_id: organization.clone(),
+            filters: filters(s)?,
+        },
+        (Log::History, (Some(account), None, None)) => {
+            history(s, V2Owner::Account(account.clone()))?
+        }
+        (Log::History, (None, None, Some(organization))) => {
+            history(s, V2Owner::Organization(organization.clone()))?
+        }
+        (log, _) => {
+            return Err(format!(
+                "log {:?} does not take these owners: account takes `account`; user takes \
+                 none; insights takes `account` or `zone`; v2 and history take `account` or \
+                 `organization`; access and scim take `account`",
+                log.key()
+            ));
+        }
+    })
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

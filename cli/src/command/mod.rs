@@ -1,0 +1,9 @@
+//! The command: its flags ([`args`]), its config file of many sources ([`config`]), the
+//! units its flags take ([`units`]), what it says on a terminal or in logs ([`console`]), and
+//! many sources under one budget ([`fleet`]).
+
+pub mod args;
+pub mod config;
+pub mod console;
+pub mod fleet;
+pub mod units;

@@ -1,0 +1,169 @@
+//! The demo's data and the small pieces of its answers: the accounts and zones it serves, its
+//! entries by number, the envelope and paging helpers every log of it shares.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use httpmock::HttpMockResponse;
+use serde_json::{Value, json};
+
+/// The demo's identity providers with SCIM enabled.
+pub const IDPS: [&str; 2] = ["okta-demo", "azure-demo"];
+
+pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+pub const ZONE: &str = "9a7806061c88ada191ed06f989cc3dac";
+pub const ORGANIZATION: &str = "d1e2f3a4b5c6";
+
+pub(crate) const ACTIONS: [(&str, &str, &str); 5] = [
+    ("login", "account", ""),
+    ("change_setting", "zone", "security_level"),
+    ("add", "dns_record", "www"),
+    ("delete", "firewall_rule", "block-bots"),
+    ("rotate", "api_token", "ci-deploy"),
+];
+pub(crate) const ACTORS: [(&str, &str, &str); 3] = [
+    ("alice@example.com", "user", "198.51.100.7"),
+    ("bob@example.com", "user", "203.0.113.42"),
+    ("automation@cloudflare.com", "Cloudflare", "192.0.2.1"),
+];
+
+pub(crate) fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// When account entry `i` happened (two entries share each tenth time, as real logs do).
+pub(crate) fn account_time(i: usize) -> DateTime<Utc> {
+    start_time() + Duration::seconds((i as i64 / 10 * 10 + i as i64 % 10 / 9) * 97)
+}
+
+pub(crate) fn insight_time(i: usize) -> DateTime<Utc> {
+    start_time() + Duration::seconds(i as i64 * 131)
+}
+
+pub(crate) fn audit_log(i: usize) -> Value {
+    let (action, resource, name) = ACTIONS[i % ACTIONS.len()];
+    let (email, actor_type, ip) = ACTORS[i % ACTORS.len()];
+    let changed = action == "change_setting";
+    json!({
+        "id": format!("5d2c8a10-0b4e-4c1d-9d0e-{i:012x}"),
+        "action": {"result": i % 7 != 3, "type": action},
+        "actor": {"email": email, "id": format!("{:032x}", 0xa11ce + i % ACTORS.len()), "ip": ip, "type": actor_type},
+        "interface": if i.is_multiple_of(2) { "API" } else { "UI" },
+        "metadata": {"name": name, "zone_name": "example.com"},
+        "newValue": if changed { json!("high") } else { Value::Null },
+        "oldValue": if changed { json!("medium") } else { Value::Null },
+        "owner": {"id": ACCOUNT},
+        "resource": {"id": format!("{:032x}", 0xbeef + i), "type": resource},
+        "when": account_time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        // The live API sends these too, though upstream's schema does not declare them.
+        "newValueJson": if changed { json!({"level": "high"}) } else { Value::Null },
+        "oldValueJson": if changed { json!({"level": "medium"}) } else { Value::Null },
+        "x_added": FUTURE_MARK
+    })
+}
+
+/// The field an insights entry changed, and who changed it.
+pub(crate) fn insight_facts(i: usize) -> (&'static str, &'static str) {
+    let field = if i.is_multiple_of(3) {
+        "user_classification"
+    } else {
+        "status"
+    };
+    let by = if i.is_multiple_of(2) {
+        "system"
+    } else {
+        "alice@example.com"
+    };
+    (field, by)
+}
+
+pub(crate) fn insight(i: usize) -> Value {
+    let (field, by) = insight_facts(i);
+    let (previous, current) = if field == "status" {
+        (json!("active"), json!("resolved"))
+    } else {
+        (Value::Null, json!("false_positive"))
+    };
+    json!({
+        "id": format!("019a8f00-0000-7000-8000-{i:012x}"),
+        "changed_at": insight_time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "changed_by": by,
+        "current_value": current,
+        "field_changed": field,
+        "issue_id": format!("insight-{}", i % 5),
+        "previous_value": previous,
+        "rationale": if i % 4 == 1 { json!("accepted risk") } else { Value::Null },
+        "zone_id": 8_675_309,
+        "x_added": FUTURE_MARK
+    })
+}
+
+/// The logs as they stand; they grow with [`Demo::append`].
+#[derive(Debug)]
+pub(crate) struct Logs {
+    pub(crate) account: usize,
+    pub(crate) insights: usize,
+    pub(crate) v2: usize,
+    /// Requests that fail once before they succeed (an injected 503, 502 and 429).
+    pub(crate) fail_once: HashSet<String>,
+    /// When each request of the log endpoints arrived.
+    pub(crate) requests: Vec<std::time::Instant>,
+}
+
+pub(crate) fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+pub(crate) fn time_param(query: &[(String, String)], name: &str) -> Option<DateTime<Utc>> {
+    let text = param(query, name)?;
+    match text.parse::<cloudflare_audit_logs::TimeBound>().ok()? {
+        cloudflare_audit_logs::TimeBound::DateTime(t) => Some(t),
+        cloudflare_audit_logs::TimeBound::Date(d) => {
+            Some(d.and_time(chrono::NaiveTime::MIN).and_utc())
+        }
+    }
+}
+
+/// Where an entry holds a field no schema names yet, as Cloudflare may add at any time.
+pub(crate) const FUTURE_MARK: &str = "\u{1}future\u{1}";
+
+/// What the demo sends for it: every JSON kind, a number past 64 bits, a negative zero.
+pub const FUTURE_FIELD: &str = r#"{"n":123456789012345678901234567890,"zero":-0,"none":null,"list":[1,"two",null],"deep":{"ok":true}}"#;
+
+pub(crate) fn respond(status: u16, body: &Value) -> HttpMockResponse {
+    let mark = Value::from(FUTURE_MARK).to_string();
+    HttpMockResponse::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.to_string().replace(&mark, FUTURE_FIELD))
+        .build()
+}
+
+/// The entries numbered below `count` whose time is in `[since, before)`, in order.
+pub(crate) fn select(
+    count: usize,
+    time: fn(usize) -> DateTime<Utc>,
+    query: &[(String, String)],
+    descending: bool,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<usize> {
+    let since = time_param(query, "since");
+    let before = time_param(query, "before");
+    let mut picked: Vec<usize> = (0..count)
+        .filter(|&i| since.is_none_or(|s| time(i) >= s) && before.is_none_or(|b| time(i) < b))
+        .filter(|&i| keep(i))
+        .collect();
+    if descending {
+        picked.reverse();
+    }
+    picked
+}
+
+pub(crate) fn envelope(result: Vec<Value>, info: Value) -> Value {
+    json!({"success": true, "errors": [], "messages": [], "result": result, "result_info": info})
+}

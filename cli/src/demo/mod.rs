@@ -1,0 +1,166 @@
+//! A local stand-in for Cloudflare with realistic sample data for every log, so the export
+//! runs with no account: numbered pages with `result_info` for the account and user audit
+//! logs, cursor pages for a zone's insights log (and each insight's, [`crate::demo::access`]),
+//! Audit Logs v2 of an account and an organization with each resource's history and the
+//! product categories ([`crate::demo::v2`]), numbered pages of Access authentication and SCIM
+//! update logs; `since`/`before`/order and some filters honoured (`action.type`,
+//! `actor.email`, `field_changed`, `changed_by`, and v2's own); a few failures injected (a 503,
+//! a 502 and a 429 the client retries), and logs that can grow while it runs (for follow
+//! mode).
+
+pub mod access;
+mod data;
+pub mod v2;
+
+use data::*;
+pub use data::{ACCOUNT, FUTURE_FIELD, IDPS, ORGANIZATION, ZONE};
+
+use std::sync::{Arc, Mutex};
+
+use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
+use serde_json::{Value, json};
+
+/// The running demo server; dropping it stops it.
+pub struct Demo {
+    server: MockServer,
+    logs: Arc<Mutex<Logs>>,
+}
+
+impl Demo {
+    /// Starts the server with `account` and `insights` entries.
+    pub async fn start(account: usize, insights: usize) -> Demo {
+        let server = MockServer::start_async().await;
+        let logs = Arc::new(Mutex::new(Logs {
+            account,
+            insights,
+            v2: account,
+            requests: Vec::new(),
+            fail_once: ["account page 2", "insights page 2", "v2 page 2"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        }));
+
+        let state = logs.clone();
+        server
+            .mock_async(|when, then| {
+                when.path_matches(format!("^/client/v4/(accounts/{ACCOUNT}|user)/audit_logs$"));
+                then.respond_with(move |request: &HttpMockRequest| {
+                    let query = request.query_params();
+                    let Ok(mut logs) = state.lock() else {
+                        return respond(500, &json!({"success": false}));
+                    };
+                    logs.requests.push(std::time::Instant::now());
+                    let page: usize = param(&query, "page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
+                    let per_page: usize = param(&query, "per_page").and_then(|p| p.parse().ok()).unwrap_or(100).clamp(1, 1000);
+                    if page > 1 && logs.fail_once.remove(&format!("account page {page}")) {
+                        return HttpMockResponse::builder()
+                            .status(503)
+                            .header("content-type", "text/html")
+                            .body("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>")
+                            .build();
+                    }
+                    let descending = param(&query, "direction") != Some("asc");
+                    let action = param(&query, "action.type");
+                    let email = param(&query, "actor.email");
+                    let picked = select(logs.account, account_time, &query, descending, |i| {
+                        action.is_none_or(|a| ACTIONS[i % ACTIONS.len()].0 == a)
+                            && email.is_none_or(|e| ACTORS[i % ACTORS.len()].0 == e)
+                    });
+                    let total_pages = picked.len().div_ceil(per_page);
+                    let result: Vec<Value> = picked.iter().skip((page - 1) * per_page).take(per_page).map(|&i| audit_log(i)).collect();
+                    let info = json!({"page": page, "per_page": per_page, "count": result.len(),
+                                      "total_count": picked.len(), "total_pages": total_pages});
+                    respond(200, &envelope(result, info))
+                });
+            })
+            .await;
+
+        crate::demo::v2::mount(&server, &logs).await;
+
+        let state = logs.clone();
+        server
+            .mock_async(|when, then| {
+                when.path(format!("/client/v4/zones/{ZONE}/security-center/insights/audit-log"));
+                then.respond_with(move |request: &HttpMockRequest| {
+                    let query = request.query_params();
+                    let Ok(mut logs) = state.lock() else {
+                        return respond(500, &json!({"success": false}));
+                    };
+                    logs.requests.push(std::time::Instant::now());
+                    let offset: usize = param(&query, "cursor")
+                        .and_then(|c| c.strip_prefix("demo-"))
+                        .and_then(|c| c.parse().ok())
+                        .unwrap_or(0);
+                    if offset > 0 && logs.fail_once.remove("insights page 2") {
+                        let body = json!({"success": false, "errors": [{"code": 10000, "message": "Rate limited"}], "messages": []});
+                        return HttpMockResponse::builder()
+                            .status(429)
+                            .header("content-type", "application/json")
+                            .header("retry-after", "1")
+                            .body(body.to_string())
+                            .build();
+                    }
+                    let per_page: usize = param(&query, "per_page").and_then(|p| p.parse().ok()).unwrap_or(25).clamp(1, 1000);
+                    let descending = param(&query, "order") != Some("asc");
+                    let field = param(&query, "field_changed");
+                    let changed_by = param(&query, "changed_by");
+                    let picked = select(logs.insights, insight_time, &query, descending, |i| {
+                        let (f, by) = insight_facts(i);
+                        field.is_none_or(|x| x == f) && changed_by.is_none_or(|x| x == by)
+                    });
+                    let result: Vec<Value> = picked.iter().skip(offset).take(per_page).map(|&i| insight(i)).collect();
+                    let next = offset + result.len();
+                    let cursor = (next < picked.len()).then(|| format!("demo-{next}"));
+                    let info = json!({"count": result.len(), "per_page": per_page, "cursor": cursor});
+                    respond(200, &envelope(result, info))
+                });
+            })
+            .await;
+
+        let state = logs.clone();
+        crate::demo::access::mount(&server, move || {
+            state.lock().map(|l| l.insights).unwrap_or(0)
+        })
+        .await;
+        Demo { server, logs }
+    }
+
+    /// The API root to give the client.
+    pub fn base_url(&self) -> String {
+        self.server.url("/client/v4")
+    }
+
+    /// New entries arrive in both logs.
+    pub fn append(&self, account: usize, insights: usize) {
+        self.appender().append(account, insights);
+    }
+
+    /// When each request to a log arrived, in order (to check a rate budget against).
+    pub fn request_times(&self) -> Vec<std::time::Instant> {
+        self.logs
+            .lock()
+            .map(|l| l.requests.clone())
+            .unwrap_or_default()
+    }
+
+    /// A handle that adds entries from anywhere (for a background task).
+    pub fn appender(&self) -> Appender {
+        Appender(self.logs.clone())
+    }
+}
+
+/// Adds entries to a running demo.
+#[derive(Clone)]
+pub struct Appender(Arc<Mutex<Logs>>);
+
+impl Appender {
+    /// New entries arrive in both logs.
+    pub fn append(&self, account: usize, insights: usize) {
+        if let Ok(mut logs) = self.0.lock() {
+            logs.account += account;
+            logs.insights += insights;
+            logs.v2 += account;
+        }
+    }
+}
