@@ -160,9 +160,50 @@ impl TransportError {
     }
 }
 
+impl TransportError {
+    /// Whether TLS failed (a certificate refused, or `https` to a server that speaks plain
+    /// HTTP): waiting does not heal it, so it is not retried.
+    pub fn is_tls(&self) -> bool {
+        is_tls(&self.0)
+    }
+}
+
+/// Whether `error`, or an error under it, is TLS's. An `io::Error` that wraps another is
+/// looked into (its `source` skips the wrapped error and goes to that error's own source).
+pub(crate) fn is_tls(error: &(dyn std::error::Error + 'static)) -> bool {
+    #[cfg(feature = "rustls")]
+    if error.is::<rustls::Error>() {
+        return true;
+    }
+    let wrapped = error
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+        .is_some_and(|inner| is_tls(inner));
+    wrapped || error.source().is_some_and(is_tls)
+}
+
+/// The HTTP client's message, then each cause under it that says more (`connection
+/// refused`, a DNS failure, a certificate's problem), so that the cause is in the message.
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        let mut shown = self.0.to_string();
+        f.write_str(&shown)?;
+        let mut source = std::error::Error::source(&self.0);
+        while let Some(e) = source {
+            let text = e.to_string();
+            if !shown.contains(&text) {
+                write!(f, ": {text}")?;
+                shown.push_str(&text);
+            }
+            source = e.source();
+        }
+        if self.is_tls() {
+            f.write_str(
+                " (TLS failed: check that the URL's scheme is what the server speaks, and its \
+                 certificate; this is not retried)",
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -231,11 +272,12 @@ impl Error {
     }
 
     /// Whether sending the same request again may succeed (rate limits, server errors,
-    /// timeouts and broken connections).
+    /// timeouts and broken connections; not a TLS failure, which waiting does not heal).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => is_retryable_status(api.status),
-            Error::RateLimited(_) | Error::Transport { .. } => true,
+            Error::RateLimited(_) => true,
+            Error::Transport { source, .. } => !source.is_tls(),
             Error::Timeout { kind, .. } => *kind != TimeoutKind::Run,
             _ => false,
         }

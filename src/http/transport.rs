@@ -370,7 +370,9 @@ async fn send(
 /// Whether a transport failure may go away on its own: anything but a request that could not
 /// be built or redirects that went wrong.
 fn is_transient(error: &reqwest::Error) -> bool {
-    !(error.is_builder() || error.is_redirect())
+    // A bad URL, a redirect, or TLS (a certificate refused, https to a plain-HTTP server):
+    // waiting heals none of them.
+    !(error.is_builder() || error.is_redirect() || crate::error::is_tls(error))
 }
 
 /// A response again, from its buffered parts, for the generated code to decode.

@@ -15,6 +15,7 @@ mod error_mapping;
 mod faults;
 mod insights_pagination;
 mod lossless;
+mod network_errors;
 mod no_progress;
 mod request_wire;
 mod response_decoding;
