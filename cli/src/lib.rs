@@ -6,20 +6,22 @@
 //! - `formats/`: JSON Lines, CSV, OCSF and Logpush records;
 //! - `destinations/`: files and locks, object stores, shared checkpoints, prefix claims;
 //! - `state/`: checkpoints, and opening an export's output and checkpoint;
-//! - `demo/`: the bundled server `--demo` runs.
+//!
+//! `--demo` runs the bundled server, the `cloudflare-audit-logs-server` crate (re-exported as
+//! [`demo`]).
 //!
 //! The modules other programs (and the command's tests) drive an export with are public here.
 
 #![forbid(unsafe_code)]
 
 mod command;
-pub mod demo;
 mod destinations;
 mod export;
 mod formats;
 mod sources;
 pub mod state;
 
+pub use cloudflare_audit_logs_server::demo;
 pub use command::{args, config, console, fleet, units};
 pub use destinations::{bucket, delivery, lock, shared_state};
 pub use export::exporter;

@@ -13,7 +13,9 @@ use crate::export::*;
 
 #[tokio::test]
 async fn csv_has_a_header_and_the_flattened_columns_in_order() {
-    let demo = demo::Demo::start(30, 12).await;
+    let demo = demo::Demo::start(30, 12)
+        .await
+        .expect("the demo server starts");
     let client = client(&demo);
     let none = Arc::new(Shutdown::default());
 

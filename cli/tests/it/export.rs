@@ -208,7 +208,9 @@ async fn an_interrupted_export_resumes_with_every_entry_exactly_once() {
         (v2_account(), 250),
         (v2_organization(), 250),
     ] {
-        let demo = demo::Demo::start(250, 230).await;
+        let demo = demo::Demo::start(250, 230)
+            .await
+            .expect("the demo server starts");
         let client = client(&demo);
         let dir = scratch(source.name().replace(' ', "-").as_str());
         let (out, state) = (dir.join("out.jsonl"), dir.join("state.json"));
@@ -223,7 +225,9 @@ async fn an_interrupted_export_resumes_with_every_entry_exactly_once() {
 
 #[tokio::test]
 async fn a_scheduled_rerun_appends_only_new_entries() {
-    let demo = demo::Demo::start(120, 0).await;
+    let demo = demo::Demo::start(120, 0)
+        .await
+        .expect("the demo server starts");
     let client = client(&demo);
     let dir = scratch("scheduled");
     let (out, state) = (dir.join("out.jsonl"), dir.join("state.json"));
@@ -312,7 +316,9 @@ async fn follow_mode_picks_up_new_entries_without_duplicates() {
         (v2_account(), 60 + 13 + 4),
         (v2_organization(), 60 + 13 + 4),
     ] {
-        let demo = demo::Demo::start(60, 40).await;
+        let demo = demo::Demo::start(60, 40)
+            .await
+            .expect("the demo server starts");
         let client = client(&demo);
         let dir = scratch(&format!("follow-{}", source.name().replace(' ', "-")));
         let out = dir.join("out.jsonl");
@@ -341,7 +347,9 @@ async fn follow_mode_picks_up_new_entries_without_duplicates() {
 
 #[tokio::test]
 async fn v2_filters_apply_and_a_window_past_retention_says_so() {
-    let demo = demo::Demo::start(120, 0).await;
+    let demo = demo::Demo::start(120, 0)
+        .await
+        .expect("the demo server starts");
     let client = client(&demo);
     let none = Arc::new(Shutdown::default());
     // Filters and negations reach the server: only `create`, never from the dashboard.
@@ -409,7 +417,9 @@ async fn a_stop_right_after_the_last_page_does_not_make_a_rerun_list_it_again() 
     // Stopped as the last page is written: its checkpoint must already say the listing is
     // done, or a rerun would start it over and write every entry a second time.
     for source in [account(), v2_account()] {
-        let demo = demo::Demo::start(250, 0).await;
+        let demo = demo::Demo::start(250, 0)
+            .await
+            .expect("the demo server starts");
         let client = client(&demo);
         let dir = scratch(&format!("last-{}", source.name().replace(' ', "-")));
         let (out, state) = (dir.join("out.jsonl"), dir.join("state.json"));

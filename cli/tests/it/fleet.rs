@@ -88,7 +88,7 @@ const EXPECTED: [(&str, &str, usize); 4] = [
 async fn one_failing_source_does_not_stop_the_others() {
     let dir = scratch("failing");
     let plan = config::parse(&config_text(""), &dir).unwrap();
-    let demo = Demo::start(250, 230).await;
+    let demo = Demo::start(250, 230).await.expect("the demo server starts");
     let client = Client::builder()
         .credentials(Credentials::api_token("demo"))
         .base_url(demo.base_url())
@@ -162,7 +162,7 @@ async fn one_failing_source_does_not_stop_the_others() {
 async fn every_source_shares_one_rate_budget() {
     let dir = scratch("budget");
     let plan = config::parse(&config_text(""), &dir).unwrap();
-    let demo = Demo::start(250, 230).await;
+    let demo = Demo::start(250, 230).await.expect("the demo server starts");
     // 40 requests a second, spread evenly: one every 25 ms, whatever the number of sources.
     let client = Client::builder()
         .credentials(Credentials::api_token("demo"))

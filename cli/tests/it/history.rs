@@ -2,8 +2,8 @@
 //! source, and a run interrupted and resumed with every entry exactly once.
 
 use cloudflare_audit_logs::{AuditLogHistoryFilters, TimeBound};
-use cloudflare_audit_logs_cli::exporter::{Source, V2Owner};
 use cloudflare_audit_logs_cli::demo::{self, v2 as demo_v2};
+use cloudflare_audit_logs_cli::exporter::{Source, V2Owner};
 use futures::TryStreamExt;
 
 use crate::export::{assert_exactly_once, client, ids, interrupted_and_resumed, scratch, settings};
@@ -23,7 +23,9 @@ pub(crate) fn history(entry: usize) -> Source {
 
 #[tokio::test]
 async fn an_interrupted_history_export_resumes_with_the_librarys_entries_exactly_once() {
-    let demo = demo::Demo::start(250, 0).await;
+    let demo = demo::Demo::start(250, 0)
+        .await
+        .expect("the demo server starts");
     let client = client(&demo);
     let entry = 40;
     let expected: Vec<String> = client

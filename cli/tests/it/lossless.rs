@@ -101,7 +101,9 @@ async fn run(client: &Client, source: &Source, format: Format) -> String {
 
 #[tokio::test]
 async fn every_log_is_exported_byte_for_byte() {
-    let demo = demo::Demo::start(40, 16).await;
+    let demo = demo::Demo::start(40, 16)
+        .await
+        .expect("the demo server starts");
     let client = client(&demo);
     for source in [
         account(),

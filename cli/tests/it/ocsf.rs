@@ -46,7 +46,7 @@ fn sources() -> Vec<Source> {
 async fn every_record_of_every_log_is_a_valid_ocsf_api_activity_event() {
     let schema: Value = serde_json::from_str(SCHEMA).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let demo = Demo::start(60, 40).await;
+    let demo = Demo::start(60, 40).await.expect("the demo server starts");
     let client = Client::builder()
         .credentials(Credentials::api_token("demo"))
         .base_url(demo.base_url())
@@ -97,7 +97,7 @@ async fn every_record_of_every_log_is_a_valid_ocsf_api_activity_event() {
 
 #[tokio::test]
 async fn the_mapping_keeps_what_a_siem_searches_on() {
-    let demo = Demo::start(20, 0).await;
+    let demo = Demo::start(20, 0).await.expect("the demo server starts");
     let client = Client::builder()
         .credentials(Credentials::api_token("demo"))
         .base_url(demo.base_url())
@@ -195,7 +195,7 @@ async fn valid_events(client: &Client, source: &Source, schema: &str) -> Vec<Val
 
 #[tokio::test]
 async fn access_events_are_ocsf_authentication_and_scim_updates_account_change() {
-    let demo = Demo::start(0, 0).await;
+    let demo = Demo::start(0, 0).await.expect("the demo server starts");
     let client = Client::builder()
         .credentials(Credentials::api_token("demo"))
         .base_url(demo.base_url())

@@ -56,7 +56,9 @@ pub(crate) fn client(demo: &demo::Demo) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_entries_in_the_same_order_as_the_python_sdk() {
-    let demo = demo::Demo::start(137, 101).await;
+    let demo = demo::Demo::start(137, 101)
+        .await
+        .expect("the demo server starts");
     let client = client(&demo);
     let since = Utc.with_ymd_and_hms(2026, 11, 1, 1, 0, 0).unwrap();
     let before = Utc.with_ymd_and_hms(2026, 11, 1, 3, 0, 0).unwrap();
@@ -168,7 +170,9 @@ async fn the_same_entries_in_the_same_order_as_the_python_sdk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_entries_for_the_user_log_and_audit_logs_v2() {
-    let demo = demo::Demo::start(137, 0).await;
+    let demo = demo::Demo::start(137, 0)
+        .await
+        .expect("the demo server starts");
     let client = client(&demo);
 
     // The user log: no filter, then filters.
@@ -259,7 +263,9 @@ async fn the_same_entries_for_the_user_log_and_audit_logs_v2() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_entries_for_an_insight_and_the_access_logs() {
     use cloudflare_audit_logs::ScimStatus;
-    let demo = demo::Demo::start(0, 101).await;
+    let demo = demo::Demo::start(0, 101)
+        .await
+        .expect("the demo server starts");
     let client = client(&demo);
 
     // One insight's log, paged by cursor on both sides.

@@ -14,7 +14,9 @@ const BEFORE: &str = "2026-11-02T00:00:00Z";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_history_as_the_python_sdk() {
     // 137 v2 entries change 7 resources in turn: about 20 entries about each.
-    let demo = demo::Demo::start(137, 0).await;
+    let demo = demo::Demo::start(137, 0)
+        .await
+        .expect("the demo server starts");
     let client = client(&demo);
     let (since, before) = (
         SINCE.parse::<TimeBound>().unwrap(),
@@ -84,7 +86,9 @@ async fn the_same_history_as_the_python_sdk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_product_categories_as_the_python_sdk() {
-    let demo = demo::Demo::start(10, 0).await;
+    let demo = demo::Demo::start(10, 0)
+        .await
+        .expect("the demo server starts");
     let theirs = python_ids(
         demo.base_url(),
         "product-categories",

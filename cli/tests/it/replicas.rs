@@ -80,7 +80,9 @@ async fn written(bucket: &Bucket) -> HashMap<String, usize> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replica_whose_lease_ran_out_never_replaces_the_new_holders_batch() {
     let bucket = moto().bucket("fenced").await;
-    let server = demo::Demo::start(150, 0).await;
+    let server = demo::Demo::start(150, 0)
+        .await
+        .expect("the demo server starts");
     let lease = Duration::from_secs(2);
     // Replica A's store is slow: its batch (and every write after it) lands 8 s late, well
     // after its lease has run out.
@@ -189,7 +191,9 @@ async fn a_held_lease_stops_a_one_off_run_and_an_impossible_one_is_reported() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_outage_of_seconds_is_waited_out() {
     let bucket = moto().bucket("outage").await;
-    let server = demo::Demo::start(250, 0).await;
+    let server = demo::Demo::start(250, 0)
+        .await
+        .expect("the demo server starts");
     let faulty = Arc::new(Faulty::new(bucket.store.clone(), Duration::ZERO));
     let store: Arc<dyn ObjectStore> = faulty.clone();
     let export = replica(store, "outage", &server, Duration::from_secs(30), 50);

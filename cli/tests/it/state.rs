@@ -218,7 +218,7 @@ async fn the_command_keeps_to_cloudflares_budget_unless_told_otherwise() {
         "{help}"
     );
 
-    let demo = Demo::start(250, 0).await;
+    let demo = Demo::start(250, 0).await.expect("the demo server starts");
     let dir = scratch("paced");
     let account = ["--account", demo::ACCOUNT, "--per-page", "50"];
     let mut paced = command(&dir, &account);

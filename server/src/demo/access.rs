@@ -3,8 +3,8 @@
 //! audit log of each of the zone's insights, in cursor pages; `since`/`until`, `direction`,
 //! `email`/`emailOp`, `idp_id` and `status` honoured.
 
+use crate::router::{Path, Request, Response, Router};
 use chrono::{DateTime, Duration, Utc};
-use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use serde_json::{Value, json};
 
 use crate::demo::data::{
@@ -81,11 +81,7 @@ fn pick(
 }
 
 /// One numbered page of `picked`, with the `result_info` of Cloudflare's v4 lists.
-fn numbered(
-    query: &[(String, String)],
-    picked: &[usize],
-    entry: fn(usize) -> Value,
-) -> HttpMockResponse {
+fn numbered(query: &[(String, String)], picked: &[usize], entry: fn(usize) -> Value) -> Response {
     let page: usize = param(query, "page")
         .and_then(|p| p.parse().ok())
         .unwrap_or(1)
@@ -107,94 +103,87 @@ fn numbered(
 
 /// Mounts the Access logs and the per-insight logs on `server`; `insights` says how many
 /// insights entries the zone's log holds now.
-pub async fn mount(server: &MockServer, insights: impl Fn() -> usize + Send + Sync + 'static) {
-    server
-        .mock_async(|when, then| {
-            when.path(format!(
-                "/client/v4/accounts/{ACCOUNT}/access/logs/access_requests"
-            ));
-            then.respond_with(|request: &HttpMockRequest| {
-                let query = request.query_params();
-                let email = param(&query, "email");
-                let exact = param(&query, "emailOp") == Some("eq")
-                    || param(&query, "email_exact") == Some("true");
-                let picked = pick(ACCESS_EVENTS, event_time, &query, |i| {
-                    let user = USERS[i % USERS.len()];
-                    email.is_none_or(|e| if exact { user == e } else { user.contains(e) })
-                });
-                numbered(&query, &picked, event)
+pub fn mount(router: &mut Router, insights: impl Fn() -> usize + Send + Sync + 'static) {
+    router.route(
+        Path::Exact(format!(
+            "/client/v4/accounts/{ACCOUNT}/access/logs/access_requests"
+        )),
+        |request: &Request| {
+            let query = request.query_params();
+            let email = param(&query, "email");
+            let exact = param(&query, "emailOp") == Some("eq")
+                || param(&query, "email_exact") == Some("true");
+            let picked = pick(ACCESS_EVENTS, event_time, &query, |i| {
+                let user = USERS[i % USERS.len()];
+                email.is_none_or(|e| if exact { user == e } else { user.contains(e) })
             });
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.path(format!(
-                "/client/v4/accounts/{ACCOUNT}/access/logs/scim/updates"
-            ));
-            then.respond_with(|request: &HttpMockRequest| {
-                let query = request.query_params();
-                let values = |name: &str| -> Vec<&str> {
-                    query
-                        .iter()
-                        .filter(|(k, _)| k == name)
-                        .map(|(_, v)| v.as_str())
-                        .collect()
-                };
-                let idps = values("idp_id");
-                if idps.is_empty() {
-                    let error = json!({"code": 10001, "message": "idp_id is required"});
-                    return respond(
-                        400,
-                        &json!({"success": false, "errors": [error], "messages": []}),
-                    );
-                }
-                let statuses = values("status");
-                let picked = pick(SCIM_UPDATES, update_time, &query, |i| {
-                    let entry = update(i);
-                    idps.contains(&entry["idp_id"].as_str().unwrap_or_default())
-                        && (statuses.is_empty()
-                            || statuses.contains(&entry["status"].as_str().unwrap_or_default()))
-                });
-                numbered(&query, &picked, update)
-            });
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.path_matches(format!(
-                "^/client/v4/zones/{ZONE}/security-center/insights/[^/]+/audit-log$"
-            ));
-            then.respond_with(move |request: &HttpMockRequest| {
-                let query = request.query_params();
-                let path = request.uri().path().to_owned();
-                let issue = path.rsplit('/').nth(1).unwrap_or_default().to_owned();
-                let offset: usize = param(&query, "cursor")
-                    .and_then(|c| c.strip_prefix("issue-"))
-                    .and_then(|c| c.parse().ok())
-                    .unwrap_or(0);
-                let per_page: usize = param(&query, "per_page")
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(25)
-                    .clamp(1, 1000);
-                let since = time_param(&query, "since");
-                let mut picked: Vec<usize> = (0..insights())
-                    .filter(|&i| insight(i)["issue_id"] == issue.as_str())
-                    .filter(|&i| since.is_none_or(|s| insight_time(i) >= s))
-                    .collect();
-                if param(&query, "order") != Some("asc") {
-                    picked.reverse();
-                }
-                let result: Vec<Value> = picked
+            numbered(&query, &picked, event)
+        },
+    );
+    router.route(
+        Path::Exact(format!(
+            "/client/v4/accounts/{ACCOUNT}/access/logs/scim/updates"
+        )),
+        |request: &Request| {
+            let query = request.query_params();
+            let values = |name: &str| -> Vec<&str> {
+                query
                     .iter()
-                    .skip(offset)
-                    .take(per_page)
-                    .map(|&i| insight(i))
-                    .collect();
-                let next = offset + result.len();
-                let cursor = (next < picked.len()).then(|| format!("issue-{next}"));
-                let info = json!({"count": result.len(), "per_page": per_page, "cursor": cursor});
-                respond(200, &envelope(result, info))
+                    .filter(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+                    .collect()
+            };
+            let idps = values("idp_id");
+            if idps.is_empty() {
+                let error = json!({"code": 10001, "message": "idp_id is required"});
+                return respond(
+                    400,
+                    &json!({"success": false, "errors": [error], "messages": []}),
+                );
+            }
+            let statuses = values("status");
+            let picked = pick(SCIM_UPDATES, update_time, &query, |i| {
+                let entry = update(i);
+                idps.contains(&entry["idp_id"].as_str().unwrap_or_default())
+                    && (statuses.is_empty()
+                        || statuses.contains(&entry["status"].as_str().unwrap_or_default()))
             });
-        })
-        .await;
+            numbered(&query, &picked, update)
+        },
+    );
+    let issue_logs = Path::Segment {
+        prefix: format!("/client/v4/zones/{ZONE}/security-center/insights/"),
+        suffix: "/audit-log".into(),
+    };
+    router.route(issue_logs, move |request: &Request| {
+        let query = request.query_params();
+        let path = request.path().to_owned();
+        let issue = path.rsplit('/').nth(1).unwrap_or_default().to_owned();
+        let offset: usize = param(&query, "cursor")
+            .and_then(|c| c.strip_prefix("issue-"))
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let per_page: usize = param(&query, "per_page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(25)
+            .clamp(1, 1000);
+        let since = time_param(&query, "since");
+        let mut picked: Vec<usize> = (0..insights())
+            .filter(|&i| insight(i)["issue_id"] == issue.as_str())
+            .filter(|&i| since.is_none_or(|s| insight_time(i) >= s))
+            .collect();
+        if param(&query, "order") != Some("asc") {
+            picked.reverse();
+        }
+        let result: Vec<Value> = picked
+            .iter()
+            .skip(offset)
+            .take(per_page)
+            .map(|&i| insight(i))
+            .collect();
+        let next = offset + result.len();
+        let cursor = (next < picked.len()).then(|| format!("issue-{next}"));
+        let info = json!({"count": result.len(), "per_page": per_page, "cursor": cursor});
+        respond(200, &envelope(result, info))
+    });
 }

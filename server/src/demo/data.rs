@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
+use crate::router::Response;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use httpmock::HttpMockResponse;
 use serde_json::{Value, json};
 
 /// The demo's identity providers with SCIM enabled.
@@ -121,11 +121,12 @@ pub(crate) fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a
 
 pub(crate) fn time_param(query: &[(String, String)], name: &str) -> Option<DateTime<Utc>> {
     let text = param(query, name)?;
-    match text.parse::<cloudflare_audit_logs::TimeBound>().ok()? {
-        cloudflare_audit_logs::TimeBound::DateTime(t) => Some(t),
-        cloudflare_audit_logs::TimeBound::Date(d) => {
-            Some(d.and_time(chrono::NaiveTime::MIN).and_utc())
-        }
+    // A time (RFC 3339) or a day (the day's start), as Cloudflare takes them.
+    match DateTime::parse_from_rfc3339(text) {
+        Ok(time) => Some(time.with_timezone(&Utc)),
+        Err(_) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .map(|day| day.and_time(chrono::NaiveTime::MIN).and_utc()),
     }
 }
 
@@ -135,9 +136,9 @@ pub(crate) const FUTURE_MARK: &str = "\u{1}future\u{1}";
 /// What the demo sends for it: every JSON kind, a number past 64 bits, a negative zero.
 pub const FUTURE_FIELD: &str = r#"{"n":123456789012345678901234567890,"zero":-0,"none":null,"list":[1,"two",null],"deep":{"ok":true}}"#;
 
-pub(crate) fn respond(status: u16, body: &Value) -> HttpMockResponse {
+pub(crate) fn respond(status: u16, body: &Value) -> Response {
     let mark = Value::from(FUTURE_MARK).to_string();
-    HttpMockResponse::builder()
+    Response::builder()
         .status(status)
         .header("content-type", "application/json")
         .body(body.to_string().replace(&mark, FUTURE_FIELD))

@@ -17,19 +17,20 @@ pub use data::{ACCOUNT, FUTURE_FIELD, IDPS, ORGANIZATION, ZONE};
 
 use std::sync::{Arc, Mutex};
 
-use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
+use crate::router::{Path, Request, Response, Router, Running};
 use serde_json::{Value, json};
 
 /// The running demo server; dropping it stops it.
 pub struct Demo {
-    server: MockServer,
+    server: Running,
     logs: Arc<Mutex<Logs>>,
 }
 
 impl Demo {
-    /// Starts the server with `account` and `insights` entries.
-    pub async fn start(account: usize, insights: usize) -> Demo {
-        let server = MockServer::start_async().await;
+    /// Starts the server with `account` and `insights` entries, on a free loopback port (an
+    /// error when none can be had).
+    pub async fn start(account: usize, insights: usize) -> std::io::Result<Demo> {
+        let mut router = Router::default();
         let logs = Arc::new(Mutex::new(Logs {
             account,
             insights,
@@ -42,47 +43,54 @@ impl Demo {
         }));
 
         let state = logs.clone();
-        server
-            .mock_async(|when, then| {
-                when.path_matches(format!("^/client/v4/(accounts/{ACCOUNT}|user)/audit_logs$"));
-                then.respond_with(move |request: &HttpMockRequest| {
-                    let query = request.query_params();
-                    let Ok(mut logs) = state.lock() else {
-                        return respond(500, &json!({"success": false}));
-                    };
-                    logs.requests.push(std::time::Instant::now());
-                    let page: usize = param(&query, "page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
-                    let per_page: usize = param(&query, "per_page").and_then(|p| p.parse().ok()).unwrap_or(100).clamp(1, 1000);
-                    if page > 1 && logs.fail_once.remove(&format!("account page {page}")) {
-                        return HttpMockResponse::builder()
-                            .status(503)
-                            .header("content-type", "text/html")
-                            .body("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>")
-                            .build();
-                    }
-                    let descending = param(&query, "direction") != Some("asc");
-                    let action = param(&query, "action.type");
-                    let email = param(&query, "actor.email");
-                    let picked = select(logs.account, account_time, &query, descending, |i| {
-                        action.is_none_or(|a| ACTIONS[i % ACTIONS.len()].0 == a)
-                            && email.is_none_or(|e| ACTORS[i % ACTORS.len()].0 == e)
-                    });
-                    let total_pages = picked.len().div_ceil(per_page);
-                    let result: Vec<Value> = picked.iter().skip((page - 1) * per_page).take(per_page).map(|&i| audit_log(i)).collect();
-                    let info = json!({"page": page, "per_page": per_page, "count": result.len(),
+        let v1 = Path::OneOf(vec![
+            format!("/client/v4/accounts/{ACCOUNT}/audit_logs"),
+            "/client/v4/user/audit_logs".into(),
+        ]);
+        router.route(v1, move |request: &Request| {
+            let query = request.query_params();
+            let Ok(mut logs) = state.lock() else {
+                return respond(500, &json!({"success": false}));
+            };
+            logs.requests.push(std::time::Instant::now());
+            let page: usize = param(&query, "page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1)
+                .max(1);
+            let per_page: usize = param(&query, "per_page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(100)
+                .clamp(1, 1000);
+            if page > 1 && logs.fail_once.remove(&format!("account page {page}")) {
+                return Response::builder()
+                    .status(503)
+                    .header("content-type", "text/html")
+                    .body("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>")
+                    .build();
+            }
+            let descending = param(&query, "direction") != Some("asc");
+            let action = param(&query, "action.type");
+            let email = param(&query, "actor.email");
+            let picked = select(logs.account, account_time, &query, descending, |i| {
+                action.is_none_or(|a| ACTIONS[i % ACTIONS.len()].0 == a)
+                    && email.is_none_or(|e| ACTORS[i % ACTORS.len()].0 == e)
+            });
+            let total_pages = picked.len().div_ceil(per_page);
+            let result: Vec<Value> = picked
+                .iter()
+                .skip((page - 1) * per_page)
+                .take(per_page)
+                .map(|&i| audit_log(i))
+                .collect();
+            let info = json!({"page": page, "per_page": per_page, "count": result.len(),
                                       "total_count": picked.len(), "total_pages": total_pages});
-                    respond(200, &envelope(result, info))
-                });
-            })
-            .await;
+            respond(200, &envelope(result, info))
+        });
 
-        crate::demo::v2::mount(&server, &logs).await;
+        crate::demo::v2::mount(&mut router, &logs);
 
         let state = logs.clone();
-        server
-            .mock_async(|when, then| {
-                when.path(format!("/client/v4/zones/{ZONE}/security-center/insights/audit-log"));
-                then.respond_with(move |request: &HttpMockRequest| {
+        router.route(Path::Exact(format!("/client/v4/zones/{ZONE}/security-center/insights/audit-log")), move |request: &Request| {
                     let query = request.query_params();
                     let Ok(mut logs) = state.lock() else {
                         return respond(500, &json!({"success": false}));
@@ -94,7 +102,7 @@ impl Demo {
                         .unwrap_or(0);
                     if offset > 0 && logs.fail_once.remove("insights page 2") {
                         let body = json!({"success": false, "errors": [{"code": 10000, "message": "Rate limited"}], "messages": []});
-                        return HttpMockResponse::builder()
+                        return Response::builder()
                             .status(429)
                             .header("content-type", "application/json")
                             .header("retry-after", "1")
@@ -115,15 +123,13 @@ impl Demo {
                     let info = json!({"count": result.len(), "per_page": per_page, "cursor": cursor});
                     respond(200, &envelope(result, info))
                 });
-            })
-            .await;
 
         let state = logs.clone();
-        crate::demo::access::mount(&server, move || {
+        crate::demo::access::mount(&mut router, move || {
             state.lock().map(|l| l.insights).unwrap_or(0)
-        })
-        .await;
-        Demo { server, logs }
+        });
+        let server = router.serve().await?;
+        Ok(Demo { server, logs })
     }
 
     /// The API root to give the client.

@@ -14,8 +14,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::router::{Path, Request, Response, Router};
 use chrono::{DateTime, Duration, Utc};
-use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use serde_json::{Value, json};
 
 use crate::demo::data::{
@@ -141,7 +141,7 @@ fn category_products(query: &[(String, String)]) -> Result<Vec<&'static str>, St
     Ok(products)
 }
 
-fn refused(code: u32, message: &str) -> HttpMockResponse {
+fn refused(code: u32, message: &str) -> Response {
     let error = json!({"code": code, "message": message});
     respond(
         400,
@@ -150,7 +150,7 @@ fn refused(code: u32, message: &str) -> HttpMockResponse {
 }
 
 /// The window of a v2 request, or why it is refused.
-fn window(query: &[(String, String)]) -> Result<(), HttpMockResponse> {
+fn window(query: &[(String, String)]) -> Result<(), Response> {
     let (Some(since), Some(_)) = (time_param(query, "since"), time_param(query, "before")) else {
         return Err(refused(1001, "since and before are required"));
     };
@@ -168,7 +168,7 @@ fn cursor_page(
     prefix: &str,
     entry: impl Fn(usize) -> Value,
     info: Value,
-) -> HttpMockResponse {
+) -> Response {
     let offset: usize = param(query, "cursor")
         .and_then(|c| c.strip_prefix(prefix))
         .and_then(|c| c.parse().ok())
@@ -194,12 +194,7 @@ fn cursor_page(
 
 /// The history of the resource v2 entry `id` changed, as the demo answers it: the source
 /// entry (found by its ID and `action_time`), and how the resource was identified.
-fn history(
-    count: usize,
-    query: &[(String, String)],
-    id: &str,
-    organization: bool,
-) -> HttpMockResponse {
+fn history(count: usize, query: &[(String, String)], id: &str, organization: bool) -> Response {
     if param(query, "action_time").is_none() {
         return refused(1001, "action_time is required");
     }
@@ -235,86 +230,80 @@ fn history(
 }
 
 /// Mounts the v2 lists, histories and product categories on `server`.
-pub(crate) async fn mount(server: &MockServer, logs: &Arc<Mutex<Logs>>) {
+pub(crate) fn mount(router: &mut Router, logs: &Arc<Mutex<Logs>>) {
     let owners = [
         (format!("accounts/{ACCOUNT}"), false),
         (format!("organizations/{ORGANIZATION}"), true),
     ];
     for (owner, organization) in owners.clone() {
         let state = logs.clone();
-        server
-            .mock_async(|when, then| {
-                when.path(format!("/client/v4/{owner}/logs/audit"));
-                then.respond_with(move |request: &HttpMockRequest| {
-                    let query = request.query_params();
-                    let Ok(mut logs) = state.lock() else {
-                        return respond(500, &json!({"success": false}));
-                    };
-                    logs.requests.push(std::time::Instant::now());
-                    if let Err(refusal) = window(&query) {
-                        return refusal;
+        router.route(
+            Path::Exact(format!("/client/v4/{owner}/logs/audit")),
+            move |request: &Request| {
+                let query = request.query_params();
+                let Ok(mut logs) = state.lock() else {
+                    return respond(500, &json!({"success": false}));
+                };
+                logs.requests.push(std::time::Instant::now());
+                if let Err(refusal) = window(&query) {
+                    return refusal;
+                }
+                let products = match category_products(&query) {
+                    Ok(products) => products,
+                    Err(unknown) => {
+                        return refused(1003, &format!("unknown product category {unknown}"));
                     }
-                    let products = match category_products(&query) {
-                        Ok(products) => products,
-                        Err(unknown) => {
-                            return refused(1003, &format!("unknown product category {unknown}"));
-                        }
-                    };
-                    if param(&query, "cursor").is_some() && logs.fail_once.remove("v2 page 2") {
-                        return HttpMockResponse::builder()
-                            .status(502)
-                            .header("content-type", "text/html")
-                            .body("<html>502 Bad Gateway</html>")
-                            .build();
-                    }
-                    let descending = param(&query, "direction") != Some("asc");
-                    let picked = select(logs.v2, v2_time, &query, descending, |i| {
-                        v2_keeps(i, &query, &products)
-                    });
-                    let entry = |i| audit_log_v2(i, organization);
-                    cursor_page(&query, &picked, "v2demo-", entry, json!({}))
+                };
+                if param(&query, "cursor").is_some() && logs.fail_once.remove("v2 page 2") {
+                    return Response::builder()
+                        .status(502)
+                        .header("content-type", "text/html")
+                        .body("<html>502 Bad Gateway</html>")
+                        .build();
+                }
+                let descending = param(&query, "direction") != Some("asc");
+                let picked = select(logs.v2, v2_time, &query, descending, |i| {
+                    v2_keeps(i, &query, &products)
                 });
-            })
-            .await;
+                let entry = |i| audit_log_v2(i, organization);
+                cursor_page(&query, &picked, "v2demo-", entry, json!({}))
+            },
+        );
     }
     for (owner, organization) in owners {
         let state = logs.clone();
-        server
-            .mock_async(|when, then| {
-                when.path_matches(format!("^/client/v4/{owner}/logs/audit/[^/]+/history$"));
-                then.respond_with(move |request: &HttpMockRequest| {
-                    let query = request.query_params();
-                    let path = request.uri().path().to_owned();
-                    let id = path.rsplit('/').nth(1).unwrap_or_default();
-                    let Ok(mut logs) = state.lock() else {
-                        return respond(500, &json!({"success": false}));
-                    };
-                    logs.requests.push(std::time::Instant::now());
-                    match window(&query) {
-                        Ok(()) => history(logs.v2, &query, id, organization),
-                        Err(refusal) => refusal,
-                    }
-                });
-            })
-            .await;
+        let histories = Path::Segment {
+            prefix: format!("/client/v4/{owner}/logs/audit/"),
+            suffix: "/history".into(),
+        };
+        router.route(histories, move |request: &Request| {
+            let query = request.query_params();
+            let path = request.path().to_owned();
+            let id = path.rsplit('/').nth(1).unwrap_or_default();
+            let Ok(mut logs) = state.lock() else {
+                return respond(500, &json!({"success": false}));
+            };
+            logs.requests.push(std::time::Instant::now());
+            match window(&query) {
+                Ok(()) => history(logs.v2, &query, id, organization),
+                Err(refusal) => refusal,
+            }
+        });
     }
-    server
-        .mock_async(|when, then| {
-            when.path(format!(
-                "/client/v4/accounts/{ACCOUNT}/logs/audit/product_categories"
-            ));
-            then.respond_with(|_: &HttpMockRequest| {
-                let categories = CATEGORIES.map(|(value, label, products)| {
-                    let products: Vec<Value> = products
-                        .iter()
-                        .map(|(value, label)| json!({"value": value, "label": label}))
-                        .collect();
-                    json!({"value": value, "label": label, "products": products})
-                });
-                let body =
-                    json!({"success": true, "errors": [], "messages": [], "result": categories});
-                respond(200, &body)
+    router.route(
+        Path::Exact(format!(
+            "/client/v4/accounts/{ACCOUNT}/logs/audit/product_categories"
+        )),
+        |_: &Request| {
+            let categories = CATEGORIES.map(|(value, label, products)| {
+                let products: Vec<Value> = products
+                    .iter()
+                    .map(|(value, label)| json!({"value": value, "label": label}))
+                    .collect();
+                json!({"value": value, "label": label, "products": products})
             });
-        })
-        .await;
+            let body = json!({"success": true, "errors": [], "messages": [], "result": categories});
+            respond(200, &body)
+        },
+    );
 }
