@@ -57,7 +57,11 @@ fn client(
         Some(limit) => builder.rate_limit(limit),
         None => builder,
     };
-    builder.on_retry(console::retrying).build()
+    match demo {
+        // The demo's server fails once on purpose with a 503, a 502 and a 429.
+        Some(_) => builder.on_retry(console::retrying_in_demo).build(),
+        None => builder.on_retry(console::retrying).build(),
+    }
 }
 
 /// The many-source run of a config file.
@@ -76,9 +80,9 @@ async fn run_config(args: &Args, path: &std::path::Path) -> ExitCode {
             window: args.reconcile_window,
         });
     }
-    let demo = match args.demo {
-        true => Some(demo::Demo::start(250, 230).await),
-        false => None,
+    let demo = match start_demo(args.demo).await {
+        Ok(demo) => demo,
+        Err(code) => return code,
     };
     let client = match client(args, demo.as_ref(), plan.budget) {
         Ok(client) => client,
@@ -90,6 +94,8 @@ async fn run_config(args: &Args, path: &std::path::Path) -> ExitCode {
     let shutdown = Arc::new(Shutdown::default());
     console::stop_on_signals(&shutdown);
     let metrics = cloudflare_audit_logs_cli::fleet::Metrics::new(args.metrics.clone(), &client);
+    // A progress line a source, on a terminal.
+    console::init_progress(args.quiet);
     let report = cloudflare_audit_logs_cli::fleet::run(
         &client,
         &plan,
@@ -133,9 +139,9 @@ async fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let demo = match args.demo {
-        true => Some(demo::Demo::start(250, 230).await),
-        false => None,
+    let demo = match start_demo(args.demo).await {
+        Ok(demo) => demo,
+        Err(code) => return code,
     };
     let client = match client(&args, demo.as_ref(), None) {
         Ok(client) => client,
@@ -279,4 +285,18 @@ async fn main() -> ExitCode {
         }
     };
     run(args).await
+}
+
+/// The bundled demo server when `--demo` asks for it; its error told, as an exit code.
+async fn start_demo(wanted: bool) -> Result<Option<demo::Demo>, ExitCode> {
+    if !wanted {
+        return Ok(None);
+    }
+    match demo::Demo::start(250, 230).await {
+        Ok(demo) => Ok(Some(demo)),
+        Err(e) => {
+            eprintln!("error: the demo server could not start on a loopback port: {e}");
+            Err(ExitCode::FAILURE)
+        }
+    }
 }

@@ -19,15 +19,18 @@ use crate::sources::source::{Source, V2Owner};
 
 #[derive(Parser, Debug)]
 #[command(
-    name = "export",
-    about = "Export Cloudflare audit logs as JSON Lines, CSV, OCSF events or Logpush records"
+    name = "cloudflare-audit-export",
+    version,
+    about = "Export Cloudflare audit logs as JSON Lines, CSV, OCSF events or Logpush records",
+    after_help = crate::command::help::SHORT,
+    after_long_help = crate::command::help::LONG
 )]
 pub struct Args {
     /// Run against a bundled local server with sample data (no credentials needed).
     #[arg(long)]
     pub demo: bool,
     /// Export every source of this TOML config file concurrently, under one rate budget
-    /// (see the README's "Running it in production"); follows the logs unless --once.
+    /// (see guides/exporter.md, "Running it in production"); follows the logs unless --once.
     #[arg(long, conflicts_with_all = ["account", "zone", "organization", "insights", "user", "v2", "log", "out", "checkpoint"])]
     pub config: Option<PathBuf>,
     /// With --config: export what there is, then exit (for cron) instead of following.

@@ -24,7 +24,7 @@
 //! # entry = "ENTRY_ID"   # history: the v2 entry (and `action_time` in the filters)
 //! account = "023e105f4ecef8ad9ca31a8372d0c353"
 //! out = "prod-v2.jsonl" # or an object store: "s3://bucket/audit/{DATE}/"
-//! # checkpoint = "s3://bucket/state/prod-v2.json"  # shared by replicas (see the README)
+//! # checkpoint = "s3://bucket/state/prod-v2.json"  # shared by replicas (see guides/exporter.md)
 //! [source.filters]
 //! action_type = ["create", "delete"]
 //! actor_context_not = ["dash"]
@@ -55,9 +55,9 @@ pub struct Config {
     pub sources: Vec<SourceConfig>,
 }
 
-/// The budget as the file says it: `"1200/5m"` or `"none"`, or a table.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// The budget as the file says it: `"1200/5m"` or `"none"`, or a table (read in
+/// `config_words.rs`, which names the forms when it is neither).
+#[derive(Debug)]
 pub enum BudgetConfig {
     Text(String),
     Table(Budget),
@@ -186,7 +186,7 @@ impl Plan {
 
 /// Checks a config's text; relative paths are taken from `base`.
 pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
-    let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+    let config: Config = toml::from_str(text).map_err(crate::command::config_words::explained)?;
     let d = &config.defaults;
     let budget = match &config.budget {
         Some(BudgetConfig::Table(b)) => Some(Some(

@@ -209,3 +209,25 @@ fn a_resource_history_is_a_source_with_its_entry_and_time() {
             .contains("does not take these owners")
     );
 }
+
+#[test]
+fn a_near_miss_of_a_key_says_which_key_was_meant() {
+    let budget = EXAMPLE.replace("requests = 120", "reqests = 120");
+    let error = parse(&budget, Path::new(".")).unwrap_err();
+    assert!(
+        error.contains("no key `reqests` (did you mean `requests`?)") && error.contains("\"5m\""),
+        "{error}"
+    );
+    let wrong = EXAMPLE.replace(
+        "requests = 120\n        per = \"5s\"",
+        "requests = \"many\"",
+    );
+    let error = parse(&wrong, Path::new(".")).unwrap_err();
+    assert!(
+        error.contains("[budget]") && error.contains("requests"),
+        "{error}"
+    );
+    let defaults = EXAMPLE.replace("[defaults]", "[defaults]\nper_pag = 10");
+    let error = parse(&defaults, Path::new(".")).unwrap_err();
+    assert!(error.contains("did you mean `per_page`?"), "{error}");
+}

@@ -8,11 +8,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cloudflare_audit_logs::{Client, RetryEvent};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::export::settings::{Observer, Shutdown};
 
-/// Exit code 3 for credentials, 1 for the rest.
+/// Exit code 3 for credentials, 2 for bad input (a malformed ID, an unusable base URL), 1 for
+/// the rest.
 pub fn failure(error: &(dyn std::error::Error + 'static)) -> ExitCode {
     let mut source = Some(error);
     while let Some(e) = source {
@@ -21,14 +22,62 @@ pub fn failure(error: &(dyn std::error::Error + 'static)) -> ExitCode {
             if refused || matches!(e, cloudflare_audit_logs::Error::Credentials(_)) {
                 return ExitCode::from(3);
             }
+            // Bad input: a malformed identifier, an unusable base URL.
+            if matches!(
+                e,
+                cloudflare_audit_logs::Error::InvalidInput(_)
+                    | cloudflare_audit_logs::Error::Config(_)
+            ) {
+                return ExitCode::from(2);
+            }
         }
         source = e.source();
     }
     ExitCode::FAILURE
 }
 
+/// Every progress line of the process (one a source), drawn on standard error when it is a
+/// terminal and the run is not `--quiet`; nothing otherwise, so logs stay one JSON object a
+/// line.
+static BARS: std::sync::OnceLock<MultiProgress> = std::sync::OnceLock::new();
+
+/// Sets where progress goes, once, before the first source starts.
+pub fn init_progress(quiet: bool) {
+    BARS.get_or_init(|| {
+        let target = match !quiet && std::io::stderr().is_terminal() {
+            true => ProgressDrawTarget::stderr(),
+            false => ProgressDrawTarget::hidden(),
+        };
+        MultiProgress::with_draw_target(target)
+    });
+}
+
+/// A progress line for one source, `label: message`, spinning while it runs.
+pub fn source_line(label: &str) -> ProgressBar {
+    init_progress(true);
+    let bar = BARS.get().map_or_else(ProgressBar::hidden, |bars| {
+        bars.add(ProgressBar::new_spinner())
+    });
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {prefix}: {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_prefix(label.to_owned());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
 /// A line on standard error: as text on a terminal, else one JSON object (for log shippers).
+/// Progress lines are lifted while it prints and drawn again below it, so none is left
+/// behind.
 pub fn say(level: &str, source: &str, message: &str) {
+    match BARS.get() {
+        Some(bars) => bars.suspend(|| print_line(level, source, message)),
+        None => print_line(level, source, message),
+    }
+}
+
+fn print_line(level: &str, source: &str, message: &str) {
     if std::io::stderr().is_terminal() {
         eprintln!("{source}: {message}");
     } else {
@@ -68,18 +117,24 @@ pub fn stop_on_signals(shutdown: &Arc<Shutdown>) {
 /// Says that a request is retried, at warning level: the status or error, the attempt and
 /// the wait (the client's [`ClientBuilder::on_retry`](cloudflare_audit_logs::ClientBuilder::on_retry)).
 pub fn retrying(retry: &RetryEvent) {
-    say(
-        "warning",
-        "retry",
-        &format!(
-            "{} {}: attempt {} got {}; retrying in {:.1} s",
-            retry.operation(),
-            retry.path(),
-            retry.attempt(),
-            retry.reason(),
-            retry.wait().as_secs_f64()
-        ),
-    );
+    say("warning", "retry", &retry_message(retry));
+}
+
+/// [`retrying`] against the demo's server, whose failures are its own doing: they say so.
+pub fn retrying_in_demo(retry: &RetryEvent) {
+    let message = retry_message(retry) + " (a failure simulated by the demo)";
+    say("warning", "retry", &message);
+}
+
+fn retry_message(retry: &RetryEvent) -> String {
+    format!(
+        "{} {}: attempt {} got {}; retrying in {:.1} s",
+        retry.operation(),
+        retry.path(),
+        retry.attempt(),
+        retry.reason(),
+        retry.wait().as_secs_f64()
+    )
 }
 
 /// Progress on standard error: pages, entries, rate, retries and the time they waited.
@@ -93,21 +148,8 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(client: &Client, label: &str, quiet: bool) -> Progress {
-        let visible = !quiet && std::io::stderr().is_terminal();
-        let bar = ProgressBar::with_draw_target(
-            None,
-            if visible {
-                ProgressDrawTarget::stderr()
-            } else {
-                ProgressDrawTarget::hidden()
-            },
-        );
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {prefix}: {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_prefix(label.to_owned());
-        bar.enable_steady_tick(Duration::from_millis(120));
+        init_progress(quiet);
+        let bar = source_line(label);
         Progress {
             bar,
             client: client.clone(),
@@ -143,8 +185,7 @@ impl Observer for Progress {
 
     fn warn(&mut self, message: &str) {
         // Above the progress line, which is drawn again below it.
-        let label = self.bar.prefix();
-        self.bar.suspend(|| say("warning", &label, message));
+        say("warning", &self.bar.prefix(), message);
     }
 }
 

@@ -152,10 +152,14 @@ impl Metrics {
     }
 }
 
-/// Counts one source's pages and polls.
+/// Counts one source's pages and polls, and shows them on its progress line (drawn only on
+/// a terminal).
 struct Counting {
     name: String,
     metrics: Metrics,
+    line: indicatif::ProgressBar,
+    pages: u64,
+    written: u64,
 }
 
 impl Observer for Counting {
@@ -165,11 +169,21 @@ impl Observer for Counting {
             r.written += written as u64;
             r.skipped += skipped as u64;
         });
+        self.pages += 1;
+        self.written += written as u64;
+        self.line
+            .set_message(format!("{} pages, {} entries", self.pages, self.written));
     }
 
-    fn idle(&mut self, _: Duration) {
+    fn idle(&mut self, wait: Duration) {
         self.metrics
             .update(&self.name, |r| r.last_success = Some(Utc::now()));
+        self.line.set_message(format!(
+            "{} pages, {} entries; caught up, next poll in {} s",
+            self.pages,
+            self.written,
+            wait.as_secs()
+        ));
     }
 
     fn warn(&mut self, message: &str) {
@@ -267,8 +281,12 @@ async fn one(
     let mut counting = Counting {
         name: planned.name.clone(),
         metrics: metrics.clone(),
+        line: crate::command::console::source_line(&planned.name),
+        pages: 0,
+        written: 0,
     };
-    exporter::run(
+    counting.line.set_message("starting");
+    let outcome = exporter::run(
         client,
         &planned.source,
         settings,
@@ -278,5 +296,7 @@ async fn one(
         &mut counting,
     )
     .await
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string());
+    counting.line.finish_and_clear();
+    outcome
 }

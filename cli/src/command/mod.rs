@@ -4,6 +4,8 @@
 
 pub mod args;
 pub mod config;
+mod config_words;
 pub mod console;
 pub mod fleet;
+pub(crate) mod help;
 pub mod units;

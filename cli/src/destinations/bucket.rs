@@ -49,7 +49,12 @@ pub fn locate(url: &str) -> Result<Location, String> {
     use object_store::azure::MicrosoftAzureBuilder;
     use object_store::gcp::GoogleCloudStorageBuilder;
     tls_provider();
-    let bad = |e: object_store::Error| format!("{url}: {e}");
+    let bad = |e: object_store::Error| {
+        format!(
+            "{url}: {}",
+            crate::destinations::store_error::plain_words(&e)
+        )
+    };
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| format!("{url}: not a URL"))?;
@@ -103,6 +108,8 @@ pub fn locate(url: &str) -> Result<Location, String> {
 /// rustls's process-wide crypto provider (ring, as the library's own client uses), for the
 /// object store's HTTP client; set once, before the first store is made.
 pub fn tls_provider() {
+    // Deprecated in rustls 0.23.48 (no post-quantum key exchange), as in the library.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
@@ -158,7 +165,11 @@ impl Bucket {
                 };
                 Ok(if ours { Put::Created } else { Put::Exists })
             }
-            Err(e) => Err(format!("writing {name} to {}: {e}", self.location.url)),
+            Err(e) => Err(format!(
+                "writing {name} to {}: {}",
+                self.location.url,
+                crate::destinations::store_error::plain_words(&e)
+            )),
         }
     }
 
@@ -178,7 +189,10 @@ impl Bucket {
         })
         .await
         .map(drop)
-        .map_err(|e| format!("writing {name} to {}: {e}", self.location.url))
+        .map_err(|e| {
+            let words = crate::destinations::store_error::plain_words(&e);
+            format!("writing {name} to {}: {words}", self.location.url)
+        })
     }
 }
 
@@ -242,8 +256,4 @@ where
     }
 }
 
-/// Whether waiting may heal `error`: the store did not answer, or answered with a server
-/// error (object_store reports both as `Generic`).
-fn transient(error: &object_store::Error) -> bool {
-    matches!(error, object_store::Error::Generic { .. })
-}
+use crate::destinations::store_error::transient;

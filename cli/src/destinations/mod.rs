@@ -12,3 +12,4 @@ pub(crate) mod output_check;
 pub(crate) mod prefix_claim;
 pub mod remote;
 pub mod shared_state;
+pub(crate) mod store_error;

@@ -146,7 +146,7 @@ fn failed(bucket: &Bucket, op: &'static str, e: object_store::Error) -> StateErr
     StateError::Store {
         op,
         url: bucket.location.url.clone(),
-        message: e.to_string(),
+        message: crate::destinations::store_error::plain_words(&e),
     }
 }
 

@@ -240,6 +240,11 @@ impl SharedState {
                 self.version = Some(UpdateVersion::from(result));
                 Ok(())
             }
+            // Creating an object cannot find it missing: the bucket is (the store reports a
+            // missing bucket as a missing object).
+            Err(e @ object_store::Error::NotFound { .. }) if matches!(mode, PutMode::Create) => {
+                Err(self.failed("writing", e))
+            }
             Err(
                 object_store::Error::Precondition { .. }
                 | object_store::Error::AlreadyExists { .. }
@@ -286,7 +291,7 @@ impl SharedState {
         StateError::Store {
             op,
             url: self.url().to_owned(),
-            message: error.to_string(),
+            message: crate::destinations::store_error::plain_words(&error),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Entries as OCSF **API Activity** events (class 6003, OCSF 1.5.0 with the `cloud` profile),
 //! for SIEMs that take OCSF. No published mapping of Cloudflare's audit logs to OCSF exists;
-//! this one is documented field by field in the README ("OCSF"), and follows the choices of
+//! this one is documented field by field in guides/exporter.md ("OCSF"), and follows the choices of
 //! Elastic's Cloudflare integration (to ECS) where the two overlap. The original entry is kept
 //! as `raw_data` (its JSON text), and the source (log, account, zone or organization) under
 //! `unmapped.source`.

@@ -1,6 +1,6 @@
 //! Access logs as OCSF Identity & Access Management events (OCSF 1.5.0 with the `cloud`
 //! profile, category 3): an Access authentication event as **Authentication** (class 3002), a
-//! SCIM update as **Account Change** (class 3001). Documented field by field in the README
+//! SCIM update as **Account Change** (class 3001). Documented field by field in guides/exporter.md
 //! ("OCSF"); the entry is kept as `raw_data` and its source under `unmapped.source`, as for
 //! the audit logs' API Activity events ([`crate::formats::ocsf`]).
 

@@ -28,7 +28,7 @@ pub enum Format {
     /// `raw_data`.
     Ocsf,
     /// One Logpush record a line: Logpush's field names for the audit-log datasets, the
-    /// time as `--timestamps` says, everything else in `Extra` (see the README).
+    /// time as `--timestamps` says, everything else in `Extra` (see guides/exporter.md).
     Logpush,
 }
 

@@ -459,3 +459,47 @@ async fn a_second_export_into_a_claimed_prefix_is_refused_before_it_writes() {
         "nothing written twice"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_bucket_and_a_plain_http_endpoint_are_said_in_plain_words() {
+    let _ = moto().bucket("words").await;
+    let flags = ["--demo", "--log", "account", "-q"];
+    // A bucket that does not exist: said at once, not waited on as an outage.
+    let started = Instant::now();
+    let missing = output(
+        &[
+            &flags[..],
+            &[
+                "--out",
+                "s3://no-such-bucket/audit/",
+                "--checkpoint",
+                "s3://no-such-bucket/state.json",
+            ],
+        ]
+        .concat(),
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the bucket does not exist"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(30), "not waited on");
+    // A local endpoint over http without AWS_ALLOW_HTTP.
+    let args = [
+        &flags[..],
+        &[
+            "--out",
+            "s3://words/audit/",
+            "--checkpoint",
+            "s3://words/state.json",
+        ],
+    ]
+    .concat();
+    let mut refused = command(&args);
+    refused.env_remove("AWS_ALLOW_HTTP");
+    let refused = tokio::task::spawn_blocking(move || refused.output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("set AWS_ALLOW_HTTP=true"), "{stderr}");
+}

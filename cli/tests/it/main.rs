@@ -18,3 +18,4 @@ mod parity_v2;
 mod python;
 mod replicas;
 mod state;
+mod terminal;
