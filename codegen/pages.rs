@@ -81,12 +81,12 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
             "success != Some(false)"
         };
         let fields_of =
-            format!("crate::model::raw_entry::EntryFields {{ id: &{id:?}, time: &{time:?} }}");
+            format!("crate::model::entry_fields::EntryFields {{ id: &{id:?}, time: &{time:?} }}");
         out.push_str(&format!(
             "    impl crate::http::envelope::PageParts for types::{name} {{\n\
              \x20       type Info = types::{info};\n\
              \x20       type Entry = types::{entry};\n\
-             \x20       const ENTRY: crate::model::raw_entry::EntryFields = {fields_of};\n\
+             \x20       const ENTRY: crate::model::entry_fields::EntryFields = {fields_of};\n\
              \x20       fn raw_succeeded(success: Option<bool>) -> bool {{ {raw_success} }}\n\
              \x20   }}\n"
         ));
@@ -95,7 +95,7 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
     out.push_str("}\n");
     out.push_str(&format!(
         "\n/// Every listing's entry fields, in the spec's order of their pages' names.\n\
-         pub(crate) const ENTRY_FIELDS: &[crate::model::raw_entry::EntryFields] = &[\n{}];\n",
+         pub(crate) const ENTRY_FIELDS: &[crate::model::entry_fields::EntryFields] = &[\n{}];\n",
         fields
             .iter()
             .map(|f| format!("    {f},\n"))

@@ -189,7 +189,7 @@ impl ClientBuilder {
     /// Builds the client. Fails without credentials, with credentials that cannot be
     /// Cloudflare's, or with a base URL this builder refuses (see [`ClientBuilder`]).
     pub fn build(self) -> Result<Client, Error> {
-        let credentials = self.credentials.ok_or(crate::CredentialsError::Missing)?;
+        let credentials = self.credentials.ok_or(crate::CredentialsError::NotGiven)?;
         let auth = credentials.headers()?;
         let base_url = check_base_url(
             self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
@@ -343,6 +343,10 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
 #[cfg(feature = "rustls")]
 fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
     use rustls_platform_verifier::BuilderVerifierExt;
+    // rustls 0.23.48 deprecates ring's provider for lacking post-quantum key exchange; the
+    // other provider (aws-lc-rs) needs a C toolchain to build. ring stays the choice, and
+    // the allowance keeps a dependent's build free of the warning whichever 0.23 it gets.
+    #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

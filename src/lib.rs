@@ -73,6 +73,7 @@ mod client;
 mod client_builder;
 mod error;
 pub mod generated;
+pub mod guides;
 mod http;
 pub mod listings;
 mod model;

@@ -77,21 +77,30 @@ pub(crate) async fn call_page<P: crate::http::envelope::PageParts>(
         raw_only: true,
         ..Exchange::default()
     };
-    exchange(raw_only, request, |exchange, response| {
+    let (page, status, exchange) = exchange(raw_only, request, |exchange, response| {
         let status = response.status();
         let page = crate::model::raw_entry::read_page::<P::Info>(&exchange.body)
             .map_err(|source| exchange.decode_error(status, source))?;
         if !P::raw_succeeded(page.success) {
             return Err(exchange.api_error(status, &exchange.headers, page.errors));
         }
-        let mut entries = Vec::with_capacity(page.entries.len());
-        for entry in page.entries {
-            entries.push(
-                crate::model::raw_entry::read_page_entry(entry, P::ENTRY)
-                    .map_err(|source| exchange.decode_error(status, source))?,
-            );
-        }
-        Ok((page.result_info, entries))
+        Ok((page, status, exchange))
     })
-    .await
+    .await?;
+    // The page is split: where the next one starts is known, so the walker's next request
+    // leaves now, before each entry's ID and time are read (unless it left on a guess
+    // already, see `exchange`).
+    if let Some(info) = &page.result_info_text
+        && crate::paging::peek::offer_info(info.clone())
+    {
+        tokio::task::yield_now().await;
+    }
+    let mut entries = Vec::with_capacity(page.entries.len());
+    for entry in page.entries {
+        entries.push(
+            crate::model::raw_entry::read_page_entry(entry, P::ENTRY)
+                .map_err(|source| exchange.decode_error(status, source))?,
+        );
+    }
+    Ok((page.result_info, entries))
 }

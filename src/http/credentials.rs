@@ -43,6 +43,14 @@ pub enum CredentialsError {
         "no Cloudflare credentials: set {ENV_API_TOKEN}, or {ENV_EMAIL} together with {ENV_API_KEY}"
     )]
     Missing,
+    /// A client was built without credentials: the builder reads none from the environment
+    /// unless told to.
+    #[error(
+        "the client has no credentials: call ClientBuilder::credentials (with \
+         Credentials::api_token or Credentials::global_key), or build with \
+         ClientBuilder::from_env, which reads {ENV_API_TOKEN} (or {ENV_EMAIL} with {ENV_API_KEY})"
+    )]
+    NotGiven,
     /// Both an API token and a Global API key were given; which one to use would be a guess.
     #[error(
         "both {ENV_API_TOKEN} and {ENV_EMAIL}/{ENV_API_KEY} are set; keep one kind of credentials"

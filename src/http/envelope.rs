@@ -5,7 +5,7 @@
 //! spec (`codegen/pages.rs`): each success body's, and each listing page's.
 
 use crate::generated::types::ResponseMessage;
-use crate::model::raw_entry::EntryFields;
+use crate::model::entry_fields::EntryFields;
 
 /// A decoded success body that may still report failure.
 pub trait Envelope {

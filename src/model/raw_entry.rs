@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
+use crate::model::entry_fields::EntryFields;
 use crate::{DecodeError, Error};
 
 /// One entry exactly as Cloudflare sent it: its JSON text byte for byte (every field, known
@@ -102,6 +103,8 @@ pub(crate) struct RawPage<I, E> {
     pub(crate) success: Option<bool>,
     pub(crate) errors: Vec<crate::ResponseMessage>,
     pub(crate) result_info: Option<I>,
+    /// The text of `result_info`, as sent (where the next page starts, for the walker).
+    pub(crate) result_info_text: Option<Bytes>,
     pub(crate) entries: Vec<E>,
 }
 
@@ -111,19 +114,26 @@ pub(crate) fn read_page<I: DeserializeOwned>(
     body: &Bytes,
 ) -> Result<RawPage<I, Bytes>, serde_json::Error> {
     #[derive(serde::Deserialize)]
-    struct Page<'a, I> {
+    struct Page<'a> {
         success: Option<bool>,
         #[serde(default)]
         errors: Option<Vec<crate::ResponseMessage>>,
-        result_info: Option<I>,
+        #[serde(borrow)]
+        result_info: Option<&'a RawValue>,
         #[serde(borrow)]
         result: Option<Vec<&'a RawValue>>,
     }
-    let page: Page<'_, I> = parse(body)?;
+    let page: Page<'_> = parse(body)?;
+    // `null` is no result_info, as when the key is missing.
+    let info_text = page.result_info.filter(|info| info.get() != "null");
+    let result_info = info_text
+        .map(|info| serde_json::from_str(info.get()))
+        .transpose()?;
     Ok(RawPage {
         success: page.success,
         errors: page.errors.unwrap_or_default(),
-        result_info: page.result_info,
+        result_info,
+        result_info_text: info_text.map(|info| body.slice_ref(info.get().as_bytes())),
         entries: page
             .result
             .unwrap_or_default()
@@ -131,15 +141,6 @@ pub(crate) fn read_page<I: DeserializeOwned>(
             .map(|entry| body.slice_ref(entry.get().as_bytes()))
             .collect(),
     })
-}
-
-/// Where in an entry of one listing its ID and its time are, as paths of object keys
-/// (generated from the entry schema's `x-entry-id` and `x-entry-time`; an empty ID path: the
-/// entry has no ID).
-#[derive(Clone, Copy, Debug)]
-pub struct EntryFields {
-    pub id: &'static [&'static str],
-    pub time: &'static [&'static str],
 }
 
 /// An entry of a page serde_json has split (and so checked as JSON and UTF-8) as a
@@ -155,142 +156,21 @@ pub(crate) fn read_page_entry(
 }
 
 /// An entry's bytes as a [`RawEntry`], its ID and time read without decoding the rest: the
-/// first of `fields`' ID paths the entry has, and likewise its time.
+/// first of `fields` whose ID the entry has gives its ID, and likewise its time.
 pub(crate) fn read_entry(
     json: ByteString,
     fields: &[EntryFields],
 ) -> Result<RawEntry, serde_json::Error> {
-    let mut id = None;
-    let mut time = None;
+    let (mut id, mut time) = (None, None);
     for fields in fields {
-        if id.is_none() && !fields.id.is_empty() {
-            id = at_path::<std::borrow::Cow<'_, str>>(&json, fields.id)?.map(|id| id.into_owned());
-        }
-        if time.is_none() {
-            time = at_path::<DateTime<Utc>>(&json, fields.time)?;
+        let found = fields.read(&json)?;
+        id = id.or(found.0);
+        time = time.or(found.1);
+        if id.is_some() && time.is_some() {
+            break;
         }
     }
     Ok(RawEntry::new(json, id, time))
-}
-
-/// The value at `path` (object keys) in the entry `text`, when there is one: `None` when a
-/// key is missing, its value `null`, or a value on the way is no object. A key given twice
-/// on the way is an error, as in the typed entries; so is an entry that is no object.
-fn at_path<'a, T: serde::Deserialize<'a>>(
-    text: &'a str,
-    path: &'static [&'static str],
-) -> Result<Option<T>, serde_json::Error> {
-    use serde::de::DeserializeSeed;
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let found = AtPath::<T> {
-        path,
-        top: true,
-        value: std::marker::PhantomData,
-    }
-    .deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(found)
-}
-
-/// A [`serde::de::DeserializeSeed`] that finds the value at `path`, skipping the rest.
-struct AtPath<T> {
-    path: &'static [&'static str],
-    /// The entry itself, which must be an object.
-    top: bool,
-    value: std::marker::PhantomData<T>,
-}
-
-impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for AtPath<T> {
-    type Value = Option<T>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        if self.path.is_empty() {
-            return <Option<T> as serde::Deserialize>::deserialize(d);
-        }
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for AtPath<T> {
-    type Value = Option<T>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str(if self.top {
-            "an entry (an object)"
-        } else {
-            "any value"
-        })
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
-        use serde::de::IgnoredAny;
-        let (key, rest) = (self.path[0], &self.path[1..]);
-        let mut found = None;
-        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if name == key {
-                if found.is_some() {
-                    return Err(serde::de::Error::duplicate_field(key));
-                }
-                let seed = AtPath::<T> {
-                    path: rest,
-                    top: false,
-                    value: std::marker::PhantomData,
-                };
-                found = Some(map.next_value_seed(seed)?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(found.flatten())
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
-        if self.top {
-            return Err(serde::de::Error::invalid_type(
-                serde::de::Unexpected::Seq,
-                &"an entry (an object)",
-            ));
-        }
-        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Option<T>, E> {
-        self.scalar(serde::de::Unexpected::Str(v))
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Option<T>, E> {
-        self.scalar(serde::de::Unexpected::Bool(v))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Option<T>, E> {
-        self.scalar(serde::de::Unexpected::Signed(v))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Option<T>, E> {
-        self.scalar(serde::de::Unexpected::Unsigned(v))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Option<T>, E> {
-        self.scalar(serde::de::Unexpected::Float(v))
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Option<T>, E> {
-        self.scalar(serde::de::Unexpected::Unit)
-    }
-}
-
-impl<T> AtPath<T> {
-    /// A value that is no object: nothing at the path below it (the entry itself must be one).
-    fn scalar<U, E: serde::de::Error>(
-        self,
-        what: serde::de::Unexpected<'_>,
-    ) -> Result<Option<U>, E> {
-        if self.top {
-            return Err(E::invalid_type(what, &"an entry (an object)"));
-        }
-        Ok(None)
-    }
 }
 
 /// Each entry of a page decoded into `T`, an error showing none of the client's secrets.

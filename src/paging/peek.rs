@@ -37,9 +37,31 @@ pub(crate) struct Early(pub(crate) oneshot::Receiver<Bytes>);
 /// started by [`scoped`] and the body holds one that can be found without reading the rest;
 /// whether it did.
 pub(crate) fn offer(body: &Bytes) -> bool {
-    PEEK.try_with(|cell| match (cell.take(), result_info(body)) {
-        (Some(sender), Some(info)) => sender.send(info).is_ok(),
-        _ => false,
+    PEEK.try_with(|cell| {
+        let Some(sender) = cell.take() else {
+            return false;
+        };
+        match result_info(body) {
+            Some(info) => sender.send(info).is_ok(),
+            // No guess: the page's own read may hand it over (`offer_info`).
+            None => {
+                cell.set(Some(sender));
+                false
+            }
+        }
+    })
+    .unwrap_or(false)
+}
+
+/// Hands the walker `info`, a page's `result_info` text read with the page, when the fetch
+/// under way was started by [`scoped`] and has not handed one over yet; whether it did.
+pub(crate) fn offer_info(info: Bytes) -> bool {
+    PEEK.try_with(|cell| match cell.take() {
+        Some(sender) if info.starts_with(b"{") => sender.send(info).is_ok(),
+        other => {
+            cell.set(other);
+            false
+        }
     })
     .unwrap_or(false)
 }

@@ -117,10 +117,17 @@ fn values_that_cannot_be_headers_are_errors() {
 
 #[test]
 fn missing_credentials_and_bad_urls_are_configuration_errors() {
+    // The builder reads no environment: its error names the calls that give credentials.
     let err = Client::builder().build().unwrap_err();
     assert!(
-        matches!(err, Error::Credentials(CredentialsError::Missing)),
+        matches!(err, Error::Credentials(CredentialsError::NotGiven)),
         "{err}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains("ClientBuilder::credentials")
+            && message.contains("ClientBuilder::from_env"),
+        "{message}"
     );
     for url in [
         "not a url",
