@@ -86,10 +86,7 @@ async fn run_config(args: &Args, path: &std::path::Path) -> ExitCode {
     };
     let client = match client(args, demo.as_ref(), plan.budget) {
         Ok(client) => client,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return console::failure(&e);
-        }
+        Err(e) => return console::client_failed(&e),
     };
     let shutdown = Arc::new(Shutdown::default());
     console::stop_on_signals(&shutdown);
@@ -145,10 +142,7 @@ async fn run(args: Args) -> ExitCode {
     };
     let client = match client(&args, demo.as_ref(), None) {
         Ok(client) => client,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return console::failure(&e);
-        }
+        Err(e) => return console::client_failed(&e),
     };
     let shutdown = Arc::new(Shutdown::default());
     console::stop_on_signals(&shutdown);

@@ -10,7 +10,7 @@
 //! [defaults]
 //! per_page = 1000
 //! format = "jsonl"     # or "csv", "ocsf", "logpush"
-//! timestamps = "unixnano"  # Logpush records' time: or "unix", "rfc3339"
+//! timestamps = "unixnano"  # Logpush records' time: or "unix", "rfc3339", "rfc3339ms", "rfc3339ns"
 //! lease = "30s"        # a checkpoint in an object store: how long a replica holds it
 //! interval = "60s"     # follow mode: time between polls
 //! overlap = "5m"
@@ -249,7 +249,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
             <crate::formats::logpush::Timestamps as clap::ValueEnum>::from_str(timestamps, false)
                 .map_err(|_| {
                 format!(
-                    "source {:?}: timestamps {timestamps:?} is not unixnano, unix or rfc3339",
+                    "source {:?}: timestamps {timestamps:?} is not unixnano, unix, rfc3339, rfc3339ms or rfc3339ns",
                     s.name
                 )
             })?;

@@ -154,7 +154,7 @@ fn mistakes_are_named() {
         ),
         (
             ("format = \"csv\"", "timestamps = \"ms\""),
-            "not unixnano, unix or rfc3339",
+            "not unixnano, unix, rfc3339, rfc3339ms or rfc3339ns",
         ),
         (
             ("out = \"v2.jsonl\"", "out = \"s3://b/v2/\""),

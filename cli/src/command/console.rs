@@ -36,6 +36,21 @@ pub fn failure(error: &(dyn std::error::Error + 'static)) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Says why the client could not be made, with what a user of the command can do about it,
+/// and returns the exit code.
+pub fn client_failed(error: &cloudflare_audit_logs::Error) -> ExitCode {
+    eprintln!("error: {error}");
+    if let cloudflare_audit_logs::Error::Config(message) = error
+        && message.contains("in clear")
+    {
+        eprintln!(
+            "  for this command: set CLOUDFLARE_BASE_URL to an https URL (plain http only to a \
+             loopback address such as 127.0.0.1)"
+        );
+    }
+    failure(error)
+}
+
 /// Every progress line of the process (one a source), drawn on standard error when it is a
 /// terminal and the run is not `--quiet`; nothing otherwise, so logs stay one JSON object a
 /// line.

@@ -28,6 +28,12 @@ pub enum Timestamps {
     Unix,
     /// The RFC 3339 text Cloudflare sent.
     Rfc3339,
+    /// RFC 3339 in UTC with milliseconds (`2026-11-01T00:00:01.000Z`), as Logpush's
+    /// `rfc3339ms`.
+    Rfc3339ms,
+    /// RFC 3339 in UTC with nanoseconds (`2026-11-01T00:00:01.000000000Z`), as Logpush's
+    /// `rfc3339ns`.
+    Rfc3339ns,
 }
 
 /// One field of a record: its Logpush name and where in the entry its value is.
@@ -260,6 +266,14 @@ fn timestamp(value: &str, timestamps: Timestamps) -> String {
             None => value.to_owned(),
         },
         (Some(t), Timestamps::Unix) => t.timestamp().to_string(),
+        (Some(t), Timestamps::Rfc3339ms) => {
+            let text = t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            serde_json::Value::from(text).to_string()
+        }
+        (Some(t), Timestamps::Rfc3339ns) => {
+            let text = t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+            serde_json::Value::from(text).to_string()
+        }
         _ => value.to_owned(),
     }
 }
@@ -304,6 +318,8 @@ mod tests {
         let at = |ts| as_value(AUDIT_LOGS_V2, &entry, ts)["ActionTimestamp"].clone();
         assert_eq!(at(Timestamps::Unix), 1_793_491_201_i64);
         assert_eq!(at(Timestamps::Rfc3339), "2026-11-01T00:00:01Z");
+        assert_eq!(at(Timestamps::Rfc3339ms), "2026-11-01T00:00:01.000Z");
+        assert_eq!(at(Timestamps::Rfc3339ns), "2026-11-01T00:00:01.000000000Z");
         let v2 = as_value(AUDIT_LOGS_V2, &entry, Timestamps::Unix);
         assert_eq!(v2["ActorTokenDetails"], json!({"id": "t", "name": "ci"}));
         assert!(v2.get(EXTRA).is_none(), "{v2}");

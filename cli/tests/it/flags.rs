@@ -115,3 +115,57 @@ fn the_access_and_insight_flags_name_their_owners() {
         assert_eq!(record["entry"]["idp_id"], "okta-demo");
     }
 }
+
+#[test]
+fn version_help_and_the_exit_codes_of_bad_input() {
+    let version = command(&["--version"]);
+    assert!(version.status.success());
+    let text = String::from_utf8_lossy(&version.stdout);
+    assert!(
+        text.starts_with("cloudflare-audit-export ") && text.contains(env!("CARGO_PKG_VERSION")),
+        "{text}"
+    );
+    let long = String::from_utf8(command(&["--help"]).stdout).unwrap();
+    for part in [
+        "Examples:",
+        "--demo",
+        "--config fleet.toml",
+        "s3://",
+        "CLOUDFLARE_API_TOKEN",
+        "Exit codes:",
+        "130",
+    ] {
+        assert!(long.contains(part), "{part} in --help");
+    }
+    let short = String::from_utf8(command(&["-h"]).stdout).unwrap();
+    assert!(
+        short.len() < long.len() && short.contains("--help"),
+        "{short}"
+    );
+
+    // A malformed account ID and a plain-http base URL are bad input: exit 2, before any
+    // request.
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cloudflare-audit-export"))
+            .args(args)
+            .env("CLOUDFLARE_API_TOKEN", "t")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let malformed = run(&[], &["--account", "not-an-id", "-q"]);
+    let stderr = String::from_utf8_lossy(&malformed.stderr);
+    assert_eq!(malformed.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("account_id"), "{stderr}");
+    let plain = run(
+        &[("CLOUDFLARE_BASE_URL", "http://example.com/client/v4")],
+        &["--account", "023e105f4ecef8ad9ca31a8372d0c353", "-q"],
+    );
+    let stderr = String::from_utf8_lossy(&plain.stderr);
+    assert_eq!(plain.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("set CLOUDFLARE_BASE_URL to an https URL"),
+        "{stderr}"
+    );
+}
