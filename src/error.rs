@@ -164,22 +164,8 @@ impl TransportError {
     /// Whether TLS failed (a certificate refused, or `https` to a server that speaks plain
     /// HTTP): waiting does not heal it, so it is not retried.
     pub fn is_tls(&self) -> bool {
-        is_tls(&self.0)
+        crate::http::tls::is_tls(&self.0)
     }
-}
-
-/// Whether `error`, or an error under it, is TLS's. An `io::Error` that wraps another is
-/// looked into (its `source` skips the wrapped error and goes to that error's own source).
-pub(crate) fn is_tls(error: &(dyn std::error::Error + 'static)) -> bool {
-    #[cfg(feature = "rustls")]
-    if error.is::<rustls::Error>() {
-        return true;
-    }
-    let wrapped = error
-        .downcast_ref::<std::io::Error>()
-        .and_then(|io| io.get_ref())
-        .is_some_and(|inner| is_tls(inner));
-    wrapped || error.source().is_some_and(is_tls)
 }
 
 /// The HTTP client's message, then each cause under it that says more (`connection

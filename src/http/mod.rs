@@ -11,5 +11,6 @@ pub(crate) mod rate_limit;
 pub(crate) mod redact;
 pub(crate) mod retry;
 pub(crate) mod retry_event;
+pub(crate) mod tls;
 pub(crate) mod transport;
 pub(crate) mod validate;

@@ -372,7 +372,7 @@ async fn send(
 fn is_transient(error: &reqwest::Error) -> bool {
     // A bad URL, a redirect, or TLS (a certificate refused, https to a plain-HTTP server):
     // waiting heals none of them.
-    !(error.is_builder() || error.is_redirect() || crate::error::is_tls(error))
+    !(error.is_builder() || error.is_redirect() || crate::http::tls::is_tls(error))
 }
 
 /// A response again, from its buffered parts, for the generated code to decode.

@@ -18,12 +18,10 @@ use crate::sources::logs::Log;
 use crate::sources::source::{Source, V2Owner};
 
 #[derive(Parser, Debug)]
+#[command(name = "cloudflare-audit-export", version, after_help = crate::command::help::SHORT)]
+#[command(after_long_help = crate::command::help::LONG)]
 #[command(
-    name = "cloudflare-audit-export",
-    version,
-    about = "Export Cloudflare audit logs as JSON Lines, CSV, OCSF events or Logpush records",
-    after_help = crate::command::help::SHORT,
-    after_long_help = crate::command::help::LONG
+    about = "Export Cloudflare audit logs as JSON Lines, CSV, OCSF events or Logpush records"
 )]
 pub struct Args {
     /// Run against a bundled local server with sample data (no credentials needed).

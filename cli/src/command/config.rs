@@ -55,21 +55,7 @@ pub struct Config {
     pub sources: Vec<SourceConfig>,
 }
 
-/// The budget as the file says it: `"1200/5m"` or `"none"`, or a table (read in
-/// `config_words.rs`, which names the forms when it is neither).
-#[derive(Debug)]
-pub enum BudgetConfig {
-    Text(String),
-    Table(Budget),
-}
-
-/// Requests per window, spread evenly.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Budget {
-    pub requests: u32,
-    pub per: String,
-}
+pub use crate::command::config_words::{Budget, BudgetConfig};
 
 /// Settings every source takes unless it says otherwise.
 #[derive(Debug, Deserialize)]

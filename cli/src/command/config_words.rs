@@ -1,9 +1,23 @@
-//! A config file's mistakes in its own terms: the budget's two forms, and a "did you mean"
-//! for a key that is a near miss of one the table takes.
+//! A config file's mistakes in its own terms: the budget and its two forms, and a "did you
+//! mean" for a key that is a near miss of one the table takes.
 
 use serde::{Deserialize, Deserializer};
 
-use crate::command::config::{Budget, BudgetConfig};
+/// The budget as the file says it: `"1200/5m"` or `"none"`, or a table (read below,
+/// naming the forms when it is neither).
+#[derive(Debug)]
+pub enum BudgetConfig {
+    Text(String),
+    Table(Budget),
+}
+
+/// Requests per window, spread evenly.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    pub requests: u32,
+    pub per: String,
+}
 
 /// Reads `budget = "1200/5m"` (or `"none"`) or a `[budget]` table of `requests` and `per`,
 /// naming the key and the forms when it is neither.
