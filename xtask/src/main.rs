@@ -178,7 +178,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 Some(FailOn::Warning) => Some(diff::Severity::Warning),
                 None => None,
             };
-            let fail = threshold.is_some_and(|t| report.changes.iter().any(|c| c.severity >= t));
+            let fail = threshold.is_some_and(|t| report.fails(t));
             Ok(if fail {
                 ExitCode::FAILURE
             } else {

@@ -70,6 +70,18 @@ pub struct DiffReport {
 }
 
 impl DiffReport {
+    /// Whether a gate at `threshold` fails: a change at or above it, or a head spec that
+    /// does not generate (said on standard error), which a gate never passes.
+    pub fn fails(&self, threshold: Severity) -> bool {
+        if let CodeDiff::Failed(why) = &self.code
+            && why.starts_with("the head")
+        {
+            eprintln!("error: {why}");
+            return true;
+        }
+        self.changes.iter().any(|c| c.severity >= threshold)
+    }
+
     /// Compares two specs: their wire contracts and their generated code.
     pub fn new(base: &Spec, head: &Spec) -> DiffReport {
         let mut changes = compare_documents(&base.doc, &head.doc);

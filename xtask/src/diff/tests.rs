@@ -420,3 +420,27 @@ fn a_field_moving_from_a_named_component_to_an_inline_schema_changes_its_rust_ty
         "{changes:#?}"
     );
 }
+
+#[test]
+fn a_head_spec_that_does_not_generate_fails_every_gate() {
+    let base = from_text("base", SPEC.to_owned()).unwrap();
+    // The account log alone gains a filter: it shares its request type with the user log,
+    // so the head spec does not generate (though it is a valid document).
+    let edited = SPEC.replacen(
+        "        - $ref: '#/components/parameters/V1HideUserLogs'\n",
+        "        - $ref: '#/components/parameters/V1HideUserLogs'\n        - name: extra_filter\n          in: query\n          description: A filter.\n          schema:\n            type: string\n",
+        1,
+    );
+    assert_ne!(edited, SPEC);
+    let head = from_text("head", edited).unwrap();
+    let report = DiffReport::new(&base, &head);
+    assert!(
+        matches!(&report.code, CodeDiff::Failed(why) if why.contains("head spec does not generate")),
+        "{:?}",
+        report.code
+    );
+    assert!(report.fails(Severity::Breaking) && report.fails(Severity::Warning));
+    // The same spec passes.
+    let same = DiffReport::new(&base, &from_text("head", SPEC.to_owned()).unwrap());
+    assert!(!same.fails(Severity::Warning));
+}
