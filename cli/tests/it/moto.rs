@@ -35,13 +35,26 @@ pub const ENV: [(&str, &str); 4] = [
     ("AWS_ALLOW_HTTP", "true"),
 ];
 
+/// Runs moto's server, and ends the process when its standard input closes: the test
+/// process holds the other end, which the system closes when that process exits, however
+/// it exits (a static's guard is never dropped).
+const SERVE_UNTIL_STDIN_CLOSES: &str = "
+import os, sys, threading
+def watch():
+    sys.stdin.buffer.read()
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+from moto.server import main
+main(['-H', '127.0.0.1', '-p', '0'])
+";
+
 /// The server, started on first use. Panics, saying why, when it cannot start.
 pub fn moto() -> &'static Moto {
     static MOTO: OnceLock<Moto> = OnceLock::new();
     MOTO.get_or_init(|| {
         let mut child = Command::new(python())
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"])
-            .stdin(Stdio::null())
+            .args(["-c", SERVE_UNTIL_STDIN_CLOSES])
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
