@@ -38,6 +38,8 @@ struct Field {
     /// The builder's value type (`Option<T>` for an optional parameter).
     ty: syn::Type,
     setter: bool,
+    /// The spec marks the parameter deprecated: its setter is `#[deprecated]` too.
+    deprecated: bool,
 }
 
 /// One request type: its fields, and the operations whose builders they apply to.
@@ -228,6 +230,7 @@ fn query_fields(
                 .join(" "),
             ty,
             setter,
+            deprecated: parameter_data.deprecated == Some(true),
         });
     }
     // In progenitor's names' order, the order serde writes them in for the digest.
@@ -345,6 +348,12 @@ fn setter_impl(request: &str, fields: &[Field]) -> String {
         let (wire, doc) = (&field.wire, &field.description);
         let name = &field.name;
         let setter = name;
+        if field.deprecated {
+            // The compiler tells users what the spec says.
+            out.push_str(&format!(
+                "#[deprecated(note = \"`{wire}` is deprecated in Cloudflare's API\")]\n"
+            ));
+        }
         match generic_argument(&value, "Vec") {
             Some(item) => out.push_str(&format!(
                 "/// {doc} (`{wire}`; each call adds a value, sent as one more `{wire}=`)\n\

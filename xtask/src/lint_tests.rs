@@ -166,3 +166,20 @@ fn a_spec_that_does_not_generate_is_a_problem() {
     );
     assert_found(&problems, "", "shares x-request-type AuditLogsRequest");
 }
+
+#[test]
+fn a_deprecated_parameter_gets_a_deprecated_setter() {
+    let code = generator::generate(SPEC, generator::Options::default()).unwrap();
+    assert!(code.contains("#[deprecated(note = \"`user_id` is deprecated in Cloudflare's API\")]"));
+    // Marking another parameter deprecated in the spec deprecates its setter.
+    let edited = SPEC.replacen(
+        "        - name: email_exact\n",
+        "        - name: email_exact\n          deprecated: true\n",
+        1,
+    );
+    assert_ne!(edited, SPEC);
+    let code = generator::generate(&edited, generator::Options::default()).unwrap();
+    assert!(
+        code.contains("#[deprecated(note = \"`email_exact` is deprecated in Cloudflare's API\")]")
+    );
+}
