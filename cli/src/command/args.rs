@@ -18,11 +18,8 @@ use crate::sources::logs::Log;
 use crate::sources::source::{Source, V2Owner};
 
 #[derive(Parser, Debug)]
-#[command(name = "cloudflare-audit-export", version, after_help = crate::command::help::SHORT)]
-#[command(after_long_help = crate::command::help::LONG)]
-#[command(
-    about = "Export Cloudflare audit logs as JSON Lines, CSV, OCSF events or Logpush records"
-)]
+#[command(name = "cloudflare-audit-export", version, about = crate::command::help::ABOUT)]
+#[command(after_help = crate::command::help::SHORT, after_long_help = crate::command::help::LONG)]
 pub struct Args {
     /// Run against a bundled local server with sample data (no credentials needed).
     #[arg(long)]

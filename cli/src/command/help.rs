@@ -1,6 +1,10 @@
 //! What `--help` says beyond the flags: examples of the common jobs, the environment the
 //! command reads, and its exit codes (`-h` gives the short form and points here).
 
+/// The command in one line.
+pub const ABOUT: &str =
+    "Export Cloudflare audit logs as JSON Lines, CSV, OCSF events or Logpush records";
+
 /// After the flags of `-h`.
 pub const SHORT: &str = "Examples, environment variables and exit codes: --help";
 
