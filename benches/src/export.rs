@@ -78,22 +78,31 @@ pub fn source(log: Log) -> Result<Source> {
     })
 }
 
-/// One export of the whole log into memory; the bytes written.
-async fn export(base: &str, source: &Source, per_page: u64, format: Format) -> Result<usize> {
-    let client = client(base)?;
-    let mut sink = Sink::memory(format);
+/// One export of the whole log into `sink`, as the command runs it once; the entries written.
+pub async fn export_into(
+    base: &str,
+    source: &Source,
+    per_page: u64,
+    sink: &mut Sink,
+) -> Result<u64> {
     let outcome = exporter::run(
-        &client,
+        &client(base)?,
         source,
         &Settings::once(per_page, None),
-        &mut sink,
+        sink,
         Checkpoint::new(source.fingerprint()),
         &Arc::new(Shutdown::default()),
         &mut exporter::Quiet,
     )
     .await
     .map_err(|e| e.to_string())?;
-    if outcome.written == 0 {
+    Ok(outcome.written)
+}
+
+/// One export of the whole log into memory; the bytes written.
+async fn export(base: &str, source: &Source, per_page: u64, format: Format) -> Result<usize> {
+    let mut sink = Sink::memory(format);
+    if export_into(base, source, per_page, &mut sink).await? == 0 {
         return Err("the export wrote nothing".into());
     }
     Ok(sink.bytes_written() as usize)

@@ -11,14 +11,11 @@
 //!   `/dev/null`). The fixture runs in a process of its own and is not counted.
 
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
-use cloudflare_audit_logs_cli::exporter::{self, Settings, Shutdown};
 use cloudflare_audit_logs_cli::sink::{Format, Sink};
 
-use super::logs::{Log, client, page_url, typed};
+use super::logs::{Log, page_url, typed};
 use super::{Result, Server, ms};
 
 const PAGES: usize = 100;
@@ -148,18 +145,7 @@ pub async fn cpu_run(base: &str, log: Log, job: &str, entries: usize) -> Result<
         _ => {
             let source = super::export::source(log)?;
             let mut sink = Sink::stdout(Format::Jsonl);
-            let outcome = exporter::run(
-                &client(base)?,
-                &source,
-                &Settings::once(PER_PAGE as u64, None),
-                &mut sink,
-                Checkpoint::new(source.fingerprint()),
-                &Arc::new(Shutdown::default()),
-                &mut exporter::Quiet,
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-            outcome.written as usize
+            super::export::export_into(base, &source, PER_PAGE as u64, &mut sink).await? as usize
         }
     };
     if count != entries {
