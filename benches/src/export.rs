@@ -15,14 +15,15 @@ use cloudflare_audit_logs_cli::exporter::{self, Settings, Shutdown, Source, V2Ow
 use cloudflare_audit_logs_cli::sink::{Format, Sink};
 
 use super::logs::{
-    ACCOUNT, ENTRY, HISTORY_TIME, IDP, ISSUE, Log, ORGANIZATION, Read, ZONE, chrono_day, client,
+    ACCOUNT, IDP, ISSUE, Log, ORGANIZATION, Read, ZONE, client, entry, history_time, window,
 };
 use super::logs::{floor, read};
 use super::{Result, Server, median, ms};
 
 /// The export command's source for a log.
 pub fn source(log: Log) -> Result<Source> {
-    let (since, before) = (Some(chrono_day(1)), Some(chrono_day(2)));
+    let (since, before) = window();
+    let (since, before) = (Some(since), Some(before));
     let insights = |issue: Option<&str>| Source::Insights {
         scope: InsightsScope::Zone(ZONE.into()),
         issue: issue.map(str::to_owned),
@@ -56,9 +57,9 @@ pub fn source(log: Log) -> Result<Source> {
         },
         Log::History => Source::History {
             owner: V2Owner::Account(ACCOUNT.into()),
-            entry_id: ENTRY.into(),
+            entry_id: entry(),
             filters: AuditLogHistoryFilters {
-                action_time: Some(HISTORY_TIME.parse()?),
+                action_time: Some(history_time()),
                 since,
                 before,
                 ..Default::default()

@@ -10,14 +10,44 @@ use futures::TryStreamExt;
 
 use super::Result;
 
-pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-pub const ZONE: &str = "9a7806061c88ada191ed06f989cc3dac";
-pub const ORGANIZATION: &str = "4f3bd1e9a7c24d0b8e5f6a7b8c9d0e1f";
-pub const ISSUE: &str = "issue-7";
-pub const IDP: &str = "okta-idp";
-/// The v2 entry whose resource's history is read, and its `action.time`.
-pub const ENTRY: &str = "2b6e0c1a-0000-4000-8000-000000000007";
-pub const HISTORY_TIME: &str = "2026-01-01T12:00:00Z";
+pub use cloudflare_audit_logs_server::demo::{ACCOUNT, ORGANIZATION, ZONE};
+use cloudflare_audit_logs_server::demo::{IDPS, Options, cursors, v2 as demo_v2};
+
+/// How the benchmark's server is started (latency and kept answers aside): quiet (no faults,
+/// no fields no schema names), `entries` in every log, one resource, insight and identity
+/// provider (so the history, insight and SCIM logs hold every entry), any account ID
+/// answered, and 100 entries a time so that a million fit in the weeks before now.
+pub fn server_options(entries: usize) -> Options {
+    Options::new(entries, entries)
+        .every_log(entries)
+        .faults(false)
+        .extra_fields(false)
+        .one_subject(true)
+        .any_account(true)
+        .entries_per_time(100)
+}
+
+/// The insight whose log is read: the server holds one ([`Options::one_subject`]).
+///
+/// [`Options::one_subject`]: cloudflare_audit_logs_server::demo::Options::one_subject
+pub const ISSUE: &str = "insight-0";
+/// The identity provider whose SCIM updates are read (the server's only one).
+pub const IDP: &str = IDPS[0];
+/// The v2 window every v2 run reads: the server's entries start on 2026-11-01, and a
+/// million of them end before 2029.
+pub const SINCE: &str = "2026-11-01";
+pub const BEFORE: &str = "2029-01-01";
+
+/// The v2 entry whose resource's history is read (on the server, every v2 entry changes
+/// that resource).
+pub fn entry() -> String {
+    demo_v2::entry_id(demo_v2::HISTORY_ENTRY)
+}
+
+/// That entry's `action.time` on the benchmark's server.
+pub fn history_time() -> DateTime<Utc> {
+    server_options(0).v2_time(demo_v2::HISTORY_ENTRY)
+}
 
 /// Which listing a run reads.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,40 +123,46 @@ pub fn client(base: &str) -> Result<Client> {
         .build()?)
 }
 
-/// 2026-01-`day` as the v2 window's bound.
-pub fn chrono_day(day: u32) -> TimeBound {
-    format!("2026-01-{day:02}")
-        .parse()
-        .unwrap_or_else(|_| unreachable!("a valid date"))
+/// The v2 window's bounds ([`SINCE`], [`BEFORE`]).
+pub fn window() -> (TimeBound, TimeBound) {
+    let day = |text: &str| {
+        text.parse()
+            .unwrap_or_else(|_| unreachable!("a valid date"))
+    };
+    (day(SINCE), day(BEFORE))
 }
 
 /// The URL of page `page` (from 0) of a log, as the typed run asks for it.
 pub fn page_url(base: &str, log: Log, page: usize, per_page: usize) -> String {
-    let cursor = match page {
+    let cursor = |prefix: &str| match page {
         0 => String::new(),
-        _ => format!("&cursor=o{}", page * per_page),
+        _ => format!("&cursor={prefix}{}", page * per_page),
     };
     let number = page + 1;
-    let window = "since=2026-01-01&before=2026-01-02";
+    let window = format!("since={SINCE}&before={BEFORE}");
+    let (insights, insight) = (cursor(cursors::INSIGHTS), cursor(cursors::INSIGHT));
+    let (v2, history) = (cursor(cursors::V2), cursor(cursors::HISTORY));
+    let action_time = history_time().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let entry = entry();
     match log {
         Log::Account => {
             format!("{base}/accounts/{ACCOUNT}/audit_logs?page={number}&per_page={per_page}")
         }
         Log::User => format!("{base}/user/audit_logs?page={number}&per_page={per_page}"),
         Log::Insights => format!(
-            "{base}/zones/{ZONE}/security-center/insights/audit-log?per_page={per_page}{cursor}"
+            "{base}/zones/{ZONE}/security-center/insights/audit-log?per_page={per_page}{insights}"
         ),
         Log::Insight => format!(
-            "{base}/zones/{ZONE}/security-center/insights/{ISSUE}/audit-log?per_page={per_page}{cursor}"
+            "{base}/zones/{ZONE}/security-center/insights/{ISSUE}/audit-log?per_page={per_page}{insight}"
         ),
         Log::V2 => {
-            format!("{base}/accounts/{ACCOUNT}/logs/audit?{window}&limit={per_page}{cursor}")
+            format!("{base}/accounts/{ACCOUNT}/logs/audit?{window}&limit={per_page}{v2}")
         }
-        Log::V2Organization => format!(
-            "{base}/organizations/{ORGANIZATION}/logs/audit?{window}&limit={per_page}{cursor}"
-        ),
+        Log::V2Organization => {
+            format!("{base}/organizations/{ORGANIZATION}/logs/audit?{window}&limit={per_page}{v2}")
+        }
         Log::History => format!(
-            "{base}/accounts/{ACCOUNT}/logs/audit/{ENTRY}/history?{window}&limit={per_page}{cursor}"
+            "{base}/accounts/{ACCOUNT}/logs/audit/{entry}/history?action_time={action_time}&{window}&limit={per_page}{history}"
         ),
         Log::Access => format!(
             "{base}/accounts/{ACCOUNT}/access/logs/access_requests?page={number}&per_page={per_page}"
@@ -205,9 +241,9 @@ pub async fn read(
 ) -> Result<usize> {
     let client = client(base)?;
     let size = per_page as u64;
-    let (since, before) = (chrono_day(1), chrono_day(2));
+    let (since, before) = window();
     let scope = || InsightsScope::Zone(ZONE.into());
-    let action_time: DateTime<Utc> = HISTORY_TIME.parse()?;
+    let action_time = history_time();
     match log {
         Log::Account => {
             let request = client.account_audit_logs(ACCOUNT).per_page(size);
@@ -234,7 +270,7 @@ pub async fn read(
             run(request.limit(size), read).await
         }
         Log::History => {
-            let request = client.account_audit_log_history(ACCOUNT, ENTRY, action_time);
+            let request = client.account_audit_log_history(ACCOUNT, entry(), action_time);
             run(request.since(since).before(before).limit(size), read).await
         }
         Log::Access => {

@@ -1,6 +1,7 @@
 //! The benchmark harness: `cargo run --release -p cloudflare-audit-logs-bench`.
 //!
-//! In one run it starts the fixture server in a child process and measures, for every log
+//! In one run it starts the local server (the `cloudflare-audit-logs-server` crate, quiet:
+//! no faults, no extra fields, every log of the same length, answers kept) in a child process and measures, for every log
 //! ([`logs::Log::ALL`]), decoding on one core and the raw floor (the same pages fetched one
 //! after another on one connection into bytes, no parsing) against the crate's full typed
 //! iteration, on loopback and with 20 ms per request; then the account log with 50 ms of
@@ -8,12 +9,11 @@
 //! then the peak RSS of a process streaming 1,000,000 entries of each log; then, when the
 //! official Python SDK is installed, the same listings through it.
 //!
-//! Subcommands used by the harness itself: `server` (the fixture) and `rss` (a streaming run
+//! Subcommands used by the harness itself: `server` (the local server) and `rss` (a streaming run
 //! that reports its own peak memory).
 
 mod decode;
 mod export;
-mod fixture;
 mod logs;
 mod process;
 
@@ -29,7 +29,7 @@ const RUNS: usize = 5;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-/// A fixture server in a child process, stopped on drop.
+/// The local server in a child process, stopped on drop.
 struct Server {
     child: Child,
     base: String,
@@ -49,13 +49,13 @@ impl Server {
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line)?;
-        let port = line
+        let base = line
             .trim()
             .strip_prefix("listening ")
-            .ok_or("the fixture did not start")?;
+            .ok_or("the server did not start")?;
         Ok(Server {
             child,
-            base: format!("http://127.0.0.1:{port}/client/v4"),
+            base: base.to_owned(),
         })
     }
 }
@@ -225,7 +225,7 @@ fn python_sdk() -> Result<()> {
     Ok(())
 }
 
-/// A many-source run of the export command's fleet: `sources` accounts against the fixture
+/// A many-source run of the export command's fleet: `sources` accounts against the local server
 /// with `latency_ms` per request, under one budget of `requests` per `per`; prints the rate
 /// reached against the budget's.
 async fn fleet(sources: usize, latency_ms: u64, requests: u32, per: &str) -> Result<()> {
@@ -272,19 +272,35 @@ async fn fleet(sources: usize, latency_ms: u64, requests: u32, per: &str) -> Res
     Ok(())
 }
 
+/// `bench server ENTRIES LATENCY_MS cache|live`: the local server, quiet (no faults, no
+/// fields no schema names, every log `entries` long), until the process ends; prints
+/// `listening BASE_URL` once ready.
+async fn serve(entries: usize, latency: Duration, keep_answers: bool) -> Result<()> {
+    let options = logs::server_options(entries)
+        .latency(latency)
+        .keep_answers(keep_answers);
+    let server = cloudflare_audit_logs_server::demo::Demo::with(options).await?;
+    {
+        use std::io::Write;
+        let mut stdout = std::io::stdout();
+        writeln!(stdout, "listening {}", server.base_url())?;
+        stdout.flush()?;
+    }
+    std::future::pending::<()>().await;
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
     let runtime = tokio::runtime::Runtime::new()?;
     match arg(0) {
         "server" => {
-            let config = fixture::Config {
-                entries: arg(1).parse()?,
-                latency: Duration::from_millis(arg(2).parse()?),
-                totals: true,
-                cache: arg(3) == "cache",
-            };
-            runtime.block_on(fixture::serve(config))?;
+            runtime.block_on(serve(
+                arg(1).parse()?,
+                Duration::from_millis(arg(2).parse()?),
+                arg(3) == "cache",
+            ))?;
         }
         "rss" => runtime.block_on(rss_run(arg(1), arg(2).parse()?, arg(3).parse()?))?,
         // bench fleet [SOURCES LATENCY_MS REQUESTS PER]: the export command's many-source run.

@@ -1,14 +1,14 @@
 //! Whole processes, timed as a user meets them:
 //!
 //! - `bench wall [LATENCY_MS]`: for every log, 100 pages of 1000 entries served pre-rendered
-//!   by the fixture, which waits the latency before each answer (50 and 20 ms by default).
+//!   by the local server, which waits the latency before each answer (50 and 20 ms by default).
 //!   The floor is `curl` fetching the same 100 pages one after another on one connection;
 //!   against it, a process of this crate's typed iteration (one page ahead). Each is a whole
 //!   process, started and timed from here; the median of 3 runs.
 //! - `bench cpu`: for every log, the CPU (user + system seconds, from `/proc/self/stat`) a
 //!   process spends on a million entries (1000 pages of 1000, no added latency), for typed
 //!   iteration and for the export command (JSON Lines to standard output, sent to
-//!   `/dev/null`). The fixture runs in a process of its own and is not counted.
+//!   `/dev/null`). The server runs in a process of its own and is not counted.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -1,9 +1,11 @@
 //! A small HTTP server: routes by path, each answered by a handler that sees the path and
 //! the decoded query and returns a status, headers and a body. It listens on a free port of
-//! the loopback interface and stops when dropped.
+//! the loopback interface and stops when dropped. On request it waits a latency before each
+//! answer.
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -68,6 +70,11 @@ impl Response {
     pub fn build(self) -> Response {
         self
     }
+
+    /// The body as it will be sent.
+    pub fn body_bytes(&self) -> &[u8] {
+        &self.body
+    }
 }
 
 /// Which paths a route answers.
@@ -75,8 +82,8 @@ impl Response {
 pub enum Path {
     /// This path exactly.
     Exact(String),
-    /// Any of these paths exactly.
-    OneOf(Vec<String>),
+    /// Any of these paths.
+    OneOf(Vec<Path>),
     /// `prefix`, one path segment (no `/`), then `suffix`.
     Segment { prefix: String, suffix: String },
 }
@@ -85,7 +92,7 @@ impl Path {
     fn matches(&self, path: &str) -> bool {
         match self {
             Path::Exact(exact) => path == exact,
-            Path::OneOf(paths) => paths.iter().any(|p| p == path),
+            Path::OneOf(paths) => paths.iter().any(|p| p.matches(path)),
             Path::Segment { prefix, suffix } => path
                 .strip_prefix(prefix.as_str())
                 .and_then(|rest| rest.strip_suffix(suffix.as_str()))
@@ -100,9 +107,15 @@ type Handler = Arc<dyn Fn(&Request) -> Response + Send + Sync>;
 #[derive(Clone, Default)]
 pub struct Router {
     routes: Vec<(Path, Handler)>,
+    latency: Duration,
 }
 
 impl Router {
+    /// Waits `latency` before each answer (a network's round trip).
+    pub fn latency(&mut self, latency: Duration) {
+        self.latency = latency;
+    }
+
     /// Answers `path` with `handler`.
     pub fn route(
         &mut self,
@@ -137,7 +150,12 @@ impl Router {
                 tokio::spawn(async move {
                     let service = service_fn(move |request: hyper::Request<Incoming>| {
                         let router = router.clone();
-                        async move { Ok::<_, Infallible>(router.respond(&request)) }
+                        async move {
+                            if !router.latency.is_zero() {
+                                tokio::time::sleep(router.latency).await;
+                            }
+                            Ok::<_, Infallible>(router.respond(&request))
+                        }
                     });
                     let _ = http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)

@@ -47,6 +47,7 @@ async fn chain(pages: Vec<(Option<&'static str>, Reply)>) -> Scripted {
             .unwrap_or_else(|| Reply::json(404, &json!({"success": false})))
     })
     .await
+    .expect("the scripted server starts")
 }
 
 pub(crate) fn v2(client: &Client) -> cloudflare_audit_logs::AccountAuditLogsV2Request {
@@ -118,7 +119,8 @@ async fn organization_history_and_user_paths_and_parameters() {
             v2_page(0, 1, json!({}))
         }
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let client = client_for(server.base_url());
     let time = Utc.with_ymd_and_hms(2026, 1, 5, 6, 7, 8).unwrap();
     client
@@ -349,7 +351,8 @@ async fn product_categories_come_with_their_products() {
             ]}),
         )
     })
-    .await;
+    .await
+        .expect("the scripted server starts");
     let categories = client_for(server.base_url())
         .account_audit_log_product_categories(ACCOUNT)
         .send()
@@ -388,7 +391,8 @@ async fn v2_runs_survive_429_503_and_resets_with_every_entry_once() {
             (_, _) => v2_page(4, 5, json!({})),
         }
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let entries: Vec<_> = tokio::time::timeout(
         Duration::from_secs(20),
         v2(&client_for(server.base_url())).stream().try_collect(),

@@ -211,7 +211,9 @@ async fn every_body_the_upstream_schema_admits_decodes() {
     let bodies: serde_json::Map<String, Value> = serde_json::from_str(&bodies).unwrap();
     let current = Arc::new(Mutex::new(Value::Null));
     let serving = current.clone();
-    let server = Scripted::start(move |_| Reply::json(200, &serving.lock().unwrap().clone())).await;
+    let server = Scripted::start(move |_| Reply::json(200, &serving.lock().unwrap().clone()))
+        .await
+        .expect("the scripted server starts");
     let client = common::client_for(server.base_url());
     let mut failures = Vec::new();
     let mut decoded = 0;
@@ -288,7 +290,8 @@ async fn every_request_passes_the_upstream_parameter_definitions() {
         let result = if more { entries } else { vec![] };
         Reply::json(200, &common::envelope(result, Some(info)))
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let client = common::client_for(server.base_url());
     let since = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();

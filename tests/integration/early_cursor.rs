@@ -30,7 +30,8 @@ async fn a_result_info_inside_an_entry_is_never_followed() {
         Some("evil") => v2_page(7, 9, json!({})),
         Some(_) => Reply::json(404, &json!({"success": false})),
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let client = client_for(server.base_url());
     let entries: Vec<_> = client
         .account_audit_logs_v2(ACCOUNT, day(1), day(31))
@@ -54,7 +55,8 @@ async fn each_cursor_is_asked_for_once_and_in_order() {
         Some("c4") => v2_page(4, 5, json!({"cursors": {"after": ""}})),
         Some(_) => Reply::json(404, &json!({"success": false})),
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let client = client_for(server.base_url());
     let entries: Vec<_> = client
         .account_audit_logs_v2(ACCOUNT, day(1), day(31))

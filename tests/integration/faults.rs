@@ -72,7 +72,9 @@ fn zone_log(client: &Client) -> Entries<InsightAuditLog> {
 /// Runs the three-page export against a server that fails as told, and checks that every
 /// entry comes exactly once and in order, after the expected number of requests.
 async fn survives(cursor: Option<&'static str>, failures: usize, fault: Reply) {
-    let server = Scripted::start(failing(cursor, failures, fault.clone())).await;
+    let server = Scripted::start(failing(cursor, failures, fault.clone()))
+        .await
+        .expect("the scripted server starts");
     let entries = collect(zone_log(&client_for(server.base_url())))
         .await
         .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
@@ -136,7 +138,8 @@ async fn a_wait_beyond_the_cap_is_a_rate_limit_error_carrying_it() {
             .with_header("retry-after", "3600")
             .with_header("cf-ray", "7d1e-LHR"),
     ))
-    .await;
+    .await
+        .expect("the scripted server starts");
     let mut stream = zone_log(&client_for(server.base_url()));
     let (seen, error) = until_error(&mut stream).await;
     assert_eq!(
@@ -214,7 +217,8 @@ async fn a_whole_body_of_truncated_json_is_a_decode_error_not_retried() {
         usize::MAX,
         Reply::text(200, "application/json", cut),
     ))
-    .await;
+    .await
+    .expect("the scripted server starts");
     let error = collect(zone_log(&client_for(server.base_url())))
         .await
         .unwrap_err();
@@ -232,7 +236,9 @@ async fn a_whole_body_of_truncated_json_is_a_decode_error_not_retried() {
 #[tokio::test]
 async fn success_false_in_a_200_is_an_error_not_retried() {
     let refused = json!({"success": false, "errors": [{"code": 1003, "message": "Invalid zone"}], "messages": []});
-    let server = Scripted::start(failing(None, usize::MAX, Reply::json(200, &refused))).await;
+    let server = Scripted::start(failing(None, usize::MAX, Reply::json(200, &refused)))
+        .await
+        .expect("the scripted server starts");
     let error = collect(zone_log(&client_for(server.base_url())))
         .await
         .unwrap_err();
@@ -247,7 +253,9 @@ async fn success_false_in_a_200_is_an_error_not_retried() {
 #[tokio::test]
 async fn a_server_slower_than_the_timeout_is_a_request_timeout() {
     let slow = Reply::Delayed(Duration::from_secs(5), Box::new(Reply::Close));
-    let server = Scripted::start(failing(None, usize::MAX, slow)).await;
+    let server = Scripted::start(failing(None, usize::MAX, slow))
+        .await
+        .expect("the scripted server starts");
     let client = Client::builder()
         .credentials(Credentials::api_token(TOKEN))
         .base_url(server.base_url())
@@ -275,7 +283,9 @@ async fn a_server_slower_than_the_timeout_is_a_request_timeout() {
 async fn refusals_are_not_retried() {
     for (status, code) in [(401, 10000), (403, 9109), (400, 10001), (404, 7003)] {
         let body = json!({"success": false, "errors": [{"code": code, "message": "refused"}], "messages": []});
-        let server = Scripted::start(failing(None, usize::MAX, Reply::json(status, &body))).await;
+        let server = Scripted::start(failing(None, usize::MAX, Reply::json(status, &body)))
+            .await
+            .expect("the scripted server starts");
         let error = collect(zone_log(&client_for(server.base_url())))
             .await
             .unwrap_err();
@@ -293,7 +303,8 @@ async fn exhausted_retries_say_so_with_the_attempts_and_the_last_status() {
         usize::MAX,
         Reply::text(503, "text/html", "<h1>down</h1>"),
     ))
-    .await;
+    .await
+    .expect("the scripted server starts");
     let error = collect(zone_log(&client_for(server.base_url())))
         .await
         .unwrap_err();
@@ -306,7 +317,9 @@ async fn exhausted_retries_say_so_with_the_attempts_and_the_last_status() {
 
 #[tokio::test]
 async fn the_rate_limit_paces_requests_across_clones() {
-    let server = Scripted::start(insights_page).await;
+    let server = Scripted::start(insights_page)
+        .await
+        .expect("the scripted server starts");
     let client = Client::builder()
         .credentials(Credentials::api_token(TOKEN))
         .base_url(server.base_url())
@@ -350,7 +363,8 @@ async fn a_failure_mid_stream_after_retries_loses_nothing() {
             _ => insights_page(request),
         }
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let entries = collect(zone_log(&client_for(server.base_url())))
         .await
         .unwrap();
@@ -374,7 +388,9 @@ async fn a_body_larger_than_the_limit_is_an_error_not_a_memory_blow_up() {
             },
         ),
     ] {
-        let server = Scripted::start(move |_: &Request| reply.clone()).await;
+        let server = Scripted::start(move |_: &Request| reply.clone())
+            .await
+            .expect("the scripted server starts");
         let client = Client::builder()
             .credentials(Credentials::api_token(TOKEN))
             .base_url(server.base_url())

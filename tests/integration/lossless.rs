@@ -79,6 +79,7 @@ async fn server() -> Scripted {
         )
     })
     .await
+    .expect("the scripted server starts")
 }
 
 /// Every leaf of `value` that is not null, with its path.
@@ -238,7 +239,8 @@ async fn an_entry_sent_again_with_other_content_is_kept_and_counted() {
             &revised_pages(request.param("cursor")),
         )
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let client = client_for(server.base_url());
     let (since, before): (TimeBound, TimeBound) =
         ("2026-01-01".parse().unwrap(), "2026-02-01".parse().unwrap());
@@ -275,7 +277,8 @@ async fn raw_entries_report_what_stream_reports_and_survive_what_it_survives() {
         let info = r#"{"page":1,"per_page":3,"count":3,"total_count":3,"total_pages":1}"#;
         Reply::text(200, "application/json", &page_body(&listing(&request.path), info))
     })
-    .await;
+    .await
+        .expect("the scripted server starts");
     let client = client_for(server.base_url());
     let entries: Vec<RawEntry> = client
         .account_audit_logs(ACCOUNT)

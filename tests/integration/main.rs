@@ -22,3 +22,4 @@ mod response_decoding;
 mod secrets;
 mod security;
 mod v2_input_checks;
+mod whole_logs;

@@ -39,7 +39,8 @@ async fn page_numbers_that_always_bring_the_same_entries_end_the_run() {
             ),
         )
     })
-    .await;
+    .await
+        .expect("the scripted server starts");
     let client = client_for(server.base_url());
     let request = client
         .account_audit_logs(ACCOUNT)
@@ -77,7 +78,8 @@ async fn cursors_that_always_bring_the_same_entry_end_the_run() {
             ),
         )
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let client = client_for(server.base_url());
     let request = client.insights_audit_log(InsightsScope::Zone(ZONE.into()));
     let (ids, error) = ids_until_error(request.stream(), |e| e.id.unwrap().to_string()).await;
@@ -104,7 +106,8 @@ async fn v2_cursors_that_cycle_over_old_entries_end_the_run() {
                     "result_info": {"count": 1, "cursors": {"after": format!("a{n}")}}}),
         )
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let client = client_for(server.base_url());
     let since = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let before = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();

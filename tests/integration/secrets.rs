@@ -110,7 +110,8 @@ async fn leak_nothing(capture: Capture) {
             _ => Reply::Close,
         }
     })
-    .await;
+    .await
+        .expect("the scripted server starts");
 
     let mut texts = Vec::new();
     for credentials in [
@@ -192,7 +193,8 @@ async fn credentials_a_server_echoes_are_redacted() {
             ),
         }
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     for credentials in [
         Credentials::api_token(CANARY_TOKEN),
         Credentials::global_key("me@example.com", CANARY_KEY),
@@ -245,7 +247,8 @@ async fn the_retry_hook_hears_every_retry() {
         1 => Reply::Close,
         _ => Reply::json(200, &envelope(insights(0, 1), None)),
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let heard = Arc::new(Mutex::new(Vec::new()));
     let hook = heard.clone();
     let client = builder(server.base_url(), Credentials::api_token(CANARY_TOKEN))

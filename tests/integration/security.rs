@@ -57,7 +57,9 @@ fn builder_for(server: &Scripted) -> ClientBuilder {
 
 #[tokio::test]
 async fn hostile_identifiers_are_refused_before_any_request() {
-    let server = Scripted::start(|_| ok_page()).await;
+    let server = Scripted::start(|_| ok_page())
+        .await
+        .expect("the scripted server starts");
     let client = builder_for(&server).build().unwrap();
     for id in hostile_identifiers() {
         let outcomes = [
@@ -92,7 +94,9 @@ async fn hostile_identifiers_are_refused_before_any_request() {
 
 #[tokio::test]
 async fn the_generated_client_refuses_them_too() {
-    let server = Scripted::start(|_| ok_page()).await;
+    let server = Scripted::start(|_| ok_page())
+        .await
+        .expect("the scripted server starts");
     let client = builder_for(&server).build().unwrap();
     let generated = client.generated();
     for id in hostile_identifiers() {
@@ -130,7 +134,9 @@ async fn the_generated_client_refuses_them_too() {
 
 #[tokio::test]
 async fn redirects_are_not_followed_and_carry_no_credential_elsewhere() {
-    let elsewhere = Scripted::start(|_| ok_page()).await;
+    let elsewhere = Scripted::start(|_| ok_page())
+        .await
+        .expect("the scripted server starts");
     let target = format!("{}/user/tokens", elsewhere.base_url());
     let credentials = [
         Credentials::api_token(TOKEN),
@@ -142,7 +148,8 @@ async fn redirects_are_not_followed_and_carry_no_credential_elsewhere() {
             let origin = Scripted::start(move |_| {
                 Reply::text(status, "text/plain", "moved").with_header("location", &location)
             })
-            .await;
+            .await
+            .expect("the scripted server starts");
             // Even a caller's own HTTP client set to follow redirects does not.
             let http = http_client_builder()
                 .unwrap()
@@ -184,7 +191,8 @@ async fn a_redirect_location_with_a_password_is_shown_without_it() {
         Reply::text(302, "text/plain", "")
             .with_header("location", &format!("http://me:{PASSWORD}@127.0.0.1:9/x"))
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let error = builder_for(&origin)
         .build()
         .unwrap()
@@ -267,7 +275,8 @@ async fn a_dripping_body_ends_with_a_request_timeout_within_its_bound() {
         body: body.clone().into_bytes(),
         every: Duration::from_millis(50),
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let client = builder_for(&server)
         .timeout(Duration::from_millis(400))
         .read_timeout(Duration::from_secs(5))
@@ -295,7 +304,9 @@ async fn a_silent_server_ends_with_a_read_timeout() {
         body: b"{\"success\": true".to_vec(),
         every: Duration::from_secs(30),
     };
-    let server = Scripted::start(move |_| silent.clone()).await;
+    let server = Scripted::start(move |_| silent.clone())
+        .await
+        .expect("the scripted server starts");
     let client = builder_for(&server)
         .read_timeout(Duration::from_millis(300))
         .retry_policy(common::fast_retries().max_retries(1))
@@ -335,7 +346,8 @@ async fn a_run_ends_at_its_deadline() {
             Box::new(Reply::json(200, &page)),
         )
     })
-    .await;
+    .await
+    .expect("the scripted server starts");
     let client = builder_for(&server)
         .run_timeout(Duration::from_millis(700))
         .build()

@@ -11,7 +11,9 @@ use crate::common::{ACCOUNT, client_for};
 
 #[tokio::test]
 async fn hostile_organization_and_entry_ids_are_refused_before_any_request() {
-    let server = Scripted::start(|_| v2_page(0, 1, json!({}))).await;
+    let server = Scripted::start(|_| v2_page(0, 1, json!({})))
+        .await
+        .expect("the scripted server starts");
     let client = client_for(server.base_url());
     let time = Utc.with_ymd_and_hms(2026, 1, 5, 6, 7, 8).unwrap();
     for id in [
@@ -57,7 +59,9 @@ async fn hostile_organization_and_entry_ids_are_refused_before_any_request() {
 
 #[tokio::test]
 async fn since_and_before_cannot_be_dropped_or_swapped_and_limit_zero_is_refused() {
-    let server = Scripted::start(|_| v2_page(0, 1, json!({}))).await;
+    let server = Scripted::start(|_| v2_page(0, 1, json!({})))
+        .await
+        .expect("the scripted server starts");
     let client = client_for(server.base_url());
     let error = v2(&client)
         .filters(Default::default())

@@ -1,8 +1,6 @@
 //! The demo's data and the small pieces of its answers: the accounts and zones it serves, its
 //! entries by number, the envelope and paging helpers every log of it shares.
 
-use std::collections::HashSet;
-
 use crate::router::Response;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
@@ -33,6 +31,24 @@ pub(crate) fn start_time() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
+/// How a server's entries are laid out: how many resources the v2 entries change, insights
+/// the insights entries are of and identity providers the SCIM updates come from, in turn;
+/// and how many entries in a row share each of the demo's times (1 for the demo's pace).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Shape {
+    pub(crate) resources: usize,
+    pub(crate) issues: usize,
+    pub(crate) idps: usize,
+    pub(crate) pace: usize,
+}
+
+impl Shape {
+    /// The time of entry `i` of a log whose entry `n` happens at `time(n)` at the demo's pace.
+    pub(crate) fn at(self, time: fn(usize) -> DateTime<Utc>, i: usize) -> DateTime<Utc> {
+        time(i / self.pace.max(1))
+    }
+}
+
 /// When account entry `i` happened (two entries share each tenth time, as real logs do).
 pub(crate) fn account_time(i: usize) -> DateTime<Utc> {
     start_time() + Duration::seconds((i as i64 / 10 * 10 + i as i64 % 10 / 9) * 97)
@@ -42,7 +58,7 @@ pub(crate) fn insight_time(i: usize) -> DateTime<Utc> {
     start_time() + Duration::seconds(i as i64 * 131)
 }
 
-pub(crate) fn audit_log(i: usize) -> Value {
+pub(crate) fn audit_log(i: usize, shape: Shape) -> Value {
     let (action, resource, name) = ACTIONS[i % ACTIONS.len()];
     let (email, actor_type, ip) = ACTORS[i % ACTORS.len()];
     let changed = action == "change_setting";
@@ -56,7 +72,7 @@ pub(crate) fn audit_log(i: usize) -> Value {
         "oldValue": if changed { json!("medium") } else { Value::Null },
         "owner": {"id": ACCOUNT},
         "resource": {"id": format!("{:032x}", 0xbeef + i), "type": resource},
-        "when": account_time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "when": shape.at(account_time, i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         // The live API sends these too, though upstream's schema does not declare them.
         "newValueJson": if changed { json!({"level": "high"}) } else { Value::Null },
         "oldValueJson": if changed { json!({"level": "medium"}) } else { Value::Null },
@@ -79,7 +95,15 @@ pub(crate) fn insight_facts(i: usize) -> (&'static str, &'static str) {
     (field, by)
 }
 
-pub(crate) fn insight(i: usize) -> Value {
+/// How many insights the demo's insights entries are of, in turn (`insight-0` to `insight-4`).
+pub const INSIGHTS: usize = 5;
+
+/// The insight insights entry `i` is of, when the entries are of `insights` insights in turn.
+pub fn issue_of(i: usize, insights: usize) -> String {
+    format!("insight-{}", i % insights.max(1))
+}
+
+pub(crate) fn insight(i: usize, shape: Shape) -> Value {
     let (field, by) = insight_facts(i);
     let (previous, current) = if field == "status" {
         (json!("active"), json!("resolved"))
@@ -88,28 +112,16 @@ pub(crate) fn insight(i: usize) -> Value {
     };
     json!({
         "id": format!("019a8f00-0000-7000-8000-{i:012x}"),
-        "changed_at": insight_time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "changed_at": shape.at(insight_time, i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "changed_by": by,
         "current_value": current,
         "field_changed": field,
-        "issue_id": format!("insight-{}", i % 5),
+        "issue_id": issue_of(i, shape.issues),
         "previous_value": previous,
         "rationale": if i % 4 == 1 { json!("accepted risk") } else { Value::Null },
         "zone_id": 8_675_309,
         "x_added": FUTURE_MARK
     })
-}
-
-/// The logs as they stand; they grow with [`Demo::append`].
-#[derive(Debug)]
-pub(crate) struct Logs {
-    pub(crate) account: usize,
-    pub(crate) insights: usize,
-    pub(crate) v2: usize,
-    /// Requests that fail once before they succeed (an injected 503, 502 and 429).
-    pub(crate) fail_once: HashSet<String>,
-    /// When each request of the log endpoints arrived.
-    pub(crate) requests: Vec<std::time::Instant>,
 }
 
 pub(crate) fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -137,34 +149,21 @@ pub(crate) const FUTURE_MARK: &str = "\u{1}future\u{1}";
 pub const FUTURE_FIELD: &str = r#"{"n":123456789012345678901234567890,"zero":-0,"none":null,"list":[1,"two",null],"deep":{"ok":true}}"#;
 
 pub(crate) fn respond(status: u16, body: &Value) -> Response {
-    let mark = Value::from(FUTURE_MARK).to_string();
     Response::builder()
         .status(status)
         .header("content-type", "application/json")
-        .body(body.to_string().replace(&mark, FUTURE_FIELD))
+        .body(body.to_string())
         .build()
 }
 
-/// The entries numbered below `count` whose time is in `[since, before)`, in order.
-pub(crate) fn select(
-    count: usize,
-    time: fn(usize) -> DateTime<Utc>,
-    query: &[(String, String)],
-    descending: bool,
-    keep: impl Fn(usize) -> bool,
-) -> Vec<usize> {
-    let since = time_param(query, "since");
-    let before = time_param(query, "before");
-    let mut picked: Vec<usize> = (0..count)
-        .filter(|&i| since.is_none_or(|s| time(i) >= s) && before.is_none_or(|b| time(i) < b))
-        .filter(|&i| keep(i))
-        .collect();
-    if descending {
-        picked.reverse();
-    }
-    picked
-}
-
-pub(crate) fn envelope(result: Vec<Value>, info: Value) -> Value {
-    json!({"success": true, "errors": [], "messages": [], "result": result, "result_info": info})
+/// How the demo's cursors start, by log; the rest of a cursor is the offset of the next page.
+pub mod cursors {
+    /// The insights log of a zone (`result_info.cursor`).
+    pub const INSIGHTS: &str = "demo-";
+    /// The log of one insight (`result_info.cursor`).
+    pub const INSIGHT: &str = "issue-";
+    /// Audit Logs v2 of the account or the organization (`result_info.cursors.after`).
+    pub const V2: &str = "v2demo-";
+    /// A resource's history (`result_info.cursors.after`).
+    pub const HISTORY: &str = "history-";
 }

@@ -19,9 +19,10 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
 use crate::demo::data::{
-    ACCOUNT, ACTORS, Logs, ORGANIZATION, ZONE, envelope, param, respond, select, start_time,
-    time_param,
+    ACCOUNT, ACTORS, ORGANIZATION, Shape, ZONE, cursors, param, respond, start_time, time_param,
 };
+use crate::demo::logs::Logs;
+use crate::demo::pages::{Picked, Rendered, select};
 
 /// Audit Logs v2 facts the demo varies: action, result, actor context and product.
 const V2_ACTIONS: [&str; 3] = ["create", "update", "delete"];
@@ -77,7 +78,9 @@ fn v2_facts(i: usize) -> [(&'static str, String); 5] {
     ]
 }
 
-fn audit_log_v2(i: usize, organization: bool) -> Value {
+/// V2 entry `i`, of an organization or the account, when the entries change `resources`
+/// resources in turn.
+fn audit_log_v2(i: usize, organization: bool, shape: Shape) -> Value {
     let facts = v2_facts(i);
     let fact = |name: &str| {
         facts
@@ -89,7 +92,7 @@ fn audit_log_v2(i: usize, organization: bool) -> Value {
     let mut entry = json!({
         "id": entry_id(i),
         "action": {"description": "Changed a setting", "result": fact("action_result"),
-                   "time": v2_time(i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                   "time": shape.at(v2_time, i).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                    "type": fact("action_type")},
         "actor": {"id": format!("{:032x}", 0xa11ce + i % ACTORS.len()), "context": fact("actor_context"),
                   "email": email, "ip_address": ip, "token_id": null, "token_name": null,
@@ -97,7 +100,7 @@ fn audit_log_v2(i: usize, organization: bool) -> Value {
         "raw": {"cf_ray_id": format!("{:016x}", 0x8f0c + i), "method": "PATCH",
                 "status_code": if i % 7 == 3 { 403 } else { 200 },
                 "uri": "/client/v4/zones/settings/security_level", "user_agent": "demo"},
-        "resource": {"id": format!("{:032x}", 0xbeef + i % RESOURCES), "product": fact("resource_product"),
+        "resource": {"id": format!("{:032x}", 0xbeef + i % shape.resources.max(1)), "product": fact("resource_product"),
                      "request": {"value": "high"}, "response": [{"value": "high"}],
                      "scope": {"id": ZONE}, "type": "zone_setting"}
     });
@@ -109,6 +112,16 @@ fn audit_log_v2(i: usize, organization: bool) -> Value {
     }
     entry["actor"]["x_added"] = json!(crate::demo::data::FUTURE_MARK);
     entry
+}
+
+/// Whether the query filters the entries (any filter, negation or category).
+fn filtered(query: &[(String, String)], products: &[&str]) -> bool {
+    let names = v2_facts(0).map(|(name, _)| name);
+    !products.is_empty()
+        || query.iter().any(|(key, _)| {
+            let name = key.strip_suffix(".not").unwrap_or(key);
+            names.contains(&name)
+        })
 }
 
 /// Whether v2 entry `i` passes every filter and negation of the query.
@@ -160,13 +173,23 @@ fn window(query: &[(String, String)]) -> Result<(), Response> {
     Ok(())
 }
 
+/// Which v2 log's entries these are (an organization's differ from the account's).
+fn log_name(organization: bool) -> &'static str {
+    if organization {
+        "v2 organization"
+    } else {
+        "v2 account"
+    }
+}
+
 /// One cursor page of `picked` (cursors `{prefix}{offset}`), with `info` added to its
 /// `result_info`.
 fn cursor_page(
     query: &[(String, String)],
-    picked: &[usize],
+    picked: &Picked,
     prefix: &str,
-    entry: impl Fn(usize) -> Value,
+    (rendered, log): (&mut Rendered, &'static str),
+    make: impl Fn(usize) -> Value,
     info: Value,
 ) -> Response {
     let offset: usize = param(query, "cursor")
@@ -177,24 +200,21 @@ fn cursor_page(
         .and_then(|p| p.parse().ok())
         .unwrap_or(100)
         .max(1);
-    let result: Vec<Value> = picked
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|&i| entry(i))
-        .collect();
-    let next = offset + result.len();
+    let numbers = picked.page(offset, limit);
+    let next = offset + numbers.len();
     let after = (next < picked.len()).then(|| format!("{prefix}{next}"));
     let mut info_out = json!({"count": next - offset, "cursors": {"after": after}});
     if let (Some(out), Value::Object(extra)) = (info_out.as_object_mut(), info) {
         out.extend(extra);
     }
-    respond(200, &envelope(result, info_out))
+    rendered.page(log, &numbers, info_out, make)
 }
 
 /// The history of the resource v2 entry `id` changed, as the demo answers it: the source
 /// entry (found by its ID and `action_time`), and how the resource was identified.
-fn history(count: usize, query: &[(String, String)], id: &str, organization: bool) -> Response {
+fn history(logs: &mut Logs, query: &[(String, String)], id: &str, organization: bool) -> Response {
+    let (count, shape) = (logs.v2, logs.shape);
+    let resources = shape.resources.max(1);
     if param(query, "action_time").is_none() {
         return refused(1001, "action_time is required");
     }
@@ -202,12 +222,13 @@ fn history(count: usize, query: &[(String, String)], id: &str, organization: boo
         .strip_prefix("2b6e0c1a-0000-4000-8000-")
         .and_then(|hex| usize::from_str_radix(hex, 16).ok())
         .filter(|&i| i < count && entry_id(i) == id)
-        .filter(|&i| time_param(query, "action_time") == Some(v2_time(i)));
+        .filter(|&i| time_param(query, "action_time") == Some(shape.at(v2_time, i)));
     let Some(source) = source else {
         return cursor_page(
             query,
-            &[],
-            "history-",
+            &Picked::none(),
+            cursors::HISTORY,
+            (&mut logs.rendered, log_name(organization)),
             |_| Value::Null,
             json!({"history_status": "unavailable"}),
         );
@@ -217,14 +238,19 @@ fn history(count: usize, query: &[(String, String)], id: &str, organization: boo
         _ => "exact",
     };
     let descending = param(query, "direction") != Some("asc");
-    let picked = select(count, v2_time, query, descending, |i| {
-        i % RESOURCES == source % RESOURCES
-    });
+    let picked = select(
+        count,
+        |i| shape.at(v2_time, i),
+        query,
+        descending,
+        (resources > 1).then_some(|i: usize| i % resources == source % resources),
+    );
     cursor_page(
         query,
         &picked,
-        "history-",
-        |i| audit_log_v2(i, organization),
+        cursors::HISTORY,
+        (&mut logs.rendered, log_name(organization)),
+        |i| audit_log_v2(i, organization, shape),
         json!({"history_status": status}),
     )
 }
@@ -262,11 +288,18 @@ pub(crate) fn mount(router: &mut Router, logs: &Arc<Mutex<Logs>>) {
                         .build();
                 }
                 let descending = param(&query, "direction") != Some("asc");
-                let picked = select(logs.v2, v2_time, &query, descending, |i| {
-                    v2_keeps(i, &query, &products)
-                });
-                let entry = |i| audit_log_v2(i, organization);
-                cursor_page(&query, &picked, "v2demo-", entry, json!({}))
+                let shape = logs.shape;
+                let picked = select(
+                    logs.v2,
+                    |i| shape.at(v2_time, i),
+                    &query,
+                    descending,
+                    filtered(&query, &products)
+                        .then_some(|i: usize| v2_keeps(i, &query, &products)),
+                );
+                let entries = (&mut logs.rendered, log_name(organization));
+                let entry = |i| audit_log_v2(i, organization, shape);
+                cursor_page(&query, &picked, cursors::V2, entries, entry, json!({}))
             },
         );
     }
@@ -285,7 +318,7 @@ pub(crate) fn mount(router: &mut Router, logs: &Arc<Mutex<Logs>>) {
             };
             logs.requests.push(std::time::Instant::now());
             match window(&query) {
-                Ok(()) => history(logs.v2, &query, id, organization),
+                Ok(()) => history(&mut logs, &query, id, organization),
                 Err(refusal) => refusal,
             }
         });

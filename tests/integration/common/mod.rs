@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 pub mod python;
-pub mod scripted;
+pub use cloudflare_audit_logs_server::scripted;
 
 use std::time::Duration;
 

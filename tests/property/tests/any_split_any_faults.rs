@@ -1,18 +1,14 @@
 //! Property: however a data set is split into pages, and whatever mix of retried failures the
 //! server throws in, iteration yields every entry exactly once, in order.
 
-#[path = "../../integration/common/scripted.rs"]
-#[allow(dead_code)]
-mod scripted;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cloudflare_audit_logs::{Client, Credentials, InsightsScope, RetryPolicy};
+use cloudflare_audit_logs_server::scripted::{Reply, Request, Scripted};
 use futures::TryStreamExt;
 use proptest::prelude::*;
-use scripted::{Reply, Request, Scripted};
 use serde_json::{Value, json};
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -180,7 +176,7 @@ proptest! {
         let got: (Vec<usize>, Option<u32>) = runtime().block_on(async {
             let server = Scripted::start(serve(pages, faults, |r: &Request| {
                 r.param("cursor").map_or(0, |c| c[1..].parse().unwrap())
-            })).await;
+            })).await.expect("the scripted server starts");
             let client = client(server.base_url());
             if form == 0 {
                 let entries = client
@@ -225,7 +221,7 @@ proptest! {
         let got: Vec<usize> = runtime().block_on(async {
             let server = Scripted::start(serve(pages, faults, |r: &Request| {
                 r.param("page").unwrap().parse::<usize>().unwrap() - 1
-            })).await;
+            })).await.expect("the scripted server starts");
             let entries: Vec<_> = client(server.base_url())
                 .account_audit_logs(ACCOUNT)
                 .per_page(per_page as u64)

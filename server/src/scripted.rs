@@ -1,9 +1,25 @@
-//! A small HTTP/1.1 server for faults httpmock cannot make: a connection reset in the middle of
-//! a body, a body shorter than its `Content-Length`, a connection closed before any answer,
-//! answers that change from one request to the next.
+//! Faults on request: a small HTTP/1.1 server whose every answer a test scripts, including
+//! the faults an ordinary server cannot make: a connection reset in the middle of a body, a
+//! body shorter than its `Content-Length`, a connection closed before any answer, a body
+//! dripped a byte at a time, answers that change from one request to the next.
 //!
 //! Each connection carries one request; the handler sees every request in order and decides
 //! the reply.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use cloudflare_audit_logs_server::scripted::{Reply, Scripted};
+//!
+//! // The first request's answer stops halfway; every later one is whole.
+//! let body = br#"{"success":true,"errors":[],"messages":[],"result":[]}"#.to_vec();
+//! let server = Scripted::start(move |request| match request.index {
+//!     0 => Reply::Truncated { status: 200, body: body.clone(), sent: body.len() / 2 },
+//!     _ => Reply::Full { status: 200, headers: Vec::new(), body: body.clone() },
+//! })
+//! .await?;
+//! println!("{}", server.base_url()); // http://127.0.0.1:PORT/client/v4
+//! # Ok(()) }
+//! ```
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -107,10 +123,12 @@ pub struct Scripted {
 }
 
 impl Scripted {
-    /// Starts a server on a free loopback port.
-    pub async fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Scripted {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}/client/v4", listener.local_addr().unwrap());
+    /// Starts a server on a free loopback port (an error when none can be had).
+    pub async fn start(
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> std::io::Result<Scripted> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}/client/v4", listener.local_addr()?);
         let requests: Arc<Mutex<Vec<Request>>> = Arc::default();
         let handler = Arc::new(handler);
         let counter = Arc::new(AtomicUsize::new(0));
@@ -123,11 +141,11 @@ impl Scripted {
                 });
             }
         });
-        Scripted {
+        Ok(Scripted {
             base,
             requests,
             task,
-        }
+        })
     }
 
     /// The API root to give a client.
@@ -137,7 +155,10 @@ impl Scripted {
 
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Request> {
-        self.requests.lock().unwrap().clone()
+        match self.requests.lock() {
+            Ok(requests) => requests.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
 }
 
@@ -171,22 +192,23 @@ async fn serve(
         .nth(1)
         .unwrap_or("/")
         .to_owned();
-    let url = reqwest::Url::parse(&format!("http://localhost{target}")).unwrap();
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let headers = lines
         .take_while(|l| !l.is_empty())
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
     let request = Request {
-        path: url.path().to_owned(),
-        query: url
-            .query_pairs()
+        path: path.to_owned(),
+        query: form_urlencoded::parse(query.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect(),
         headers,
         index: counter.fetch_add(1, Ordering::SeqCst),
     };
-    seen.lock().unwrap().push(request.clone());
+    if let Ok(mut seen) = seen.lock() {
+        seen.push(request.clone());
+    }
     let mut reply = handler(&request);
     while let Reply::Delayed(wait, inner) = reply {
         tokio::time::sleep(wait).await;
