@@ -326,7 +326,9 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, CodegenErro
             )));
         }
     };
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| CodegenError::Format(e.to_string()))?;
+    let mut file =
+        syn::parse2::<syn::File>(tokens).map_err(|e| CodegenError::Format(e.to_string()))?;
+    deprecate_operations(&spec, &mut file);
     let mut out = String::from(
         "// Generated from openapi/cloudflare-audit-logs.yaml by progenitor; do not edit.\n\
          // Edit the spec and rebuild instead; `cargo xtask codegen` prints this file.\n\n",
@@ -336,10 +338,67 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, CodegenErro
     // shapes to read, so they are shown as text.
     out.push_str(&prettyplease::unparse(&file).replace("```ignore", "```text"));
     out.push_str(&operation_paths(&spec));
+    out.push_str(&default_base_url(&spec)?);
     out.push_str(&queries::generate(&spec, &file)?);
     out.push_str(&pages::generate(&spec)?);
     out.push_str(&public::generate(&spec)?);
     Ok(out)
+}
+
+/// Marks the generated client's method of each operation the spec deprecates
+/// `#[deprecated]`, so that the compiler tells whoever calls it (the listing built on it must
+/// then say so too: `cargo xtask lint` checks it).
+fn deprecate_operations(spec: &openapiv3::OpenAPI, file: &mut syn::File) {
+    let deprecated: Vec<String> = spec
+        .operations()
+        .filter(|(_, _, op)| op.deprecated)
+        .filter_map(|(_, _, op)| op.operation_id.clone())
+        .collect();
+    if deprecated.is_empty() {
+        return;
+    }
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let of_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if !of_client || block.trait_.is_some() {
+            continue;
+        }
+        for member in &mut block.items {
+            if let syn::ImplItem::Fn(method) = member
+                && deprecated.contains(&method.sig.ident.to_string())
+            {
+                method.attrs.push(syn::parse_quote!(
+                    #[deprecated(note = "the operation is deprecated in Cloudflare's API")]
+                ));
+            }
+        }
+    }
+}
+
+/// The client's default API root: the spec's first server, so that a change of it in the spec
+/// moves the default with it (and `cargo xtask diff` reports it).
+fn default_base_url(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
+    let url = spec
+        .servers
+        .first()
+        .map(|s| s.url.as_str())
+        .ok_or_else(|| {
+            CodegenError::Rules(
+                "/servers: the spec names no server; its first is the client's default API root"
+                    .into(),
+            )
+        })?;
+    if !url.starts_with("https://") {
+        return Err(CodegenError::Rules(format!(
+            "/servers/0/url: {url:?} is the client's default API root and must be https://"
+        )));
+    }
+    Ok(format!(
+        "\n/// Cloudflare's API root: the spec's first server (`servers[0].url`).\n\
+         pub const DEFAULT_BASE_URL: &str = {url:?};\n"
+    ))
 }
 
 /// A table of every operation's path template, for the execution seam to check each

@@ -10,8 +10,7 @@ use crate::http::transport::{DEFAULT_USER_AGENT, Settings, Timeouts, Transport};
 use crate::http::validate;
 use crate::{Client, Credentials, Error, RateLimit, RetryPolicy, generated};
 
-/// Cloudflare's API root.
-pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+pub use crate::generated::DEFAULT_BASE_URL;
 /// The environment variable that overrides the API root in [`Client::from_env`].
 pub const ENV_BASE_URL: &str = "CLOUDFLARE_BASE_URL";
 /// Default time allowed to open a connection.

@@ -95,7 +95,7 @@ pub fn compare(ours: &Value, theirs: &Value) -> DriftReport {
     for change in crate::diff::compare_documents(theirs, ours) {
         // Names of the generated Rust API are ours to choose, and the document's own version
         // says what each document is, not what it describes: neither is drift.
-        if !change.wire {
+        if change.rust_only {
             continue;
         }
         let intended = marked_at(ours, &change.pointer);

@@ -8,16 +8,7 @@
 //! - `schema`: the JSON Schema of the entry types, for pipelines that register schemas.
 //! - `extras`: optional checks with tools that may be installed (Spectral, cargo-semver-checks).
 
-#[path = "../../codegen/mod.rs"]
-mod generator;
-
-mod diff;
-mod drift;
-mod extras;
-mod lint;
-mod schema;
-mod spec;
-mod upstream;
+use xtask::{diff, drift, extras, generator, lint, schema, spec, upstream};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,7 +52,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
-        /// Exit with 1 when a change of this severity or worse is found.
+        /// Exit with 1 when a change of this severity or worse is found: `breaking` and
+        /// `warning` on either verdict, `crate:LEVEL` on the crate's (Rust code recompiled
+        /// against the new crate), `wire:LEVEL` on the wire's (a client of the old spec against
+        /// a server of the new one). A head spec that does not generate always fails.
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
     },
@@ -111,8 +105,36 @@ enum Format {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum FailOn {
+    /// A breaking verdict on either side.
     Breaking,
+    /// A warning or worse on either side.
     Warning,
+    /// A breaking verdict for the crate's users.
+    #[value(name = "crate:breaking")]
+    CrateBreaking,
+    /// A warning or worse for the crate's users.
+    #[value(name = "crate:warning")]
+    CrateWarning,
+    /// A breaking verdict on the wire.
+    #[value(name = "wire:breaking")]
+    WireBreaking,
+    /// A warning or worse on the wire.
+    #[value(name = "wire:warning")]
+    WireWarning,
+}
+
+impl FailOn {
+    fn side_and_threshold(self) -> (diff::Side, diff::Severity) {
+        use diff::{Severity, Side};
+        match self {
+            FailOn::Breaking => (Side::Either, Severity::Breaking),
+            FailOn::Warning => (Side::Either, Severity::Warning),
+            FailOn::CrateBreaking => (Side::Crate, Severity::Breaking),
+            FailOn::CrateWarning => (Side::Crate, Severity::Warning),
+            FailOn::WireBreaking => (Side::Wire, Severity::Breaking),
+            FailOn::WireWarning => (Side::Wire, Severity::Warning),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -173,12 +195,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 Format::Markdown => print!("{}", report.markdown()),
                 Format::Json => println!("{}", report.json()),
             }
-            let threshold = match fail_on {
-                Some(FailOn::Breaking) => Some(diff::Severity::Breaking),
-                Some(FailOn::Warning) => Some(diff::Severity::Warning),
-                None => None,
-            };
-            let fail = threshold.is_some_and(|t| report.fails(t));
+            let fail = fail_on.is_some_and(|gate| {
+                let (side, threshold) = gate.side_and_threshold();
+                report.fails(side, threshold)
+            });
             Ok(if fail {
                 ExitCode::FAILURE
             } else {

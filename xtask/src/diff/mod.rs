@@ -1,11 +1,15 @@
-//! `cargo xtask diff`: every change between two revisions of the spec, classified by what it
-//! does to callers on the wire and to the generated Rust API.
+//! `cargo xtask diff`: every change between two revisions of the spec, with two verdicts:
 //!
-//! Rule ids follow oasdiff's catalogue, and so does its direction model: narrowing what a
-//! request may carry, or widening what a response may hold, breaks clients. Severities are
-//! this crate's own: a new value of an open response enum is harmless (it decodes as
-//! `Unknown`), while a removed response property or a renamed operation breaks Rust code that
-//! used it.
+//! - **wire**: for a client generated from the old spec, talking to a server that follows the
+//!   new one. Oasdiff's direction model: narrowing what a request may carry, or widening what a
+//!   response may hold, breaks it; the reverse does not.
+//! - **crate**: for Rust code written against the old crate, recompiled against the new one:
+//!   does it still compile (a removed setter or field, a changed type), and does it still do
+//!   what it did (a new variant of a closed enum, a deprecation)?
+//!
+//! Rule ids follow oasdiff's catalogue where it has one. Severities are this crate's own: a
+//! new value of an open response enum is harmless on both sides (it decodes as `Unknown`); a
+//! removed optional response field is harmless on the wire but removes a Rust field.
 
 mod render;
 mod rules;
@@ -26,22 +30,48 @@ pub enum Severity {
     Breaking,
 }
 
+/// The two verdicts on a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// For a client of the old spec against a server of the new one.
+    pub wire: Severity,
+    /// For Rust code of the old crate, recompiled against the new one.
+    pub rust: Severity,
+}
+
+/// Which side a gate looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// Either verdict.
+    Either,
+    /// The wire verdict alone.
+    Wire,
+    /// The crate verdict alone.
+    Crate,
+}
+
 /// One classified change.
 #[derive(Clone, Debug, Serialize)]
 pub struct Change {
-    /// The oasdiff rule id.
+    /// The rule id (oasdiff's, where it has one).
     pub rule: &'static str,
-    /// How much it matters here.
+    /// The worse of the two verdicts.
     pub severity: Severity,
+    /// For a client generated from the old spec, talking to a server that follows the new one.
+    pub wire: Severity,
+    /// For Rust code written against the old crate, recompiled against the new one.
+    #[serde(rename = "crate")]
+    pub rust: Severity,
     /// `GET /path (operation_id)`, or empty for document-wide changes.
     pub operation: String,
     /// What changed, in words, with its effect on the Rust API where there is one.
     pub message: String,
     /// JSON pointer into the new side (the old side for removals).
     pub pointer: String,
-    /// Whether callers see it on the wire; `false` for a change of the generated Rust API
-    /// alone (an operation ID, a request type's name, a schema moved into a component).
-    pub wire: bool,
+    /// A change of the generated Rust API's names alone (an operation ID, a request type's
+    /// name, a schema moved into a component) or of the document's version: the requests
+    /// and answers are the same.
+    pub rust_only: bool,
 }
 
 /// What the change does to the generated code.
@@ -70,16 +100,17 @@ pub struct DiffReport {
 }
 
 impl DiffReport {
-    /// Whether a gate at `threshold` fails: a change at or above it, or a head spec that
-    /// does not generate (said on standard error), which a gate never passes.
-    pub fn fails(&self, threshold: Severity) -> bool {
+    /// Whether a gate at `threshold` on `side` fails: a change whose verdict there is at or
+    /// above it, or a head spec that does not generate (said on standard error), which a gate
+    /// never passes.
+    pub fn fails(&self, side: Side, threshold: Severity) -> bool {
         if let CodeDiff::Failed(why) = &self.code
             && why.starts_with("the head")
         {
             eprintln!("error: {why}");
             return true;
         }
-        self.changes.iter().any(|c| c.severity >= threshold)
+        self.changes.iter().any(|c| c.on(side) >= threshold)
     }
 
     /// Compares two specs: their wire contracts and their generated code.
@@ -94,11 +125,11 @@ impl DiffReport {
         }
     }
 
-    /// How many changes have this severity.
-    pub fn count(&self, severity: Severity) -> usize {
+    /// How many changes have this verdict on `side`.
+    pub fn count(&self, side: Side, severity: Severity) -> usize {
         self.changes
             .iter()
-            .filter(|c| c.severity == severity)
+            .filter(|c| c.on(side) == severity)
             .count()
     }
 }
@@ -110,9 +141,25 @@ pub fn compare_documents(base: &serde_json::Value, head: &serde_json::Value) -> 
 }
 
 impl Change {
+    /// The verdict on `side` (the worse of the two for [`Side::Either`]).
+    pub fn on(&self, side: Side) -> Severity {
+        match side {
+            Side::Either => self.severity,
+            Side::Wire => self.wire,
+            Side::Crate => self.rust,
+        }
+    }
+
     /// The severity as a word.
     pub fn severity_word(&self) -> &'static str {
-        match self.severity {
+        self.severity.word()
+    }
+}
+
+impl Severity {
+    /// The severity as a word.
+    pub fn word(self) -> &'static str {
+        match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Breaking => "breaking",
@@ -142,8 +189,3 @@ fn merge(changes: Vec<Change>) -> Vec<Change> {
     }
     merged
 }
-
-#[cfg(test)]
-mod names_bounds_enums_tests;
-#[cfg(test)]
-mod tests;

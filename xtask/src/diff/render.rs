@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{CodeDiff, DiffReport, Severity};
+use super::{CodeDiff, DiffReport, Severity, Side};
 use crate::generator;
 
 /// The unified diff of the code each side generates.
@@ -43,21 +43,32 @@ impl DiffReport {
         if self.changes.is_empty() {
             out.push_str("No change to the wire contract.\n");
         } else {
+            let counts = |side| {
+                format!(
+                    "{} breaking, {} warning, {} info",
+                    self.count(side, Severity::Breaking),
+                    self.count(side, Severity::Warning),
+                    self.count(side, Severity::Info)
+                )
+            };
             let _ = writeln!(
                 out,
-                "{} breaking, {} warning, {} info.\n",
-                self.count(Severity::Breaking),
-                self.count(Severity::Warning),
-                self.count(Severity::Info)
+                "{} changes. **Crate** (Rust code recompiled against the new crate; \
+                 `--fail-on crate:LEVEL`): {}. **Wire** (a client of the old spec against a \
+                 server of the new one; `--fail-on wire:LEVEL`): {}.\n",
+                self.changes.len(),
+                counts(Side::Crate),
+                counts(Side::Wire)
             );
             out.push_str(
-                "| severity | rule | operation | change | where |\n|---|---|---|---|---|\n",
+                "| crate | wire | rule | operation | change | where |\n|---|---|---|---|---|---|\n",
             );
             for c in &self.changes {
                 let _ = writeln!(
                     out,
-                    "| {} | `{}` | {} | {} | `{}` |",
-                    label(c.severity),
+                    "| {} | {} | `{}` | {} | {} | `{}` |",
+                    label(c.rust),
+                    label(c.wire),
                     c.rule,
                     cell(&c.operation),
                     cell(&c.message),

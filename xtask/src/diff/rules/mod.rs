@@ -1,6 +1,8 @@
 //! The classifier: walks both documents side by side and names each change with its rule:
 //! operations and security here, parameters in [`parameters`], responses in [`responses`].
 
+mod objects;
+mod operations;
 mod parameters;
 mod responses;
 
@@ -8,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{Change, Severity};
+use super::{Change, Severity, Verdict};
 use crate::generator::REPLACEMENTS;
 use crate::spec::{escape, operations, resolve};
 
@@ -21,39 +23,44 @@ struct Sink<'a> {
 }
 
 impl Sink<'_> {
-    /// A change callers see on the wire (and, most often, in Rust too).
-    fn push(&mut self, rule: &'static str, severity: Severity, pointer: &str, message: String) {
-        self.record(rule, severity, pointer, message, true);
+    /// A change, with its verdicts on the wire and for the crate's users.
+    fn push(&mut self, rule: &'static str, verdict: Verdict, pointer: &str, message: String) {
+        self.changes
+            .push(change(rule, verdict, &self.operation, pointer, message));
     }
 
-    /// A change of the generated Rust API only: the requests and answers are the same.
-    fn push_rust(
-        &mut self,
-        rule: &'static str,
-        severity: Severity,
-        pointer: &str,
-        message: String,
-    ) {
-        self.record(rule, severity, pointer, message, false);
+    /// A change of the generated Rust API alone (a name): the requests and answers are the
+    /// same, so nothing on the wire.
+    fn push_rust(&mut self, rule: &'static str, rust: Severity, pointer: &str, message: String) {
+        let mut change = change(rule, v(Info, rust), &self.operation, pointer, message);
+        change.rust_only = true;
+        self.changes.push(change);
     }
+}
 
-    fn record(
-        &mut self,
-        rule: &'static str,
-        severity: Severity,
-        pointer: &str,
-        message: String,
-        wire: bool,
-    ) {
-        self.changes.push(Change {
-            rule,
-            severity,
-            operation: self.operation.clone(),
-            message,
-            pointer: pointer.to_owned(),
-            wire,
-        });
+/// A change with its two verdicts.
+fn change(
+    rule: &'static str,
+    verdict: Verdict,
+    operation: &str,
+    pointer: &str,
+    message: String,
+) -> Change {
+    Change {
+        rule,
+        severity: verdict.wire.max(verdict.rust),
+        wire: verdict.wire,
+        rust: verdict.rust,
+        operation: operation.to_owned(),
+        message,
+        pointer: pointer.to_owned(),
+        rust_only: false,
     }
+}
+
+/// The verdicts: on the wire, and for the crate's users.
+pub(super) fn v(wire: Severity, rust: Severity) -> Verdict {
+    Verdict { wire, rust }
 }
 
 /// Every change from `base` to `head`.
@@ -89,7 +96,7 @@ pub fn compare(base: &Value, head: &Value) -> Vec<Change> {
         match same.or_else(renamed) {
             None if deprecated(old) => sink.push(
                 "api-removed-after-deprecation",
-                Breaking,
+                v(Breaking, Breaking),
                 &pointer,
                 format!(
                     "the deprecated operation is removed; its Rust method `{}()` disappears",
@@ -98,7 +105,7 @@ pub fn compare(base: &Value, head: &Value) -> Vec<Change> {
             ),
             None => sink.push(
                 "api-removed-without-deprecation",
-                Breaking,
+                v(Breaking, Breaking),
                 &pointer,
                 format!(
                     "the operation is removed; its Rust method `{}()` disappears",
@@ -134,26 +141,29 @@ pub fn compare(base: &Value, head: &Value) -> Vec<Change> {
             }
             .push(
                 "endpoint-added",
-                Info,
+                v(Info, Info),
                 &format!("/paths/{}/{method}", escape(path)),
                 format!("new operation; Rust method `{}()`", op_id(new)),
             );
         }
     }
 
+    operations::servers(base, head, &mut changes);
+
     let version = |doc: &Value| doc.pointer("/info/version").cloned();
     if changes.iter().any(|c| c.severity == Breaking) && version(base) == version(head) {
-        changes.push(Change {
-            rule: "api-version-not-bumped",
-            severity: Warning,
-            operation: String::new(),
-            message: format!(
+        let mut unbumped = change(
+            "api-version-not-bumped",
+            v(Info, Warning),
+            "",
+            "/info/version",
+            format!(
                 "breaking changes, but info.version is still {}",
                 version(head).unwrap_or(Value::Null)
             ),
-            pointer: "/info/version".into(),
-            wire: false,
-        });
+        );
+        unbumped.rust_only = true;
+        changes.push(unbumped);
     }
     changes
 }
@@ -240,89 +250,6 @@ impl<'a> Sides<'a> {
         self.security(sink, pointer, old, new);
         self.parameters(sink, pointer, old, new, renames);
         self.responses(sink, pointer, old, new);
-    }
-
-    /// Deprecation, sunset, and the public request type the spec names.
-    fn lifecycle(&self, sink: &mut Sink, pointer: &str, old: &Value, new: &Value) {
-        match (deprecated(old), deprecated(new)) {
-            (false, true) => sink.push(
-                "api-deprecated",
-                Info,
-                &format!("{pointer}/deprecated"),
-                format!(
-                    "the operation is deprecated; `{}()` may go in a later version",
-                    op_id(new)
-                ),
-            ),
-            (true, false) => sink.push(
-                "api-deprecation-withdrawn",
-                Info,
-                &format!("{pointer}/deprecated"),
-                "the operation is no longer deprecated".into(),
-            ),
-            _ => {}
-        }
-        let text = |op: &Value, key: &str| op.get(key).and_then(Value::as_str).map(str::to_owned);
-        let sunset = (text(old, "x-sunset"), text(new, "x-sunset"));
-        if sunset.0 != sunset.1 {
-            let show = |s: &Option<String>| s.clone().unwrap_or_else(|| "none".into());
-            sink.push(
-                "api-sunset-changed",
-                Warning,
-                &format!("{pointer}/x-sunset"),
-                format!("the sunset date {} → {}", show(&sunset.0), show(&sunset.1)),
-            );
-        }
-        let request = (text(old, "x-request-type"), text(new, "x-request-type"));
-        if request.0 != request.1 {
-            let show = |s: &Option<String>| {
-                s.as_deref().map_or("none".to_owned(), |t| {
-                    format!("`{t}` (and `{}Filters`)", t.trim_end_matches("Request"))
-                })
-            };
-            sink.push_rust(
-                "request-type-renamed",
-                Breaking,
-                &format!("{pointer}/x-request-type"),
-                format!(
-                    "the public request type {} becomes {}; code naming it stops compiling",
-                    show(&request.0),
-                    show(&request.1)
-                ),
-            );
-        }
-    }
-
-    fn security(&self, sink: &mut Sink, pointer: &str, old: &Value, new: &Value) {
-        let alternatives = |doc: &Value, op: &Value| -> BTreeSet<Vec<String>> {
-            let list = op.get("security").or_else(|| doc.get("security"));
-            list.and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_object)
-                .map(|req| req.keys().cloned().collect())
-                .collect()
-        };
-        let (before, after) = (alternatives(self.base, old), alternatives(self.head, new));
-        for gone in before.difference(&after) {
-            sink.push(
-                "api-security-removed",
-                Breaking,
-                &format!("{pointer}/security"),
-                format!(
-                    "callers authenticating with [{}] are no longer accepted",
-                    gone.join(" + ")
-                ),
-            );
-        }
-        for added in after.difference(&before) {
-            sink.push(
-                "api-security-added",
-                Info,
-                &format!("{pointer}/security"),
-                format!("[{}] is now also accepted", added.join(" + ")),
-            );
-        }
     }
 }
 

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Sides, Sink, enum_values, is_open_enum, is_required, parameters, ref_name, shape};
+use super::{Sides, Sink, enum_values, is_open_enum, is_required, parameters, ref_name, shape, v};
 use crate::spec::resolve;
 
 use super::Severity::{Breaking, Info, Warning};
@@ -37,7 +37,7 @@ impl<'a> Sides<'a> {
             let Some((new_at, new_param)) = after.get(key) else {
                 sink.push(
                     "request-parameter-removed",
-                    Breaking,
+                    v(Info, Breaking),
                     at,
                     format!(
                         "parameter `{}` ({}) is removed; its setter disappears",
@@ -55,7 +55,7 @@ impl<'a> Sides<'a> {
             if is_required(param) {
                 sink.push(
                     "new-required-request-parameter",
-                    Breaking,
+                    v(Breaking, Breaking),
                     at,
                     format!(
                         "new required parameter `{}` ({}); calls without it fail",
@@ -65,7 +65,7 @@ impl<'a> Sides<'a> {
             } else {
                 sink.push(
                     "new-optional-request-parameter",
-                    Info,
+                    v(Info, Info),
                     at,
                     format!("new optional parameter `{}` ({})", key.1, key.0),
                 );
@@ -77,13 +77,13 @@ impl<'a> Sides<'a> {
         match (is_required(old), is_required(new)) {
             (false, true) => sink.push(
                 "request-parameter-became-required",
-                Breaking,
+                v(Breaking, Breaking),
                 at,
                 format!("parameter `{name}` becomes required"),
             ),
             (true, false) => sink.push(
                 "request-parameter-became-optional",
-                Info,
+                v(Info, Warning),
                 at,
                 format!("parameter `{name}` becomes optional"),
             ),
@@ -93,7 +93,7 @@ impl<'a> Sides<'a> {
         if before != after {
             sink.push(
                 "request-parameter-style-changed",
-                Breaking,
+                v(Breaking, Info),
                 at,
                 format!(
                     "parameter `{name}` is serialized as {}/explode={} instead of {}/explode={}; \
@@ -112,12 +112,21 @@ impl<'a> Sides<'a> {
         let at = format!("{at}/schema");
         let (before, after) = (shape(self.base, old), shape(self.head, new));
         if before != after {
+            // A value of the old type written as the new type reads the same: an integer as
+            // a number, or a number or boolean as an unconstrained string.
+            let widened = widens(&before, &after, new);
+            let wire = if widened { Info } else { Breaking };
+            let effect = match widened {
+                true => "what clients of the old spec send is still valid",
+                false => "what clients of the old spec send may be refused",
+            };
             sink.push(
                 "request-parameter-type-changed",
-                Breaking,
+                v(wire, Breaking),
                 &at,
                 format!(
-                    "parameter `{name}` changes from {before} to {after}; its setter's type changes"
+                    "parameter `{name}` changes from {before} to {after}; {effect}; its setter's \
+                     type changes"
                 ),
             );
         }
@@ -128,7 +137,7 @@ impl<'a> Sides<'a> {
         match (old_choices, new_choices) {
             (None, Some(_)) => sink.push(
                 "request-parameter-became-enum",
-                Breaking,
+                v(Breaking, Breaking),
                 &at,
                 format!("parameter `{name}` is restricted to a list of values"),
             ),
@@ -140,9 +149,10 @@ impl<'a> Sides<'a> {
                         }
                         false => "its Rust variant disappears",
                     };
+                    let rust = if open { Info } else { Breaking };
                     sink.push(
                         "request-parameter-enum-value-removed",
-                        Breaking,
+                        v(Breaking, rust),
                         &at,
                         format!("parameter `{name}` no longer takes {value}; {effect}"),
                     );
@@ -158,9 +168,10 @@ impl<'a> Sides<'a> {
                             "a new variant of a closed Rust enum breaks exhaustive matches",
                         ),
                     };
+                    // Clients of the old spec never send the new value: nothing on the wire.
                     sink.push(
                         "request-parameter-enum-value-added",
-                        severity,
+                        v(Info, severity),
                         &at,
                         format!("parameter `{name}` now takes {value}; {effect}"),
                     );
@@ -216,10 +227,18 @@ impl<'a> Sides<'a> {
                 _ => None,
             };
             let show = |v: Option<f64>| v.map_or("none".to_owned(), |v| v.to_string());
+            // A string's length bound is generated as a checked newtype: adding or removing
+            // one changes the setter's type; moving one changes what it accepts. Other bounds
+            // are checked by the server alone.
+            let rust = match (key, before.is_some(), after.is_some()) {
+                ("maxLength" | "minLength", true, true) => Warning,
+                ("maxLength" | "minLength", ..) => Breaking,
+                _ => Info,
+            };
             match narrows {
                 Some(true) => sink.push(
                     narrowed,
-                    Breaking,
+                    v(Breaking, rust),
                     &at,
                     format!(
                         "parameter `{name}`: {key} {} → {}; values that were valid are refused",
@@ -229,7 +248,7 @@ impl<'a> Sides<'a> {
                 ),
                 Some(false) => sink.push(
                     widened,
-                    Info,
+                    v(Info, rust),
                     &at,
                     format!(
                         "parameter `{name}`: {key} {} → {}",
@@ -243,19 +262,19 @@ impl<'a> Sides<'a> {
         match (old.get("pattern"), new.get("pattern")) {
             (None, Some(p)) => sink.push(
                 "request-parameter-pattern-added",
-                Warning,
+                v(Warning, Breaking),
                 &at,
                 format!("parameter `{name}` must now match {p}"),
             ),
             (Some(a), Some(b)) if a != b => sink.push(
                 "request-parameter-pattern-changed",
-                Warning,
+                v(Warning, Warning),
                 &at,
                 format!("parameter `{name}` must now match {b} instead of {a}"),
             ),
             (Some(p), None) => sink.push(
                 "request-parameter-pattern-removed",
-                Info,
+                v(Info, Breaking),
                 &at,
                 format!("parameter `{name}` no longer has to match {p}"),
             ),
@@ -264,7 +283,7 @@ impl<'a> Sides<'a> {
         if old.get("default") != new.get("default") {
             sink.push(
                 "request-parameter-default-value-changed",
-                Warning,
+                v(Warning, Info),
                 &at,
                 format!(
                     "parameter `{name}`: the default changes from {} to {}; callers who leave it unset get other results",
@@ -274,6 +293,18 @@ impl<'a> Sides<'a> {
             );
         }
     }
+}
+
+/// Whether a parameter's type widens from `before` to `after` (in [`shape`]'s words): an
+/// integer to a number, or a number, integer or boolean to a string with no pattern, length
+/// bound or enum.
+fn widens(before: &str, after: &str, new: &Value) -> bool {
+    let free = ["pattern", "maxLength", "minLength", "enum", "format"]
+        .iter()
+        .all(|key| new.get(*key).is_none());
+    let scalar =
+        before.starts_with("integer") || before.starts_with("number") || before == "boolean";
+    (before.starts_with("integer") && after == "number") || (scalar && after == "string" && free)
 }
 
 /// The values a parameter's value may take, and the component that lists them: the schema's

@@ -1,10 +1,11 @@
 //! Responses: statuses, media types, and every field of a body, walked on both sides at once.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
 
-use super::{Sides, Sink, enum_values, is_open_enum, ref_name, shape};
+use super::objects::{admits_null, object_view};
+use super::{Sides, Sink, enum_values, is_open_enum, ref_name, shape, v};
 use crate::spec::{escape, resolve};
 
 use super::Severity::{Breaking, Info, Warning};
@@ -25,14 +26,14 @@ impl<'a> Sides<'a> {
                 if success {
                     sink.push(
                         "response-success-status-removed",
-                        Breaking,
+                        v(Breaking, Breaking),
                         &at,
                         format!("success status {status} is no longer sent; the method's return type changes"),
                     );
                 } else {
                     sink.push(
                         "response-non-success-status-removed",
-                        Warning,
+                        v(Info, Warning),
                         &at,
                         format!("error status {status} is no longer described; such answers lose their typed body"),
                     );
@@ -57,7 +58,7 @@ impl<'a> Sides<'a> {
                 let Some(new_content) = new_media.get(kind) else {
                     sink.push(
                         "response-media-type-removed",
-                        Breaking,
+                        v(Breaking, Breaking),
                         &media_at,
                         format!("status {status} no longer answers with {kind}"),
                     );
@@ -74,14 +75,15 @@ impl<'a> Sides<'a> {
             }
         }
         for status in after.keys().filter(|s| !before.contains_key(*s)) {
-            let (rule, what) = if status.starts_with('2') {
-                ("response-success-status-added", "success")
+            // A client of the old spec reads a success status it does not know as an error.
+            let (rule, what, wire) = if status.starts_with('2') {
+                ("response-success-status-added", "success", Warning)
             } else {
-                ("response-non-success-status-added", "error")
+                ("response-non-success-status-added", "error", Info)
             };
             sink.push(
                 rule,
-                Info,
+                v(wire, Info),
                 &format!("{pointer}/responses/{}", escape(status)),
                 format!("new {what} status {status}"),
             );
@@ -126,13 +128,13 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
         match (was_required, is_required) {
             (true, false) => self.sink.push(
                 "response-property-became-optional",
-                Breaking,
+                v(Breaking, Breaking),
                 at,
                 format!("`{field}` may now be absent; its Rust field becomes an `Option`"),
             ),
             (false, true) => self.sink.push(
                 "response-property-became-required",
-                Breaking,
+                v(Info, Breaking),
                 at,
                 format!("`{field}` is now always sent; its Rust field loses its `Option`"),
             ),
@@ -144,13 +146,13 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
         ) {
             (false, true) => self.sink.push(
                 "response-property-became-nullable",
-                Breaking,
+                v(Breaking, Breaking),
                 at,
                 format!("`{field}` may now be null"),
             ),
             (true, false) => self.sink.push(
                 "response-property-became-not-nullable",
-                Info,
+                v(Info, Warning),
                 at,
                 format!("`{field}` is no longer null"),
             ),
@@ -168,7 +170,7 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
                 Breaking,
                 at,
                 format!(
-                    "`{field}` changes from {} to {}; its Rust type changes",
+                    "`{field}` changes from {} to {}; its Rust type changes (the wire is the same)",
                     name(&refs.0),
                     name(&refs.1)
                 ),
@@ -180,7 +182,7 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
         if before != after && !(arrays(old) && arrays(new)) {
             self.sink.push(
                 "response-property-type-changed",
-                Breaking,
+                v(Breaking, Breaking),
                 at,
                 format!("`{field}` changes from {before} to {after}; its Rust type changes"),
             );
@@ -201,7 +203,29 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
                 continue;
             }
             let show = |v: Option<&Value>| v.map_or("none".to_owned(), Value::to_string);
-            let (severity, effect) = match (a, b) {
+            let number = |v: Option<&Value>| v.and_then(Value::as_f64);
+            // On the wire: a client of the old spec checks the old constraint, so it refuses
+            // what the new one newly lets through. For the crate: adding or removing one
+            // changes the Rust type; moving one changes what the same type decodes.
+            let loosened = match (key, a, b) {
+                (_, None, Some(_)) => false,
+                (_, Some(_), None) => true,
+                ("maxLength", ..) => number(b) > number(a),
+                ("minLength", ..) => number(b) < number(a),
+                _ => true,
+            };
+            let (wire, wire_effect) = match (loosened, key) {
+                (false, _) => (Info, "clients of the old spec decode what is sent"),
+                (true, "pattern") if a.is_some() && b.is_some() => (
+                    Warning,
+                    "clients of the old spec refuse values the old pattern did not admit",
+                ),
+                (true, _) => (
+                    Breaking,
+                    "clients of the old spec refuse values the old constraint did not admit",
+                ),
+            };
+            let (rust, effect) = match (a, b) {
                 (Some(_), Some(_)) => (Warning, "the checked type decodes other values"),
                 _ => (
                     Breaking,
@@ -210,9 +234,13 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
             };
             self.sink.push(
                 "response-property-constraint-changed",
-                severity,
+                v(wire, rust),
                 at,
-                format!("`{field}`: {key} {} → {}; {effect}", show(a), show(b)),
+                format!(
+                    "`{field}`: {key} {} → {}; {wire_effect}; {effect}",
+                    show(a),
+                    show(b)
+                ),
             );
         }
         if let (Some(before), Some(after)) = (enum_values(old), enum_values(new)) {
@@ -221,32 +249,37 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
                 .as_deref()
                 .is_some_and(|n| is_open_enum(self.sides.head, n));
             for value in after.difference(&before) {
-                let (severity, effect) = if open {
-                    (Info, "it decodes as `Unknown` until the enum learns it")
+                let (verdict, effect) = if open {
+                    (
+                        v(Info, Info),
+                        "it decodes as `Unknown` until the enum learns it",
+                    )
                 } else {
                     (
-                        Breaking,
-                        "the closed Rust enum fails to decode it; make the enum open",
+                        v(Breaking, Warning),
+                        "a client of the old spec fails to decode it (make the enum open); the \
+                         new variant breaks exhaustive matches",
                     )
                 };
                 self.sink.push(
                     "response-property-enum-value-added",
-                    severity,
+                    verdict,
                     at,
                     format!("`{field}` may now be {value}: {effect}"),
                 );
             }
             for value in before.difference(&after) {
-                let (severity, effect) = match open {
+                let (rust, effect) = match open {
                     true => (
                         Info,
                         "the hand-written open enum keeps its variant; nothing of the Rust API changes",
                     ),
                     false => (Breaking, "its Rust variant disappears"),
                 };
+                // Clients of the old spec know one value more than is sent: nothing on the wire.
                 self.sink.push(
                     "response-property-enum-value-removed",
-                    severity,
+                    v(Info, rust),
                     at,
                     format!("`{field}` is no longer {value}: {effect}"),
                 );
@@ -284,13 +317,13 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
                 ),
                 None if old_req.contains(name) => self.sink.push(
                     "response-required-property-removed",
-                    Breaking,
+                    v(Breaking, Breaking),
                     &prop_at,
                     format!("`{}` is removed; its Rust field disappears", child(name)),
                 ),
                 None => self.sink.push(
                     "response-optional-property-removed",
-                    Breaking,
+                    v(Info, Breaking),
                     &prop_at,
                     format!("`{}` is removed; its Rust field disappears", child(name)),
                 ),
@@ -305,106 +338,48 @@ impl<'a> ResponseWalk<'_, 'a, '_> {
             };
             self.sink.push(
                 rule,
-                Info,
+                v(Info, Info),
                 &prop_at,
                 format!("new {kind} field `{}`", child(name)),
             );
         }
+        self.additional_properties(at, field, old, new);
     }
-}
 
-/// An object's fields and which of them are required, however the object is composed: its own
-/// `properties`, every part of an `allOf` (a field is required if any part requires it), or
-/// every branch of a `oneOf`/`anyOf` (required only if every branch requires it). `None` for a
-/// schema that is no object.
-fn object_view<'a>(
-    doc: &'a Value,
-    schema: &'a Value,
-) -> Option<(BTreeMap<String, &'a Value>, BTreeSet<String>)> {
-    object_view_at(doc, schema, 0)
-}
-
-fn object_view_at<'a>(
-    doc: &'a Value,
-    schema: &'a Value,
-    depth: usize,
-) -> Option<(BTreeMap<String, &'a Value>, BTreeSet<String>)> {
-    let schema = resolve(doc, schema)?;
-    if depth > 8 {
-        return None;
-    }
-    let required = |s: &Value| -> BTreeSet<String> {
-        s.get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect()
-    };
-    let mut props: BTreeMap<String, &'a Value> = schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
-        .unwrap_or_default();
-    let mut req = required(schema);
-    let mut object = schema.get("properties").is_some()
-        || schema.get("required").is_some()
-        || schema.get("type").and_then(Value::as_str) == Some("object");
-    let parts = |key: &str| {
-        schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|part| object_view_at(doc, part, depth + 1))
-            .collect::<Vec<_>>()
-    };
-    for (part_props, part_req) in parts("allOf") {
-        object = true;
-        for (name, prop) in part_props {
-            props.entry(name).or_insert(prop);
+    /// `additionalProperties`: a schema that admits fields it does not name is generated with
+    /// an `extra` map that keeps them; one that does not, without. Gaining or losing it adds
+    /// or removes that Rust field (a client of the old spec decodes either way).
+    fn additional_properties(&mut self, at: &str, field: &str, old: &Value, new: &Value) {
+        let keeps = |s: &Value| match s.get("additionalProperties") {
+            None | Some(Value::Bool(false)) => false,
+            Some(_) => true,
+        };
+        let objects = |s: &Value| {
+            s.get("properties").is_some() || s.get("type").and_then(Value::as_str) == Some("object")
+        };
+        if !objects(old) || !objects(new) {
+            return;
         }
-        req.extend(part_req);
-    }
-    for key in ["oneOf", "anyOf"] {
-        let branches = parts(key);
-        if branches.is_empty() {
-            continue;
+        let at = format!("{at}/additionalProperties");
+        match (keeps(old), keeps(new)) {
+            (true, false) => self.sink.push_rust(
+                "response-additional-properties-removed",
+                Breaking,
+                &at,
+                format!(
+                    "`{field}` no longer admits fields it does not name: its Rust type loses the \
+                     `extra` map that kept them, and code reading it stops compiling"
+                ),
+            ),
+            (false, true) => self.sink.push_rust(
+                "response-additional-properties-added",
+                Info,
+                &at,
+                format!(
+                    "`{field}` admits fields it does not name: its Rust type keeps them in `extra`"
+                ),
+            ),
+            _ => {}
         }
-        object = true;
-        let mut every: Option<BTreeSet<String>> = None;
-        for (branch_props, branch_req) in branches {
-            for (name, prop) in branch_props {
-                props.entry(name).or_insert(prop);
-            }
-            every = Some(match every {
-                None => branch_req,
-                Some(so_far) => so_far.intersection(&branch_req).cloned().collect(),
-            });
-        }
-        req.extend(every.unwrap_or_default());
     }
-    object.then_some((props, req))
-}
-
-/// Whether a schema admits null: `nullable`, a `type: null`, or such a branch of a
-/// `oneOf`/`anyOf`.
-fn admits_null(doc: &Value, schema: &Value) -> bool {
-    let Some(schema) = resolve(doc, schema) else {
-        return false;
-    };
-    schema.get("nullable").and_then(Value::as_bool) == Some(true)
-        || schema.get("type").and_then(Value::as_str) == Some("null")
-        || ["oneOf", "anyOf"].iter().any(|key| {
-            schema
-                .get(*key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|branch| resolve(doc, branch))
-                .any(|branch| {
-                    branch.get("nullable").and_then(Value::as_bool) == Some(true)
-                        || branch.get("type").and_then(Value::as_str) == Some("null")
-                })
-        })
 }
