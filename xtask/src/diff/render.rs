@@ -41,7 +41,7 @@ impl DiffReport {
         let mut out = String::new();
         let _ = writeln!(out, "## Spec changes: `{}` → `{}`\n", self.base, self.head);
         if self.changes.is_empty() {
-            out.push_str("No change to the wire contract.\n");
+            out.push_str("No change, on the wire or in the crate.\n");
         } else {
             let counts = |side| {
                 format!(
@@ -53,7 +53,7 @@ impl DiffReport {
             };
             let _ = writeln!(
                 out,
-                "{} changes. **Crate** (Rust code recompiled against the new crate; \
+                "{} change(s). **Crate** (Rust code recompiled against the new crate; \
                  `--fail-on crate:LEVEL`): {}. **Wire** (a client of the old spec against a \
                  server of the new one; `--fail-on wire:LEVEL`): {}.\n",
                 self.changes.len(),
