@@ -39,17 +39,13 @@ const fn case(
 const fn from(
     what: &'static str,
     rule: &'static str,
-    (wire, rust): (Severity, Severity),
+    verdicts: (Severity, Severity),
     prepare: fn(&mut Value),
     edit: fn(&mut Value),
 ) -> Case {
     Case {
-        what,
-        rule,
-        wire,
-        rust,
         prepare: Some(prepare),
-        edit,
+        ..case(what, rule, verdicts, edit)
     }
 }
 
