@@ -90,9 +90,10 @@ impl Options {
         self
     }
 
-    /// Whether each entry's text is kept once rendered (it never changes), so that a page
-    /// costs the server little more than its copy: for the long runs of a benchmark. It
-    /// holds every entry read, about 600 bytes each.
+    /// Whether each entry's text, and each page of consecutive entries, is kept once rendered
+    /// (neither changes; entries only arrive), so that a page asked again costs the server a
+    /// lookup: for the long runs of a benchmark. It holds every entry read (about 600 bytes
+    /// each) and every such page, so it is for logs that fit in memory twice.
     pub fn keep_answers(mut self, on: bool) -> Options {
         self.keep_answers = on;
         self
