@@ -268,16 +268,7 @@ async fn run(args: Args) -> ExitCode {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    use clap::{CommandFactory, FromArgMatches};
-    let matches = Args::command().args(args::v2_flags()).get_matches();
-    let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    args.v2_filters = match args::v2_filter_values(&matches) {
-        Ok(values) => values,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = args::parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit());
     run(args).await
 }
 

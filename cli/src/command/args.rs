@@ -179,6 +179,22 @@ pub struct Args {
     pub v2_filters: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The command line `args` (the program's name first), with every flag: the derived ones
+/// and those added from the library's lists ([`v2_flags`]).
+pub fn parse_from<I, T>(args: I) -> Result<Args, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Args::command().args(v2_flags());
+    let matches = command.try_get_matches_from_mut(args)?;
+    let mut args = Args::from_arg_matches(&matches)?;
+    args.v2_filters = v2_filter_values(&matches)
+        .map_err(|message| command.error(clap::error::ErrorKind::ValueValidation, message))?;
+    Ok(args)
+}
+
 /// One flag per Audit Logs v2 filter and negation, from the library's own list of them:
 /// `--v2-action-type create`, `--v2-not-action-type view`; each may repeat.
 pub fn v2_flags() -> Vec<clap::Arg> {

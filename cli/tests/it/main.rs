@@ -9,6 +9,7 @@ mod faulty_store;
 mod flags;
 mod fleet;
 mod history;
+mod identity;
 mod logpush;
 mod lossless;
 mod moto;
