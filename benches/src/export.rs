@@ -3,6 +3,9 @@
 //! loopback and with 20 ms per request. The records go to an in-memory sink, so that the disk
 //! is not measured.
 
+use cloudflare_audit_logs_cli::logs::{
+    Access, Account, History, Insights, Scim, User, V2Account, V2Organization,
+};
 use std::sync::Arc;
 
 use cloudflare_audit_logs::{
@@ -24,38 +27,40 @@ use super::{Result, Server, median, ms};
 pub fn source(log: Log) -> Result<Source> {
     let (since, before) = window();
     let (since, before) = (Some(since), Some(before));
-    let insights = |issue: Option<&str>| Source::Insights {
-        scope: InsightsScope::Zone(ZONE.into()),
-        issue: issue.map(str::to_owned),
-        filters: InsightsAuditLogFilters::default(),
+    let insights = |issue: Option<&str>| {
+        Source::Insights(Insights {
+            scope: InsightsScope::Zone(ZONE.into()),
+            issue: issue.map(str::to_owned),
+            filters: InsightsAuditLogFilters::default(),
+        })
     };
     Ok(match log {
-        Log::Account => Source::Account {
+        Log::Account => Source::Account(Account {
             account_id: ACCOUNT.into(),
             filters: AuditLogsFilters::default(),
-        },
-        Log::User => Source::User {
+        }),
+        Log::User => Source::User(User {
             filters: AuditLogsFilters::default(),
-        },
+        }),
         Log::Insights => insights(None),
         Log::Insight => insights(Some(ISSUE)),
-        Log::V2 => Source::V2Account {
+        Log::V2 => Source::V2Account(V2Account {
             account_id: ACCOUNT.into(),
             filters: AccountAuditLogsV2Filters {
                 since,
                 before,
                 ..Default::default()
             },
-        },
-        Log::V2Organization => Source::V2Organization {
+        }),
+        Log::V2Organization => Source::V2Organization(V2Organization {
             organization_id: ORGANIZATION.into(),
             filters: OrganizationAuditLogsV2Filters {
                 since,
                 before,
                 ..Default::default()
             },
-        },
-        Log::History => Source::History {
+        }),
+        Log::History => Source::History(History {
             owner: V2Owner::Account(ACCOUNT.into()),
             entry_id: entry(),
             filters: AuditLogHistoryFilters {
@@ -64,18 +69,18 @@ pub fn source(log: Log) -> Result<Source> {
                 before,
                 ..Default::default()
             },
-        },
-        Log::Access => Source::Access {
+        }),
+        Log::Access => Source::Access(Access {
             account_id: ACCOUNT.into(),
             filters: AccessAuthenticationLogsFilters::default(),
-        },
-        Log::Scim => Source::Scim {
+        }),
+        Log::Scim => Source::Scim(Scim {
             account_id: ACCOUNT.into(),
             filters: AccessScimUpdateLogsFilters {
                 idp_id: Some(vec![IDP.into()]),
                 ..Default::default()
             },
-        },
+        }),
     })
 }
 

@@ -26,5 +26,5 @@ pub use command::{args, config, console, fleet, units};
 pub use destinations::{bucket, delivery, lock, shared_state};
 pub use export::exporter;
 pub use formats::{entry_text, logpush, ocsf, records, sink};
-pub use sources::{logs, source};
+pub use sources::{logs, row, source};
 pub use state::checkpoint;

@@ -6,16 +6,14 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use cloudflare_audit_logs::{
-    AccessAuthenticationLogsFilters, AccessScimUpdateLogsFilters, AccountAuditLogsV2Filters,
-    AuditLogHistoryFilters, AuditLogsFilters, Direction, FieldChanged, FilterValue,
-    InsightsAuditLogFilters, InsightsScope, Order,
+    AccountAuditLogsV2Filters, Direction, FieldChanged, FilterValue, Order,
 };
 
 use crate::command::units;
-use crate::demo::{self, v2 as demo_v2};
 use crate::formats::sink::Format;
-use crate::sources::logs::Log;
-use crate::sources::source::{Source, V2Owner};
+use crate::sources::logs::{Kind, LOGS};
+use crate::sources::row::{Asked, Info, Owner, OwnerKind};
+use crate::sources::source::{self, Source};
 
 #[derive(Parser, Debug)]
 #[command(name = "cloudflare-audit-export", version, about = crate::command::help::ABOUT)]
@@ -35,10 +33,10 @@ pub struct Args {
     /// failures and last success per source; requests, retries and waits).
     #[arg(long, requires = "config")]
     pub metrics: Option<PathBuf>,
-    /// With --demo: which log (default: every log, one after the other; a resource's
-    /// history only when asked for).
-    #[arg(long, value_enum, requires = "demo")]
-    pub log: Option<Log>,
+    /// Which log (with the owner it takes; the shorthands below name one too). With --demo,
+    /// by default every log one after the other (a resource's history only when asked for).
+    #[arg(long, value_parser = source::log_values())]
+    pub log: Option<String>,
     /// Export the Security Center insights audit log (of --account or --zone).
     #[arg(long)]
     pub insights: bool,
@@ -50,13 +48,13 @@ pub struct Args {
     pub v2: bool,
     /// With --v2: the history of the resource this v2 entry changed (the entry's ID), with
     /// --action-time; --since/--before are the window to look in.
-    #[arg(long, requires_all = ["v2", "action_time"])]
+    #[arg(long, requires = "action_time")]
     pub history: Option<String>,
     /// With --history: the entry's `action.time` (RFC 3339).
     #[arg(long, requires = "history", value_parser = units::parse_instant)]
     pub action_time: Option<chrono::DateTime<chrono::Utc>>,
     /// With --insights: the audit log of this one insight (its issue ID).
-    #[arg(long, requires = "insights")]
+    #[arg(long)]
     pub issue: Option<String>,
     /// Export the Access authentication logs of --account (every login to an Access
     /// application, allowed or not).
@@ -67,7 +65,7 @@ pub struct Args {
     pub scim: bool,
     /// With --scim: an identity provider (with SCIM enabled) whose updates to export
     /// (repeatable; the demo has its own).
-    #[arg(long, requires = "scim")]
+    #[arg(long)]
     pub idp: Vec<String>,
     /// The organization ID (Audit Logs v2 only; with --demo, picks its organization).
     #[arg(long, conflicts_with = "account")]
@@ -76,7 +74,7 @@ pub struct Args {
     #[arg(long, conflicts_with = "zone")]
     pub account: Option<String>,
     /// The zone ID (insights only).
-    #[arg(long, requires = "insights")]
+    #[arg(long)]
     pub zone: Option<String>,
 
     /// Only entries at or after this time (RFC 3339 or YYYY-MM-DD).
@@ -167,7 +165,7 @@ pub struct Args {
     pub quiet: bool,
     /// Keep to this many requests per window across the whole run (retries count), or
     /// `none`. Default: Cloudflare's published budget, 1200/5m (the demo: none); with
-    /// --config, the file's [budget] when this flag is not given.
+    /// --config, the file's `[budget]` when this flag is not given.
     #[arg(long, value_parser = |s: &str| units::parse_budget(s).map(units::Budget))]
     pub budget: Option<units::Budget>,
     /// When another export holds the output or checkpoint, wait for it instead of failing.
@@ -244,25 +242,6 @@ pub fn v2_filter_values(
     Ok(map)
 }
 
-/// The v2 filters of the flags (`F` refuses a filter its log does not have, by name).
-fn v2_filters<F: serde::de::DeserializeOwned>(args: &Args) -> Result<F, String> {
-    let mut map = args.v2_filters.clone();
-    let mut set = |key: &str, value: serde_json::Value| {
-        map.insert(key.to_owned(), value);
-    };
-    if let Some(since) = args.since {
-        set("since", serde_json::json!(since));
-    }
-    if let Some(before) = args.before {
-        set("before", serde_json::json!(before));
-    }
-    if let Some(direction) = sort_direction(args.direction) {
-        set("direction", serde_json::json!(direction));
-    }
-    serde_json::from_value(serde_json::Value::Object(map))
-        .map_err(|e| format!("Audit Logs v2 filters: {e}"))
-}
-
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Sort {
     Asc,
@@ -275,191 +254,193 @@ pub enum Field {
     UserClassification,
 }
 
-fn sort_direction(sort: Option<Sort>) -> Option<Direction> {
-    sort.map(|s| match s {
-        Sort::Asc => Direction::Asc,
-        Sort::Desc => Direction::Desc,
-    })
+/// The filter flags given, by flag name, as their filters' JSON form (each log's row says
+/// which it takes, and under which filter name).
+fn flag_filters(args: &Args) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::{Value, json};
+    let sort = |sort: Option<Sort>| sort.map(|s| matches!(s, Sort::Asc));
+    let text = |value: &Option<String>| value.clone().map(Value::from);
+    let field = args.field_changed.map(|f| match f {
+        Field::Status => FieldChanged::Status,
+        Field::UserClassification => FieldChanged::UserClassification,
+    });
+    [
+        ("since", args.since.map(|t| json!(t))),
+        ("before", args.before.map(|t| json!(t))),
+        (
+            "direction",
+            sort(args.direction)
+                .map(|asc| json!(if asc { Direction::Asc } else { Direction::Desc })),
+        ),
+        (
+            "order",
+            sort(args.order).map(|asc| json!(if asc { Order::Asc } else { Order::Desc })),
+        ),
+        ("id", text(&args.id)),
+        ("action_type", text(&args.action_type)),
+        ("actor_ip", text(&args.actor_ip)),
+        ("actor_email", text(&args.actor_email)),
+        ("zone_name", text(&args.zone_name)),
+        ("hide_user_logs", args.hide_user_logs.then_some(json!(true))),
+        ("changed_by", text(&args.changed_by)),
+        ("field_changed", field.map(|f| json!(f))),
+        ("action_time", args.action_time.map(|t| json!(t))),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+    .collect()
 }
 
-fn sort_order(sort: Option<Sort>) -> Option<Order> {
-    sort.map(|s| match s {
-        Sort::Asc => Order::Asc,
-        Sort::Desc => Order::Desc,
-    })
+/// What the flags ask of a log of `info`: the filter flags it takes, under its filter names,
+/// and the options given (its row refuses the options it does not take).
+fn asked(args: &Args, info: &Info, owner: Owner) -> Asked {
+    let given = flag_filters(args);
+    let mut filters: serde_json::Map<_, _> = info
+        .flags
+        .iter()
+        .filter_map(|(flag, filter)| Some(((*filter).to_owned(), given.get(*flag)?.clone())))
+        .collect();
+    if info.v2_flags {
+        filters.extend(args.v2_filters.clone());
+    }
+    let options = [
+        ("issue", args.issue.iter().cloned().collect::<Vec<_>>()),
+        ("idp", args.idp.clone()),
+        ("entry", args.history.iter().cloned().collect()),
+    ]
+    .into_iter()
+    .filter(|(_, values)| !values.is_empty())
+    .map(|(name, values)| (name.to_owned(), values))
+    .collect();
+    Asked {
+        owner,
+        filters,
+        options,
+    }
+}
+
+/// The log the flags name (`--log`, or a shorthand such as `--insights`), with the flag that
+/// named it; two different logs are refused.
+fn named_log(args: &Args) -> Result<Option<(String, String)>, String> {
+    let shorthands = [
+        (args.insights, "insights"),
+        (args.user, "user"),
+        (args.v2 && args.history.is_none(), "v2"),
+        (args.history.is_some(), "history"),
+        (args.access, "access"),
+        (args.scim, "scim"),
+    ];
+    let mut named: Vec<(String, String)> = shorthands
+        .into_iter()
+        .filter(|(given, _)| *given)
+        .map(|(_, key)| (key.to_owned(), format!("--{key}")))
+        .collect();
+    if let Some(log) = &args.log {
+        named.push((log.clone(), format!("--log {log}")));
+    }
+    named.dedup_by(|a, b| a.0 == b.0);
+    match named.len() {
+        0 | 1 => Ok(named.pop()),
+        _ => Err(format!(
+            "one log at a time: {}",
+            named
+                .iter()
+                .map(|(_, flag)| flag.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The owner the flags name.
+fn owner(args: &Args) -> Result<Owner, String> {
+    match (&args.account, &args.zone, &args.organization) {
+        (None, None, None) => Ok(Owner::Credentials),
+        (Some(account), None, None) => Ok(Owner::Account(account.clone())),
+        (None, Some(zone), None) => Ok(Owner::Zone(zone.clone())),
+        (None, None, Some(organization)) => Ok(Owner::Organization(organization.clone())),
+        _ => Err("give one owner: --account ID, --zone ID or --organization ID".into()),
+    }
 }
 
 /// The logs to export, from the flags.
 pub fn sources(args: &Args) -> Result<Vec<Source>, String> {
-    let account = AuditLogsFilters {
-        id: args.id.clone(),
-        action_type: args.action_type.clone(),
-        actor_ip: args.actor_ip.clone(),
-        actor_email: args.actor_email.clone(),
-        zone_name: args.zone_name.clone(),
-        direction: sort_direction(args.direction),
-        hide_user_logs: args.hide_user_logs.then_some(true),
-        since: args.since,
-        before: args.before,
-        ..Default::default()
-    };
-    let insights = InsightsAuditLogFilters {
-        changed_by: args.changed_by.clone(),
-        field_changed: args.field_changed.map(|f| match f {
-            Field::Status => FieldChanged::Status,
-            Field::UserClassification => FieldChanged::UserClassification,
-        }),
-        order: sort_order(args.order),
-        since: args.since,
-        before: args.before,
-    };
-    let account_log = |id: &str| Source::Account {
-        account_id: id.to_owned(),
-        filters: account.clone(),
-    };
-    let insights_log = |scope: InsightsScope| Source::Insights {
-        scope,
-        issue: args.issue.clone(),
-        filters: insights.clone(),
-    };
-    let access_log = |id: &str| Source::Access {
-        account_id: id.to_owned(),
-        filters: AccessAuthenticationLogsFilters {
-            direction: sort_order(args.direction),
-            since: args.since,
-            until: args.before,
-            ..Default::default()
-        },
-    };
-    let scim_log = |id: &str, idps: Vec<String>| Source::Scim {
-        account_id: id.to_owned(),
-        filters: AccessScimUpdateLogsFilters {
-            idp_id: Some(idps),
-            direction: sort_order(args.direction),
-            since: args.since,
-            until: args.before,
-            ..Default::default()
-        },
-    };
-    let v2_account = |id: &str| -> Result<Source, String> {
-        Ok(Source::V2Account {
-            account_id: id.to_owned(),
-            filters: v2_filters(args)?,
-        })
-    };
-    let v2_organization = |id: &str| -> Result<Source, String> {
-        Ok(Source::V2Organization {
-            organization_id: id.to_owned(),
-            filters: v2_filters(args)?,
-        })
-    };
-    let user_log = || Source::User {
-        filters: account.clone(),
-    };
-    let history = |owner: V2Owner, entry_id: &str, time| Source::History {
-        owner,
-        entry_id: entry_id.to_owned(),
-        filters: AuditLogHistoryFilters {
-            action_time: Some(time),
-            since: args.since,
-            before: args.before,
-            direction: sort_direction(args.direction),
-        },
-    };
+    let named = named_log(args)?;
     if args.demo {
-        let log = match (args.log, args.insights, args.user, args.v2) {
-            (Some(log), ..) => Some(log),
-            (None, true, ..) => Some(Log::Insights),
-            (None, _, true, _) => Some(Log::User),
-            (None, _, _, true) => Some(Log::V2),
-            _ if args.access => Some(Log::Access),
-            _ if args.scim => Some(Log::Scim),
-            _ => None,
-        };
-        if log.is_none() && (args.checkpoint.is_some() || args.follow || args.format == Format::Csv)
-        {
-            return Err("--checkpoint, --follow and --format csv take one log: add --log account, insights, user, v2 (with --organization for an organization's), history, access or scim".into());
+        return demo_sources(args, named.map(|(key, _)| key));
+    }
+    let owner = owner(args)?;
+    let (key, flag) = match (named, &owner) {
+        (Some(named), _) => named,
+        (None, Owner::Account(_)) => ("account".to_owned(), "--account".to_owned()),
+        (None, _) => return Err(say_what_to_export()),
+    };
+    let rows = source::rows(&key)?;
+    let Some(row) = rows.iter().find(|k| k.info.owners.contains(&owner.kind())) else {
+        return Err(format!(
+            "{flag} takes {}",
+            source::owners_of(&key, OwnerKind::flag)
+        ));
+    };
+    if !args.v2_filters.is_empty() && !row.info.v2_flags {
+        return Err(format!(
+            "the --v2-* filters need --v2; they do not apply to a {key}"
+        ));
+    }
+    Ok(vec![source::make(&key, asked(args, row.info, owner))?])
+}
+
+/// What to say when the flags name no log: each log, with the owners it takes.
+fn say_what_to_export() -> String {
+    let logs: Vec<String> = source::keys()
+        .into_iter()
+        .map(|key| {
+            format!(
+                "--log {key} with {}",
+                source::owners_of(key, OwnerKind::flag)
+            )
+        })
+        .collect();
+    format!(
+        "say what to export: --demo; --account ID (its v1 log); or {} (shorthands: --insights, \
+         --user, --v2, --access, --scim; --v2 --history ID --action-time T for a resource's \
+         history; --issue ID for one insight; --idp ID for SCIM)",
+        logs.join("; ")
+    )
+}
+
+/// The demo's sources: every log of its tour one after the other, or the one named (of the
+/// owner kind the flags name, when the log has several); the flags' filters and options
+/// apply to each.
+fn demo_sources(args: &Args, named: Option<String>) -> Result<Vec<Source>, String> {
+    if named.is_none() && (args.checkpoint.is_some() || args.follow || args.format == Format::Csv) {
+        return Err(format!(
+            "--checkpoint, --follow and --format csv take one log: add --log {} (v2 with \
+             --organization for an organization's)",
+            source::keys().join(", ")
+        ));
+    }
+    let kinds: Vec<&Kind> = match &named {
+        None => LOGS.iter().filter(|k| k.info.in_demo_tour).collect(),
+        Some(key) => {
+            let rows = source::rows(key)?;
+            let wanted = owner(args)?.kind();
+            let row = rows.iter().find(|k| (k.demo)().owner.kind() == wanted);
+            vec![row.copied().unwrap_or(rows[0])]
         }
-        let organization = args.organization.is_some();
-        // Every log of the demo, in this order; v2 of the account and of the organization.
-        let all = [
-            (Log::Account, false),
-            (Log::Insights, false),
-            (Log::User, false),
-            (Log::V2, false),
-            (Log::V2, true),
-            (Log::Access, false),
-            (Log::Scim, false),
-            (Log::History, false),
-        ];
-        return all
-            .into_iter()
-            .filter(|(l, of_organization)| match log {
-                // A resource's history only when asked for.
-                None => *l != Log::History,
-                Some(Log::V2) => *l == Log::V2 && *of_organization == organization,
-                Some(wanted) => wanted == *l,
-            })
-            .map(|(l, of_organization)| match l {
-                Log::Account => Ok(account_log(demo::ACCOUNT)),
-                Log::Insights => Ok(insights_log(InsightsScope::Zone(demo::ZONE.into()))),
-                Log::User => Ok(user_log()),
-                Log::V2 if of_organization => v2_organization(demo::ORGANIZATION),
-                Log::V2 => v2_account(demo::ACCOUNT),
-                Log::History => Ok(history(
-                    V2Owner::Account(demo::ACCOUNT.into()),
-                    &demo_v2::entry_id(demo_v2::HISTORY_ENTRY),
-                    demo_v2::v2_time(demo_v2::HISTORY_ENTRY),
-                )),
-                Log::Access => Ok(access_log(demo::ACCOUNT)),
-                Log::Scim => Ok(scim_log(
-                    demo::ACCOUNT,
-                    match args.idp.is_empty() {
-                        true => demo::IDPS.iter().map(|s| s.to_string()).collect(),
-                        false => args.idp.clone(),
-                    },
-                )),
-            })
-            .collect();
-    }
-    if !args.v2 && !args.v2_filters.is_empty() {
-        return Err("the --v2-* filters need --v2".into());
-    }
-    if let (Some(entry), Some(time)) = (&args.history, args.action_time) {
-        if !args.v2_filters.is_empty() {
-            return Err("the --v2-* filters do not apply to a history".into());
-        }
-        return match (&args.account, &args.organization) {
-            (Some(account), None) => Ok(vec![history(
-                V2Owner::Account(account.clone()),
-                entry,
-                time,
-            )]),
-            (None, Some(organization)) => Ok(vec![history(
-                V2Owner::Organization(organization.clone()),
-                entry,
-                time,
-            )]),
-            _ => Err("--history takes --account ID or --organization ID".into()),
-        };
-    }
-    match (args.access, args.scim, &args.account, &args.idp.is_empty()) {
-        (true, _, Some(account), _) => return Ok(vec![access_log(account)]),
-        (_, true, Some(account), false) => return Ok(vec![scim_log(account, args.idp.clone())]),
-        (false, false, ..) => {}
-        _ => {
-            return Err(
-                "--access takes --account ID; --scim takes --account ID and --idp ID".into(),
-            );
-        }
-    }
-    match (args.insights, args.user, args.v2, &args.account, &args.zone, &args.organization) {
-        (false, false, false, Some(account), None, None) => Ok(vec![account_log(account)]),
-        (true, false, false, Some(account), None, None) => Ok(vec![insights_log(InsightsScope::Account(account.clone()))]),
-        (true, false, false, None, Some(zone), None) => Ok(vec![insights_log(InsightsScope::Zone(zone.clone()))]),
-        (false, true, false, None, None, None) => Ok(vec![user_log()]),
-        (false, false, true, Some(account), None, None) => Ok(vec![v2_account(account)?]),
-        (false, false, true, None, None, Some(organization)) => Ok(vec![v2_organization(organization)?]),
-        _ => Err("say what to export: --demo; --account ID; --insights with --account ID or --zone ID (and --issue ID for one insight); --user; --v2 with --account ID or --organization ID (and --history ID --action-time T for a resource's history); --access or --scim --idp ID with --account ID".into()),
-    }
+    };
+    kinds
+        .into_iter()
+        .map(|kind| {
+            let mut demo = (kind.demo)();
+            let flags = asked(args, kind.info, demo.owner.clone());
+            demo.filters.extend(flags.filters);
+            let own = flags
+                .options
+                .into_iter()
+                .filter(|(name, _)| kind.info.options.contains(&name.as_str()));
+            demo.options.extend(own);
+            (kind.new)(demo)
+        })
+        .collect()
 }

@@ -34,13 +34,14 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use cloudflare_audit_logs::{InsightsScope, RateLimit};
+use cloudflare_audit_logs::RateLimit;
 use serde::Deserialize;
 
 use crate::command::units::{defaults, parse_budget, parse_duration};
 use crate::formats::sink::Format;
-use crate::sources::logs::Log;
-use crate::sources::source::{Source, V2Owner};
+use crate::sources::logs::LOGS;
+use crate::sources::row::{Asked, Owner};
+use crate::sources::source::Source;
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -90,9 +91,9 @@ impl Default for Defaults {
     }
 }
 
-/// One source as the file says it.
+/// One source as the file says it (a key that is neither these nor a log's option is
+/// refused by name).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SourceConfig {
     pub name: String,
     pub log: String,
@@ -107,14 +108,11 @@ pub struct SourceConfig {
     pub format: Option<String>,
     pub timestamps: Option<String>,
     pub lease: Option<String>,
-    /// `log = "insights"`: one insight's log (its issue ID).
-    pub issue: Option<String>,
-    /// `log = "scim"`: the identity providers whose updates to export.
-    #[serde(default)]
-    pub idp: Vec<String>,
-    /// `log = "history"`: the Audit Logs v2 entry whose resource's history to export (its
-    /// `action.time` is `action_time` in `filters`).
-    pub entry: Option<String>,
+    /// The log's own options (see its row): `issue` (insights: one insight's log), `idp`
+    /// (scim: the identity providers), `entry` (history: the Audit Logs v2 entry whose
+    /// resource's history to export, its `action.time` as `action_time` in `filters`).
+    #[serde(flatten)]
+    pub options: std::collections::BTreeMap<String, toml::Value>,
 }
 
 /// A source ready to run.
@@ -241,7 +239,9 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
             })?;
         let lease =
             crate::destinations::lease::parse_lease(s.lease.as_deref().unwrap_or(&d.lease))?;
-        let source = source(s).map_err(|e| format!("source {:?}: {e}", s.name))?;
+        let source = check_keys(s)
+            .and_then(|()| source(s))
+            .map_err(|e| format!("source {:?}: {e}", s.name))?;
         sources.push(Planned {
             name: s.name.clone(),
             source,
@@ -270,95 +270,83 @@ pub fn parse(text: &str, base: &Path) -> Result<Plan, String> {
     })
 }
 
-/// The filters of a source, in the library's own type for its log.
-fn filters<F: serde::de::DeserializeOwned>(s: &SourceConfig) -> Result<F, String> {
+/// The source a `[[source]]` names: its owner, filters and options, made by its log's row.
+fn source(s: &SourceConfig) -> Result<Source, String> {
+    let owner = match (&s.account, &s.zone, &s.organization) {
+        (None, None, None) => Owner::Credentials,
+        (Some(account), None, None) => Owner::Account(account.clone()),
+        (None, Some(zone), None) => Owner::Zone(zone.clone()),
+        (None, None, Some(organization)) => Owner::Organization(organization.clone()),
+        _ => return Err("give one owner: `account`, `zone` or `organization`".into()),
+    };
     let table = s.filters.clone().unwrap_or_default();
-    let json = serde_json::to_value(table).map_err(|e| e.to_string())?;
-    serde_json::from_value(json).map_err(|e| format!("filters: {e}"))
+    let serde_json::Value::Object(filters) =
+        serde_json::to_value(table).map_err(|e| e.to_string())?
+    else {
+        return Err("`filters` is not a table".into());
+    };
+    let mut options = std::collections::BTreeMap::new();
+    for (key, value) in &s.options {
+        let values = match value {
+            toml::Value::String(one) => vec![one.clone()],
+            toml::Value::Array(many) => many
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| format!("`{key}` takes text or a list of text"))?,
+            _ => return Err(format!("`{key}` takes text or a list of text")),
+        };
+        options.insert(key.clone(), values);
+    }
+    crate::sources::source::make(
+        &s.log,
+        Asked {
+            owner,
+            filters,
+            options,
+        },
+    )
 }
 
-/// A resource's history: the entry's ID and its `action_time` are required.
-fn history(s: &SourceConfig, owner: V2Owner) -> Result<Source, String> {
-    let filters: cloudflare_audit_logs::AuditLogHistoryFilters = filters(s)?;
-    match (&s.entry, filters.action_time) {
-        (Some(entry), Some(_)) => Ok(Source::History {
-            owner,
-            entry_id: entry.clone(),
-            filters,
-        }),
-        _ => Err(
-            "log \"history\" needs `entry = \"ENTRY_ID\"` and `action_time` in `filters` \
-                  (the entry's action.time)"
-                .into(),
-        ),
+/// Refuses a key that is neither a source's nor any log's own option, naming both lists.
+fn check_keys(s: &SourceConfig) -> Result<(), String> {
+    let own: Vec<String> = LOGS
+        .iter()
+        .flat_map(|k| {
+            k.info
+                .options
+                .iter()
+                .map(|o| format!("{o} ({})", k.info.key))
+        })
+        .collect();
+    match s
+        .options
+        .keys()
+        .find(|key| !own.iter().any(|o| o.split(' ').next() == Some(key)))
+    {
+        Some(key) => Err(format!(
+            "unknown field `{key}`: a source takes {}, and the logs' own {}",
+            SOURCE_KEYS.join(", "),
+            own.join(", ")
+        )),
+        None => Ok(()),
     }
 }
 
-fn source(s: &SourceConfig) -> Result<Source, String> {
-    let owner = (&s.account, &s.zone, &s.organization);
-    Ok(match (Log::from_key(&s.log)?, owner) {
-        (Log::Account, (Some(account), None, None)) => Source::Account {
-            account_id: account.clone(),
-            filters: filters(s)?,
-        },
-        (Log::User, (None, None, None)) => Source::User {
-            filters: filters(s)?,
-        },
-        (Log::Insights, (Some(account), None, None)) => Source::Insights {
-            scope: InsightsScope::Account(account.clone()),
-            issue: s.issue.clone(),
-            filters: filters(s)?,
-        },
-        (Log::Insights, (None, Some(zone), None)) => Source::Insights {
-            scope: InsightsScope::Zone(zone.clone()),
-            issue: s.issue.clone(),
-            filters: filters(s)?,
-        },
-        (Log::Access, (Some(account), None, None)) => Source::Access {
-            account_id: account.clone(),
-            filters: filters(s)?,
-        },
-        (Log::Scim, (Some(account), None, None)) => {
-            let mut filters: cloudflare_audit_logs::AccessScimUpdateLogsFilters = filters(s)?;
-            let mut idps = filters.idp_id.take().unwrap_or_default();
-            idps.extend(s.idp.iter().cloned());
-            if idps.is_empty() {
-                return Err(
-                    "log \"scim\" needs `idp = [\"IDP_ID\"]`: the identity providers whose \
-                     updates to export"
-                        .into(),
-                );
-            }
-            filters.idp_id = Some(idps);
-            Source::Scim {
-                account_id: account.clone(),
-                filters,
-            }
-        }
-        (Log::V2, (Some(account), None, None)) => Source::V2Account {
-            account_id: account.clone(),
-            filters: filters(s)?,
-        },
-        (Log::V2, (None, None, Some(organization))) => Source::V2Organization {
-            organization_id: organization.clone(),
-            filters: filters(s)?,
-        },
-        (Log::History, (Some(account), None, None)) => {
-            history(s, V2Owner::Account(account.clone()))?
-        }
-        (Log::History, (None, None, Some(organization))) => {
-            history(s, V2Owner::Organization(organization.clone()))?
-        }
-        (log, _) => {
-            return Err(format!(
-                "log {:?} does not take these owners: account takes `account`; user takes \
-                 none; insights takes `account` or `zone`; v2 and history take `account` or \
-                 `organization`; access and scim take `account`",
-                log.key()
-            ));
-        }
-    })
-}
+/// The keys every `[[source]]` may have.
+const SOURCE_KEYS: &[&str] = &[
+    "name",
+    "log",
+    "account",
+    "zone",
+    "organization",
+    "filters",
+    "out",
+    "checkpoint",
+    "format",
+    "timestamps",
+    "lease",
+];
 
 #[cfg(test)]
 #[path = "config_tests.rs"]

@@ -1,5 +1,6 @@
 //! The config file's tests.
 use super::*;
+use crate::sources::logs::{Access, History, Insights, Scim, V2Account, V2Owner};
 
 const EXAMPLE: &str = r#"
         [budget]
@@ -49,7 +50,7 @@ fn a_config_reads_into_the_librarys_own_filter_types() {
     ));
     let absent = EXAMPLE.replace("[budget]\n        requests = 120\n        per = \"5s\"", "");
     assert!(parse(&absent, Path::new(".")).unwrap().budget.is_none());
-    let Source::V2Account { filters, .. } = &plan.sources[0].source else {
+    let Source::V2Account(V2Account { filters, .. }) = &plan.sources[0].source else {
         panic!("{:?}", plan.sources[0])
     };
     assert_eq!(filters.action_type.as_ref().unwrap().len(), 2);
@@ -91,15 +92,15 @@ fn access_scim_and_one_insights_log_are_sources_too() {
             out = "insight.jsonl"
         "#;
     let plan = parse(text, Path::new(".")).unwrap();
-    let Source::Access { filters, .. } = &plan.sources[0].source else {
+    let Source::Access(Access { filters, .. }) = &plan.sources[0].source else {
         panic!("{:?}", plan.sources[0])
     };
     assert_eq!(filters.email.as_deref(), Some("@example.com"));
-    let Source::Scim { filters, .. } = &plan.sources[1].source else {
+    let Source::Scim(Scim { filters, .. }) = &plan.sources[1].source else {
         panic!("{:?}", plan.sources[1])
     };
     assert_eq!(filters.idp_id, Some(vec!["azure".into(), "okta".into()]));
-    let Source::Insights { issue, .. } = &plan.sources[2].source else {
+    let Source::Insights(Insights { issue, .. }) = &plan.sources[2].source else {
         panic!("{:?}", plan.sources[2])
     };
     assert_eq!(issue.as_deref(), Some("insight-1"));
@@ -179,11 +180,11 @@ fn a_resource_history_is_a_source_with_its_entry_and_time() {
             filters = { action_time = "2026-11-01T00:37:40Z", direction = "asc" }
         "#;
     let plan = parse(text, Path::new(".")).unwrap();
-    let Source::History {
+    let Source::History(History {
         owner,
         entry_id,
         filters,
-    } = &plan.sources[0].source
+    }) = &plan.sources[0].source
     else {
         panic!("{:?}", plan.sources[0])
     };

@@ -15,7 +15,7 @@
 //!   with it, and a late write never replaces a batch: a bucket never holds an entry twice,
 //!   nor part of an object.
 //!
-//! A checkpoint in an object store is written through its [`SharedState`], conditionally,
+//! A checkpoint in an object store is written through its [`SharedState`](crate::shared_state::SharedState), conditionally,
 //! renewing the lease; its lease is renewed while pages are fetched and while a follow-mode
 //! export waits, and given up when the export ends.
 

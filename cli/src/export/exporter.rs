@@ -19,9 +19,10 @@ use crate::state::checkpoint::{Admitted, Checkpoint};
 
 use crate::export::settings::BoxError;
 pub use crate::export::settings::{Observer, Outcome, Quiet, Reconcile, Settings, Shutdown};
-use crate::sources::logs::Log;
+use crate::sources::logs::Visit;
+use crate::sources::row::Row;
 pub use crate::sources::source::{Source, V2_RETENTION_DAYS, V2Owner};
-use crate::sources::window::{finish_listing, v2_hint, v2_window, windowed};
+use crate::sources::window::{finish_listing, v2_hint, windowed};
 
 /// How a listing ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,12 +72,7 @@ impl Export<'_> {
     /// Listings until done, or, following, until shutdown.
     async fn run(&mut self, client: &Client, source: &Source) -> Result<Outcome, BoxError> {
         loop {
-            let flow = match self.listing(client, source).await {
-                Err(e) if matches!(source.log(), Log::V2 | Log::History) => {
-                    Err(v2_hint(e, &self.state))
-                }
-                flow => flow,
-            }?;
+            let flow = self.listing(client, source).await?;
             match flow {
                 Flow::Restart => continue,
                 Flow::Interrupted => {
@@ -137,6 +133,20 @@ impl Export<'_> {
     }
 }
 
+/// The listing of whichever log a source is (see [`Source::visit`]).
+struct ListingOf<'e, 'x> {
+    export: &'e mut Export<'x>,
+    client: &'e Client,
+}
+
+impl<'e, 'x> Visit<'e> for ListingOf<'e, 'x> {
+    type Output = futures::future::BoxFuture<'e, Result<Flow, BoxError>>;
+
+    fn visit<R: Row>(self, row: &'e R) -> Self::Output {
+        Box::pin(self.export.listing_of(self.client, row))
+    }
+}
+
 /// One export under way: where it writes, what it has done, and how it runs.
 struct Export<'a> {
     sink: &'a mut Sink,
@@ -149,98 +159,45 @@ struct Export<'a> {
 }
 
 impl Export<'_> {
-    /// Runs one listing of `source` to its end, or until shutdown or a restart. Each log
-    /// only names its request; the rest is [`Export::drain`], the same for every log.
+    /// Runs one listing of `source` to its end, or until shutdown or a restart. Each log's
+    /// row only names its request; the rest is [`Export::drain`], the same for every log.
     async fn listing(&mut self, client: &Client, source: &Source) -> Result<Flow, BoxError> {
-        match source {
-            Source::Account {
-                account_id,
-                filters,
-            } => {
-                let request = client.account_audit_logs(account_id.as_str());
-                self.drain(request, filters).await
-            }
-            Source::User { filters } => self.drain(client.user_audit_logs(), filters).await,
-            Source::Insights {
-                scope,
-                issue,
-                filters,
-            } => {
-                let request = match issue {
-                    Some(issue) => client.insight_audit_log(scope.clone(), issue.as_str()),
-                    None => client.insights_audit_log(scope.clone()),
-                };
-                self.drain(request, filters).await
-            }
-            Source::Access {
-                account_id,
-                filters,
-            } => {
-                let request = client.access_authentication_logs(account_id.as_str());
-                self.drain(request, filters).await
-            }
-            Source::Scim {
-                account_id,
-                filters,
-            } => {
-                // The identity providers are in the filters, which replace the request's.
-                let first = filters.idp_id.iter().flatten().next().cloned();
-                let request =
-                    client.access_scim_update_logs(account_id.as_str(), first.unwrap_or_default());
-                self.drain(request, filters).await
-            }
-            Source::V2Account {
-                account_id,
-                filters,
-            } => {
-                // The window `drain` sets too (pinned in the checkpoint, so the same bounds).
-                let (since, before) = v2_window(filters, &mut self.state, self.settings.lag);
-                let request = client.account_audit_logs_v2(account_id.as_str(), since, before);
-                self.drain(request, filters).await
-            }
-            Source::V2Organization {
-                organization_id,
-                filters,
-            } => {
-                let (since, before) = v2_window(filters, &mut self.state, self.settings.lag);
-                let id = organization_id.as_str();
-                let request = client.organization_audit_logs_v2(id, since, before);
-                self.drain(request, filters).await
-            }
-            Source::History {
-                owner,
-                entry_id,
-                filters,
-            } => {
-                // The filters hold the entry's time (checked when the source was made); they
-                // replace the request's, with the window `drain` sets.
-                let time = filters
-                    .action_time
-                    .ok_or("a history needs its entry's time")?;
-                let request = match owner {
-                    V2Owner::Account(id) => {
-                        client.account_audit_log_history(id.as_str(), entry_id.as_str(), time)
-                    }
-                    V2Owner::Organization(id) => {
-                        client.organization_audit_log_history(id.as_str(), entry_id.as_str(), time)
-                    }
-                };
-                self.drain(request, filters).await
-            }
+        source
+            .visit(ListingOf {
+                export: self,
+                client,
+            })
+            .await
+    }
+
+    /// One listing of a log's `row`: the caller's filters with the listing's window, the
+    /// row's request for them, and every page written.
+    async fn listing_of<R: Row>(&mut self, client: &Client, row: &R) -> Result<Flow, BoxError> {
+        let filters = windowed(row.filters(), &mut self.state, self.settings.lag)?;
+        let request = row.request(client, &filters)?;
+        let flow = self.drain(request, filters).await;
+        // A log with a window the API requires (Audit Logs v2, a resource's history): a
+        // refused window is explained.
+        let windowed_log =
+            <<R::Listing as Listing>::Filters as cloudflare_audit_logs::Filters>::FIELDS
+                .iter()
+                .any(|f| f.name == "since" && f.required);
+        match flow {
+            Err(e) if windowed_log => Err(v2_hint(e, &self.state)),
+            flow => flow,
         }
     }
 
-    /// Writes every page of one listing, made from `request` with the window of the
-    /// listing under way, a checkpoint after each page.
+    /// Writes every page of one listing, made from `request` with `filters` (the caller's,
+    /// with the window of the listing under way), a checkpoint after each page.
     async fn drain<L: Listing>(
         &mut self,
         request: Request<L>,
-        filters: &L::Filters,
+        filters: L::Filters,
     ) -> Result<Flow, BoxError>
     where
-        L::Entry: Record + serde::de::DeserializeOwned,
+        L::Entry: Record,
     {
-        let filters = windowed(filters, &mut self.state, self.settings.lag)?;
         let mut request = request.filters(filters).page_size(self.settings.per_page);
         if let Some(token) = self.state.resume.clone() {
             request = request.resume(token);

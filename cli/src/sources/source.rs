@@ -1,66 +1,10 @@
-//! [`Source`]: one log of one owner, with its filters (the library's own filter types), and
-//! how records and checkpoints name it.
+//! [`Source`]: one log of one owner, made from what the flags or the config ask
+//! ([`Asked`], checked against the table of logs), and how records and checkpoints name it.
 
-use cloudflare_audit_logs::{
-    AccessAuthenticationLogsFilters, AccessScimUpdateLogsFilters, AccountAuditLogsV2Filters,
-    AuditLogHistoryFilters, AuditLogsFilters, InsightsAuditLogFilters, InsightsScope,
-    OrganizationAuditLogsV2Filters,
-};
-
-use crate::sources::logs::Log;
-
-/// Which log, with which filters (the library's own filter types).
-// A handful of sources live for a whole run; boxing the larger filters would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug)]
-pub enum Source {
-    Account {
-        account_id: String,
-        filters: AuditLogsFilters,
-    },
-    /// The insights log of an account or zone, or with `issue` the log of one insight.
-    Insights {
-        scope: InsightsScope,
-        issue: Option<String>,
-        filters: InsightsAuditLogFilters,
-    },
-    /// The v1 log of the user the credentials belong to.
-    User { filters: AuditLogsFilters },
-    /// An account's Audit Logs v2 (`since`/`before` in the filters are the first window).
-    V2Account {
-        account_id: String,
-        filters: AccountAuditLogsV2Filters,
-    },
-    /// An organization's Audit Logs v2.
-    V2Organization {
-        organization_id: String,
-        filters: OrganizationAuditLogsV2Filters,
-    },
-    /// The history of the resource that Audit Logs v2 entry `entry_id` (of an account or an
-    /// organization) changed; its `action.time` is the filters' `action_time`.
-    History {
-        owner: V2Owner,
-        entry_id: String,
-        filters: AuditLogHistoryFilters,
-    },
-    /// An account's Access authentication logs.
-    Access {
-        account_id: String,
-        filters: AccessAuthenticationLogsFilters,
-    },
-    /// An account's Access SCIM update logs (the identity providers are in the filters).
-    Scim {
-        account_id: String,
-        filters: AccessScimUpdateLogsFilters,
-    },
-}
-
-/// Whose Audit Logs v2 entry a history is of.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum V2Owner {
-    Account(String),
-    Organization(String),
-}
+pub use crate::sources::logs::Source;
+pub use crate::sources::logs::history::V2Owner;
+use crate::sources::logs::{Kind, LOGS};
+use crate::sources::row::{Asked, Info, OwnerKind};
 
 /// How long Audit Logs v2 keep entries (18 months since general availability).
 pub const V2_RETENTION_DAYS: i64 = 548;
@@ -71,84 +15,95 @@ impl Source {
     /// organization ID (and the insight's issue ID, or the entry whose resource's history it
     /// is).
     pub fn origin(&self) -> serde_json::Value {
-        use serde_json::json;
-        let log = self.log().key();
-        match self {
-            Source::Account { account_id, .. }
-            | Source::V2Account { account_id, .. }
-            | Source::Access { account_id, .. }
-            | Source::Scim { account_id, .. } => {
-                json!({"log": log, "account_id": account_id})
-            }
-            Source::Insights { scope, issue, .. } => {
-                let mut origin = match scope {
-                    InsightsScope::Account(id) => json!({"log": log, "account_id": id}),
-                    InsightsScope::Zone(id) => json!({"log": log, "zone_id": id}),
-                };
-                if let Some(issue) = issue {
-                    origin["issue_id"] = json!(issue);
-                }
-                origin
-            }
-            Source::User { .. } => json!({"log": log}),
-            Source::History {
-                owner, entry_id, ..
-            } => match owner {
-                V2Owner::Account(id) => json!({"log": log, "account_id": id, "entry_id": entry_id}),
-                V2Owner::Organization(id) => {
-                    json!({"log": log, "organization_id": id, "entry_id": entry_id})
-                }
-            },
-            Source::V2Organization {
-                organization_id, ..
-            } => json!({"log": log, "organization_id": organization_id}),
-        }
+        let mut origin = self.described().origin();
+        origin.insert("log".into(), self.log().key.into());
+        serde_json::Value::Object(origin)
     }
 
     /// Which log this is.
-    pub fn log(&self) -> Log {
-        match self {
-            Source::Account { .. } => Log::Account,
-            Source::User { .. } => Log::User,
-            Source::Insights { .. } => Log::Insights,
-            Source::V2Account { .. } | Source::V2Organization { .. } => Log::V2,
-            Source::History { .. } => Log::History,
-            Source::Access { .. } => Log::Access,
-            Source::Scim { .. } => Log::Scim,
-        }
+    pub fn log(&self) -> &'static Info {
+        self.described().info()
     }
 
     /// A stable description (JSON) that changes when the log, its identifier or a filter
-    /// does.
+    /// does; a checkpoint holds it.
     pub fn fingerprint(&self) -> String {
-        let filters = match self {
-            Source::Account { filters, .. } | Source::User { filters } => {
-                serde_json::json!(filters)
-            }
-            Source::Insights { filters, .. } => serde_json::json!(filters),
-            Source::V2Account { filters, .. } => serde_json::json!(filters),
-            Source::V2Organization { filters, .. } => serde_json::json!(filters),
-            Source::History { filters, .. } => serde_json::json!(filters),
-            Source::Access { filters, .. } => serde_json::json!(filters),
-            Source::Scim { filters, .. } => serde_json::json!(filters),
-        };
         let mut described = self.origin();
-        described["filters"] = filters;
+        described["filters"] = self.described().filters_json();
         described.to_string()
     }
 
     /// A short name for messages.
     pub fn name(&self) -> &'static str {
-        match self {
-            Source::Account { .. } => "account audit logs",
-            Source::Insights { issue: None, .. } => "insights audit log",
-            Source::Insights { .. } => "insight audit log",
-            Source::User { .. } => "user audit logs",
-            Source::V2Account { .. } => "account audit logs v2",
-            Source::V2Organization { .. } => "organization audit logs v2",
-            Source::History { .. } => "resource history",
-            Source::Access { .. } => "access authentication logs",
-            Source::Scim { .. } => "access scim update logs",
-        }
+        self.described().name()
     }
 }
+
+/// The names of the logs, each once, in the table's order.
+pub fn keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Vec::new();
+    for kind in LOGS {
+        if !keys.contains(&kind.info.key) {
+            keys.push(kind.info.key);
+        }
+    }
+    keys
+}
+
+/// The `--log` flag's values, with what each is.
+pub fn log_values() -> clap::builder::PossibleValuesParser {
+    let values = keys().into_iter().map(|key| {
+        let help = LOGS.iter().find(|k| k.info.key == key).map(|k| k.info.help);
+        clap::builder::PossibleValue::new(key).help(help.unwrap_or_default())
+    });
+    clap::builder::PossibleValuesParser::new(values)
+}
+
+/// The rows of log `key`.
+pub fn rows(key: &str) -> Result<Vec<&'static Kind>, String> {
+    let rows: Vec<&Kind> = LOGS.iter().filter(|k| k.info.key == key).collect();
+    match rows.is_empty() {
+        true => Err(format!(
+            "log {key:?} is not an audit log: {}",
+            keys().join(", ")
+        )),
+        false => Ok(rows),
+    }
+}
+
+/// The owners log `key` takes, in the words `word` gives each (`--account ID`, `` `zone` ``).
+pub fn owners_of(key: &str, word: fn(OwnerKind) -> &'static str) -> String {
+    let words: Vec<&str> = LOGS
+        .iter()
+        .filter(|k| k.info.key == key)
+        .flat_map(|k| k.info.owners.iter().map(|o| word(*o)))
+        .collect();
+    words.join(" or ")
+}
+
+/// Makes the source of log `key` that `asked` names, refusing an owner the log does not
+/// take and an option that is not the log's.
+pub fn make(key: &str, asked: Asked) -> Result<Source, String> {
+    let rows = rows(key)?;
+    for name in asked.options.keys() {
+        if !rows.iter().any(|k| k.info.options.contains(&name.as_str())) {
+            return Err(format!("log {key:?} does not take `{name}`"));
+        }
+    }
+    let kind = asked.owner.kind();
+    let Some(row) = rows.iter().find(|k| k.info.owners.contains(&kind)) else {
+        let all: Vec<String> = keys()
+            .into_iter()
+            .map(|key| format!("{key} takes {}", owners_of(key, OwnerKind::config_key)))
+            .collect();
+        return Err(format!(
+            "log {key:?} does not take these owners: {}",
+            all.join("; ")
+        ));
+    };
+    (row.new)(asked)
+}
+
+#[cfg(test)]
+#[path = "table_tests.rs"]
+mod tests;

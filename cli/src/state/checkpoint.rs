@@ -101,7 +101,7 @@ pub struct Checkpoint {
     /// the newest first starts again when its cursor is no longer taken.
     pub low_water: Option<DateTime<Utc>>,
     /// An export into an object store: the export's ID, which its output prefix's claim
-    /// names (see [`crate::destinations::prefix_claim`]).
+    /// names (see `destinations::prefix_claim`).
     pub export: Option<String>,
 }
 

@@ -53,7 +53,7 @@ pub enum StateError {
         url: String,
         message: String,
     },
-    /// Another export claimed the output prefix (see [`crate::destinations::prefix_claim`]).
+    /// Another export claimed the output prefix (see `destinations::prefix_claim`).
     Claimed {
         out: String,
         claim: String,

@@ -1,5 +1,5 @@
 //! An export's state: its checkpoint ([`checkpoint`], and its file form), where an export
-//! writes, opened once every check has passed ([`open`]), and why that can fail
+//! writes, opened once every check has passed ([`mod@open`]), and why that can fail
 //! ([`StateError`]).
 
 pub mod checkpoint;

@@ -1,6 +1,7 @@
 //! What a hostile or unlucky server can send, against local servers: entries spaced over
 //! many lines, entries dated in the future, cursors that expire, outputs edited by others.
 
+use cloudflare_audit_logs_cli::logs::{Account, Scim, V2Account};
 use std::sync::Arc;
 
 use cloudflare_audit_logs::{AccountAuditLogsV2Filters, AuditLogsFilters, TimeBound};
@@ -27,10 +28,10 @@ fn client(server: &MockServer) -> cloudflare_audit_logs::Client {
 }
 
 fn account() -> Source {
-    Source::Account {
+    Source::Account(Account {
         account_id: ACCOUNT.into(),
         filters: AuditLogsFilters::default(),
-    }
+    })
 }
 
 /// A v1 page of `entries` (their text as given), the only page.
@@ -209,14 +210,14 @@ async fn an_expired_v2_cursor_starts_the_listing_again_from_where_it_stood() {
             ));
         })
         .await;
-    let source = Source::V2Account {
+    let source = Source::V2Account(V2Account {
         account_id: ACCOUNT.into(),
         filters: AccountAuditLogsV2Filters {
             since: Some("2026-01-01T00:00:00Z".parse::<TimeBound>().unwrap()),
             before: Some("2026-01-02T00:00:00Z".parse::<TimeBound>().unwrap()),
             ..Default::default()
         },
-    };
+    });
     let dir = scratch("expired-cursor");
     let checkpoint = dir.join("k.json");
     let out = dir.join("out.jsonl");
@@ -435,13 +436,13 @@ async fn byte_identical_scim_updates_are_each_written_once_across_listings() {
         .await;
     let dir = scratch("scim-identical");
     let out = dir.join("out.jsonl");
-    let source = Source::Scim {
+    let source = Source::Scim(Scim {
         account_id: ACCOUNT.into(),
         filters: cloudflare_audit_logs::AccessScimUpdateLogsFilters {
             idp_id: Some(vec!["okta".into()]),
             ..Default::default()
         },
-    };
+    });
     let settings = settings(Some(dir.join("k.json")), 1000);
     let run = || async {
         crate::export::export(

@@ -3,6 +3,9 @@
 //! follow mode; the CSV columns are in `csv.rs`.
 
 use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
+use cloudflare_audit_logs_cli::logs::{
+    Access, Account, Insights, Scim, User, V2Account, V2Organization,
+};
 use cloudflare_audit_logs_cli::state::{self, Destination};
 use cloudflare_audit_logs_cli::{demo, exporter, sink};
 
@@ -30,55 +33,55 @@ pub(crate) fn client(demo: &demo::Demo) -> Client {
 }
 
 pub(crate) fn account() -> Source {
-    Source::Account {
+    Source::Account(Account {
         account_id: demo::ACCOUNT.into(),
         filters: AuditLogsFilters::default(),
-    }
+    })
 }
 
 pub(crate) fn insights() -> Source {
-    Source::Insights {
+    Source::Insights(Insights {
         scope: InsightsScope::Zone(demo::ZONE.into()),
         issue: None,
         filters: InsightsAuditLogFilters::default(),
-    }
+    })
 }
 
 pub(crate) fn access() -> Source {
-    Source::Access {
+    Source::Access(Access {
         account_id: demo::ACCOUNT.into(),
         filters: Default::default(),
-    }
+    })
 }
 
 pub(crate) fn scim() -> Source {
-    Source::Scim {
+    Source::Scim(Scim {
         account_id: demo::ACCOUNT.into(),
         filters: cloudflare_audit_logs::AccessScimUpdateLogsFilters {
             idp_id: Some(demo::IDPS.iter().map(|s| s.to_string()).collect()),
             ..Default::default()
         },
-    }
+    })
 }
 
 pub(crate) fn user() -> Source {
-    Source::User {
+    Source::User(User {
         filters: AuditLogsFilters::default(),
-    }
+    })
 }
 
 pub(crate) fn v2_account() -> Source {
-    Source::V2Account {
+    Source::V2Account(V2Account {
         account_id: demo::ACCOUNT.into(),
         filters: AccountAuditLogsV2Filters::default(),
-    }
+    })
 }
 
 pub(crate) fn v2_organization() -> Source {
-    Source::V2Organization {
+    Source::V2Organization(V2Organization {
         organization_id: demo::ORGANIZATION.into(),
         filters: OrganizationAuditLogsV2Filters::default(),
-    }
+    })
 }
 
 /// A fresh directory for one test's files.
@@ -262,13 +265,13 @@ async fn a_scheduled_rerun_appends_only_new_entries() {
     assert_exactly_once(&ids(&out), 145);
 
     // A rerun with other filters is refused rather than mixed into this export.
-    let other = Source::Account {
+    let other = Source::Account(Account {
         account_id: demo::ACCOUNT.into(),
         filters: AuditLogsFilters {
             actor_email: Some("bob@example.com".into()),
             ..AuditLogsFilters::default()
         },
-    };
+    });
     let before = std::fs::read(&out).unwrap();
     let destination = Destination {
         out: Some(out.clone()),
@@ -353,14 +356,14 @@ async fn v2_filters_apply_and_a_window_past_retention_says_so() {
     let client = client(&demo);
     let none = Arc::new(Shutdown::default());
     // Filters and negations reach the server: only `create`, never from the dashboard.
-    let filtered = Source::V2Account {
+    let filtered = Source::V2Account(V2Account {
         account_id: demo::ACCOUNT.into(),
         filters: AccountAuditLogsV2Filters {
             action_type: Some(vec!["create".into()]),
             not_actor_context: Some(vec!["dash".into()]),
             ..Default::default()
         },
-    };
+    });
     let mut sink = Sink::memory(Format::Jsonl);
     let outcome = exporter::run(
         &client,
@@ -386,13 +389,13 @@ async fn v2_filters_apply_and_a_window_past_retention_says_so() {
         && e["entry"]["actor"]["context"] != "dash"));
 
     // A window older than v2 keeps: the message says why and what to do.
-    let old = Source::V2Account {
+    let old = Source::V2Account(V2Account {
         account_id: demo::ACCOUNT.into(),
         filters: AccountAuditLogsV2Filters {
             since: Some("2020-01-01".parse::<TimeBound>().unwrap()),
             ..Default::default()
         },
-    };
+    });
     let mut sink = Sink::memory(Format::Jsonl);
     let error = exporter::run(
         &client,

@@ -4,6 +4,7 @@
 use cloudflare_audit_logs::{AuditLogHistoryFilters, TimeBound};
 use cloudflare_audit_logs_cli::demo::{self, v2 as demo_v2};
 use cloudflare_audit_logs_cli::exporter::{Source, V2Owner};
+use cloudflare_audit_logs_cli::logs::History;
 use futures::TryStreamExt;
 
 use crate::export::{assert_exactly_once, client, ids, interrupted_and_resumed, scratch, settings};
@@ -11,14 +12,14 @@ use crate::flags::command;
 
 /// The history of v2 entry `entry` of the account, newest first.
 pub(crate) fn history(entry: usize) -> Source {
-    Source::History {
+    Source::History(History {
         owner: V2Owner::Account(demo::ACCOUNT.into()),
         entry_id: demo_v2::entry_id(entry),
         filters: AuditLogHistoryFilters {
             action_time: Some(demo_v2::v2_time(entry)),
             ..Default::default()
         },
-    }
+    })
 }
 
 #[tokio::test]

@@ -2,6 +2,9 @@
 //! verbatim, OCSF `raw_data` holds the same text, for every log, with fields no schema names
 //! (numbers past 64 bits, negative zero, nulls) on the demo server's entries.
 
+use cloudflare_audit_logs_cli::logs::{
+    Access, Account, History, Insights, Scim, User, V2Account, V2Organization,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -20,16 +23,20 @@ async fn sent(client: &Client, source: &Source) -> BTreeMap<String, String> {
     let since = TimeBound::from(now - chrono::Duration::days(500));
     let before = TimeBound::from(now + chrono::Duration::days(1));
     let entries: Vec<RawEntry> = match source {
-        Source::Account { account_id, .. } => client.account_audit_logs(account_id).stream_raw(),
-        Source::User { .. } => client.user_audit_logs().stream_raw(),
-        Source::Insights { scope, .. } => client.insights_audit_log(scope.clone()).stream_raw(),
-        Source::Access { account_id, .. } => {
+        Source::Account(Account { account_id, .. }) => {
+            client.account_audit_logs(account_id).stream_raw()
+        }
+        Source::User(User { .. }) => client.user_audit_logs().stream_raw(),
+        Source::Insights(Insights { scope, .. }) => {
+            client.insights_audit_log(scope.clone()).stream_raw()
+        }
+        Source::Access(Access { account_id, .. }) => {
             client.access_authentication_logs(account_id).stream_raw()
         }
-        Source::Scim {
+        Source::Scim(Scim {
             account_id,
             filters,
-        } => {
+        }) => {
             let idps = filters.idp_id.clone().unwrap_or_default();
             let first = client.access_scim_update_logs(account_id, idps[0].as_str());
             idps[1..]
@@ -37,19 +44,19 @@ async fn sent(client: &Client, source: &Source) -> BTreeMap<String, String> {
                 .fold(first, |request, idp| request.idp_id(idp))
                 .stream_raw()
         }
-        Source::V2Account { account_id, .. } => client
+        Source::V2Account(V2Account { account_id, .. }) => client
             .account_audit_logs_v2(account_id, since, before)
             .stream_raw(),
-        Source::V2Organization {
+        Source::V2Organization(V2Organization {
             organization_id, ..
-        } => client
+        }) => client
             .organization_audit_logs_v2(organization_id, since, before)
             .stream_raw(),
-        Source::History {
+        Source::History(History {
             owner,
             entry_id,
             filters,
-        } => {
+        }) => {
             let time = filters.action_time.unwrap();
             match owner {
                 V2Owner::Account(id) => client.account_audit_log_history(id, entry_id, time),

@@ -3,6 +3,7 @@
 //! event, each checked against the JSON Schema of its class as OCSF publishes it (vendored in
 //! `cli/ocsf/`).
 
+use cloudflare_audit_logs_cli::logs::{Account, Insights, User, V2Account, V2Organization};
 use std::sync::Arc;
 
 use cloudflare_audit_logs::{
@@ -19,26 +20,26 @@ const SCHEMA: &str = include_str!("../../ocsf/api_activity-1.5.0-cloud.schema.js
 
 fn sources() -> Vec<Source> {
     vec![
-        Source::Account {
+        Source::Account(Account {
             account_id: demo::ACCOUNT.into(),
             filters: AuditLogsFilters::default(),
-        },
-        Source::User {
+        }),
+        Source::User(User {
             filters: AuditLogsFilters::default(),
-        },
-        Source::Insights {
+        }),
+        Source::Insights(Insights {
             scope: InsightsScope::Zone(demo::ZONE.into()),
             issue: None,
             filters: InsightsAuditLogFilters::default(),
-        },
-        Source::V2Account {
+        }),
+        Source::V2Account(V2Account {
             account_id: demo::ACCOUNT.into(),
             filters: AccountAuditLogsV2Filters::default(),
-        },
-        Source::V2Organization {
+        }),
+        Source::V2Organization(V2Organization {
             organization_id: demo::ORGANIZATION.into(),
             filters: OrganizationAuditLogsV2Filters::default(),
-        },
+        }),
     ]
 }
 
