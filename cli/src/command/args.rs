@@ -444,3 +444,7 @@ fn demo_sources(args: &Args, named: Option<String>) -> Result<Vec<Source>, Strin
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "args_tests.rs"]
+mod tests;

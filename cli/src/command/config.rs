@@ -308,29 +308,23 @@ fn source(s: &SourceConfig) -> Result<Source, String> {
     )
 }
 
-/// Refuses a key that is neither a source's nor any log's own option, naming both lists.
+/// Refuses a key that is neither a source's nor any log's own option, naming both lists (and
+/// the key meant, for a near miss).
 fn check_keys(s: &SourceConfig) -> Result<(), String> {
-    let own: Vec<String> = LOGS
-        .iter()
-        .flat_map(|k| {
-            k.info
-                .options
-                .iter()
-                .map(|o| format!("{o} ({})", k.info.key))
-        })
-        .collect();
-    match s
-        .options
-        .keys()
-        .find(|key| !own.iter().any(|o| o.split(' ').next() == Some(key)))
-    {
-        Some(key) => Err(format!(
-            "unknown field `{key}`: a source takes {}, and the logs' own {}",
-            SOURCE_KEYS.join(", "),
-            own.join(", ")
-        )),
-        None => Ok(()),
+    let own: Vec<&str> = LOGS.iter().flat_map(|k| k.info.options.to_vec()).collect();
+    let Some(key) = s.options.keys().find(|key| !own.contains(&key.as_str())) else {
+        return Ok(());
+    };
+    let known: Vec<&str> = SOURCE_KEYS.iter().chain(&own).copied().collect();
+    let mut message = format!(
+        "unknown field `{key}`: a source takes {}, and the logs' own options {}",
+        SOURCE_KEYS.join(", "),
+        own.join(", ")
+    );
+    if let Some(near) = crate::command::config_words::did_you_mean(key, &known) {
+        message.push_str(&format!("\ndid you mean `{near}`?"));
     }
+    Err(message)
 }
 
 /// The keys every `[[source]]` may have.

@@ -231,4 +231,24 @@ fn a_near_miss_of_a_key_says_which_key_was_meant() {
     let defaults = EXAMPLE.replace("[defaults]", "[defaults]\nper_pag = 10");
     let error = parse(&defaults, Path::new(".")).unwrap_err();
     assert!(error.contains("did you mean `per_page`?"), "{error}");
+    // A source's keys are its own and its log's options (`issue`, `idp`, `entry`).
+    for (typo, meant) in [
+        ("chekpoint = \"c.json\"", "checkpoint"),
+        ("isue = \"i\"", "issue"),
+    ] {
+        let source = EXAMPLE.replace("name = \"zone\"", &format!("name = \"zone\"\n{typo}"));
+        let error = parse(&source, Path::new(".")).unwrap_err();
+        assert!(error.contains("unknown field"), "{error}");
+        assert!(
+            error.contains(&format!("did you mean `{meant}`?")),
+            "{error}"
+        );
+    }
+    // An option of another log is refused by the source's log.
+    let other = EXAMPLE.replace("name = \"zone\"", "name = \"zone\"\nidp = [\"okta\"]");
+    let error = parse(&other, Path::new(".")).unwrap_err();
+    assert!(
+        error.contains("log \"insights\" does not take `idp`"),
+        "{error}"
+    );
 }
