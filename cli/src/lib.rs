@@ -22,7 +22,7 @@ mod sources;
 pub mod state;
 
 pub use cloudflare_audit_logs_server::demo;
-pub use command::{args, config, console, fleet, units};
+pub use command::{args, config, console, flag_sources, fleet, units};
 pub use destinations::{bucket, delivery, lock, shared_state};
 pub use export::exporter;
 pub use formats::{entry_text, logpush, ocsf, records, sink};

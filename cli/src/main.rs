@@ -29,6 +29,7 @@ use std::sync::Arc;
 
 use cloudflare_audit_logs::{Client, ClientBuilder, Credentials, RateLimit};
 use cloudflare_audit_logs_cli::args::{self, Args};
+use cloudflare_audit_logs_cli::flag_sources;
 use exporter::{Settings, Shutdown};
 
 /// The client both modes use: the demo server's, or the environment's (credentials and
@@ -129,7 +130,7 @@ async fn run(args: Args) -> ExitCode {
     if let Some(path) = args.config.clone() {
         return run_config(&args, &path).await;
     }
-    let sources = match args::sources(&args) {
+    let sources = match flag_sources::sources(&args) {
         Ok(sources) => sources,
         Err(message) => {
             eprintln!("error: {message}");

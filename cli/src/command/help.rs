@@ -25,6 +25,9 @@ Examples:
   cloudflare-audit-export --account ACCOUNT_ID --v2 --since 2026-11-01 --format ocsf \\
       --out v2.ocsf.jsonl --checkpoint v2.ck
 
+  # Any log by its name (--log lists them), with the owner it takes
+  cloudflare-audit-export --log scim --account ACCOUNT_ID --idp IDP_ID --out scim.jsonl
+
   # Many sources (accounts, logs) under one request budget, from a config file
   cloudflare-audit-export --config fleet.toml
 

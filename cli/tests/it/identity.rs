@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use cloudflare_audit_logs_cli::{args, config};
+use cloudflare_audit_logs_cli::{args, config, flag_sources};
 
 /// Every log and owner the exporter knows, with a filter each, as a config file says them.
 const SOURCES: &str = r#"
@@ -238,7 +238,7 @@ fn flags_name_the_same_sources_as_the_config() {
             std::iter::once("cloudflare-audit-export").chain(line.iter().copied()),
         )
         .unwrap_or_else(|e| panic!("{line:?}: {e}"));
-        let sources = args::sources(&parsed).unwrap_or_else(|e| panic!("{line:?}: {e}"));
+        let sources = flag_sources::sources(&parsed).unwrap_or_else(|e| panic!("{line:?}: {e}"));
         assert_eq!(sources.len(), 1, "{line:?}");
         assert_eq!(sources[0].fingerprint(), PINNED[pinned].2, "{line:?}");
     }

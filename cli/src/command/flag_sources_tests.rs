@@ -1,5 +1,6 @@
 //! The flags reach every log's filters as its row says.
 use super::*;
+use crate::command::args::parse_from;
 
 /// Every filter flag of the command line, given.
 const EVERY_FILTER_FLAG: &[&str] = &[
@@ -45,4 +46,18 @@ fn a_flag_reaches_the_filter_its_row_maps_it_to() {
     let scim = sources(&args).unwrap();
     assert_eq!(scim[0].log().key, "scim");
     assert!(scim[0].fingerprint().contains(r#""idp_id":["okta"]"#));
+}
+
+#[test]
+fn a_filter_flag_the_log_has_no_filter_for_is_refused() {
+    let args = parse_from(["x", "--access", "--account", "a", "--action-type", "login"]).unwrap();
+    let error = sources(&args).unwrap_err();
+    assert!(
+        error.contains("--action-type does not apply to access"),
+        "{error}"
+    );
+    assert!(error.contains("--direction, --since, --before"), "{error}");
+    // The demo's tour reads every log with the flags each takes.
+    let args = parse_from(["x", "--demo", "--action-type", "login"]).unwrap();
+    assert!(sources(&args).unwrap().len() > 5);
 }
