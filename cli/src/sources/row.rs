@@ -114,6 +114,15 @@ pub struct Asked {
 }
 
 impl Asked {
+    /// A source of `owner`, with no filters and no options.
+    pub fn of(owner: Owner) -> Asked {
+        Asked {
+            owner,
+            filters: Map::new(),
+            options: BTreeMap::new(),
+        }
+    }
+
     /// The filters, in the log's own filter type.
     pub fn filters<F: serde::de::DeserializeOwned>(&self) -> Result<F, String> {
         serde_json::from_value(Value::Object(self.filters.clone()))

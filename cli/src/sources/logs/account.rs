@@ -46,11 +46,7 @@ impl Row for Account {
     }
 
     fn demo() -> Asked {
-        Asked {
-            owner: Owner::Account(crate::demo::ACCOUNT.into()),
-            filters: Map::new(),
-            options: Default::default(),
-        }
+        Asked::of(Owner::Account(crate::demo::ACCOUNT.into()))
     }
 
     fn name(&self) -> &'static str {

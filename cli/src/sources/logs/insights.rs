@@ -48,11 +48,7 @@ impl Row for Insights {
     }
 
     fn demo() -> Asked {
-        Asked {
-            owner: Owner::Zone(crate::demo::ZONE.into()),
-            filters: Map::new(),
-            options: Default::default(),
-        }
+        Asked::of(Owner::Zone(crate::demo::ZONE.into()))
     }
 
     fn name(&self) -> &'static str {

@@ -32,11 +32,7 @@ impl Row for User {
     }
 
     fn demo() -> Asked {
-        Asked {
-            owner: Owner::Credentials,
-            filters: Map::new(),
-            options: Default::default(),
-        }
+        Asked::of(Owner::Credentials)
     }
 
     fn name(&self) -> &'static str {

@@ -61,11 +61,7 @@ impl Row for V2Account {
     }
 
     fn demo() -> Asked {
-        Asked {
-            owner: Owner::Account(crate::demo::ACCOUNT.into()),
-            filters: Map::new(),
-            options: Default::default(),
-        }
+        Asked::of(Owner::Account(crate::demo::ACCOUNT.into()))
     }
 
     fn name(&self) -> &'static str {
@@ -105,11 +101,7 @@ impl Row for V2Organization {
     }
 
     fn demo() -> Asked {
-        Asked {
-            owner: Owner::Organization(crate::demo::ORGANIZATION.into()),
-            filters: Map::new(),
-            options: Default::default(),
-        }
+        Asked::of(Owner::Organization(crate::demo::ORGANIZATION.into()))
     }
 
     fn name(&self) -> &'static str {
