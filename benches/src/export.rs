@@ -3,9 +3,6 @@
 //! loopback and with 20 ms per request. The records go to an in-memory sink, so that the disk
 //! is not measured.
 
-use cloudflare_audit_logs_cli::logs::{
-    Access, Account, History, Insights, Scim, User, V2Account, V2Organization,
-};
 use std::sync::Arc;
 
 use cloudflare_audit_logs::{
@@ -15,6 +12,9 @@ use cloudflare_audit_logs::{
 };
 use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
 use cloudflare_audit_logs_cli::exporter::{self, Settings, Shutdown, Source, V2Owner};
+use cloudflare_audit_logs_cli::logs::{
+    Access, Account, History, Insights, Scim, User, V2Account, V2Organization,
+};
 use cloudflare_audit_logs_cli::sink::{Format, Sink};
 
 use super::logs::{

@@ -1,12 +1,12 @@
 //! What a hostile or unlucky server can send, against local servers: entries spaced over
 //! many lines, entries dated in the future, cursors that expire, outputs edited by others.
 
-use cloudflare_audit_logs_cli::logs::{Account, Scim, V2Account};
 use std::sync::Arc;
 
 use cloudflare_audit_logs::{AccountAuditLogsV2Filters, AuditLogsFilters, TimeBound};
 use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
 use cloudflare_audit_logs_cli::exporter::{self, Outcome, Settings, Shutdown, Source};
+use cloudflare_audit_logs_cli::logs::{Account, Scim, V2Account};
 use cloudflare_audit_logs_cli::sink::{Format, Sink};
 use httpmock::prelude::*;
 use serde_json::{Value, json};

@@ -2,14 +2,14 @@
 //! verbatim, OCSF `raw_data` holds the same text, for every log, with fields no schema names
 //! (numbers past 64 bits, negative zero, nulls) on the demo server's entries.
 
-use cloudflare_audit_logs_cli::logs::{
-    Access, Account, History, Insights, Scim, User, V2Account, V2Organization,
-};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cloudflare_audit_logs::{Client, RawEntry, TimeBound};
 use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
+use cloudflare_audit_logs_cli::logs::{
+    Access, Account, History, Insights, Scim, User, V2Account, V2Organization,
+};
 use cloudflare_audit_logs_cli::{demo, exporter, sink};
 use exporter::{Shutdown, Source, V2Owner};
 use futures::TryStreamExt;

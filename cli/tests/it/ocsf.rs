@@ -3,7 +3,6 @@
 //! event, each checked against the JSON Schema of its class as OCSF publishes it (vendored in
 //! `cli/ocsf/`).
 
-use cloudflare_audit_logs_cli::logs::{Account, Insights, User, V2Account, V2Organization};
 use std::sync::Arc;
 
 use cloudflare_audit_logs::{
@@ -13,6 +12,7 @@ use cloudflare_audit_logs::{
 use cloudflare_audit_logs_cli::checkpoint::Checkpoint;
 use cloudflare_audit_logs_cli::demo::{self, Demo};
 use cloudflare_audit_logs_cli::exporter::{self, Settings, Shutdown, Source};
+use cloudflare_audit_logs_cli::logs::{Account, Insights, User, V2Account, V2Organization};
 use cloudflare_audit_logs_cli::sink::{Format, Sink};
 use serde_json::Value;
 
